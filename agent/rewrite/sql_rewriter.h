@@ -1,0 +1,30 @@
+// Rewrites SQL text (a .sql file, a dbt model, or SQL found in a host language's string) for a
+// change set: moves the dataset's location and rewrites its renamed/retyped columns only where
+// scoping (FROM/JOIN aliases, CTEs, subqueries, dbt source()/ref()) proves they belong to it.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "engine.h"
+#include "plan.h"
+#include "sink.h"
+#include "sql_lexer.h"
+
+namespace shepherd::rewrite::sql {
+
+struct Result {
+  bool reads_dataset = false;    // a FROM/JOIN or source() names the dataset
+  bool mentions_dataset = false; // the dataset's qualified name appears anywhere
+  bool reads_other = false;      // a FROM/JOIN names some other table
+  std::set<std::string> exports; // dataset fields (old names) the last query passes through unchanged
+};
+
+Result rewrite(std::string_view text, const Plan& plan, const ModelIndex& models, Sink& out,
+               const LexOptions& options = {});
+
+// Is this text (e.g. a string literal's body) a SQL statement rather than prose or a name?
+bool looks_like_sql(std::string_view text, const LexOptions& options = {});
+
+}  // namespace shepherd::rewrite::sql

@@ -1,0 +1,116 @@
+// Location moves in free text, by whole dotted names and whole path segments, so that
+// `listening_v30`, `old_listening_v3` or `other.events.listening_v3.bak` are never touched.
+#include "text_location.h"
+
+#include <string>
+#include <vector>
+
+namespace shepherd::rewrite {
+
+namespace {
+
+bool is_name_char(char c) { return is_ident_char(c) || c == '-' || static_cast<unsigned char>(c) >= 0x80; }
+
+struct Segment {
+  std::size_t begin, end;
+};
+
+std::vector<Segment> segments(std::string_view text, std::size_t b, std::size_t e, char sep) {
+  std::vector<Segment> out;
+  std::size_t s = b;
+  for (std::size_t i = b; i <= e; ++i) {
+    if (i == e || text[i] == sep) {
+      out.push_back(Segment{s, i});
+      s = i + 1;
+    }
+  }
+  return out;
+}
+
+bool path_location(std::string_view text, const Plan& plan, Sink& out) {
+  const std::string& old = plan.old_location();
+  bool found = false;
+  for (auto pos = text.find(old); pos != std::string_view::npos; pos = text.find(old, pos + 1)) {
+    std::size_t end = pos + old.size();
+    bool left = pos == 0 || !is_name_char(text[pos - 1]);
+    bool right = end == text.size() || !is_name_char(text[end]) || text[end] == '/';
+    if (text[end - 1] == '/') right = true;
+    if (end < text.size() && text[end] == '.' ) right = false;
+    if (!left || !right) continue;
+    found = true;
+    if (plan.moves()) out.replace(pos, old.size(), plan.new_location(), "text.location");
+  }
+  return found;
+}
+
+}  // namespace
+
+bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, bool table_argument) {
+  const auto& old = plan.old_parts();
+  if (old.empty()) return false;
+  if (plan.location_is_path()) return path_location(text, plan, out);
+  bool found = false;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!is_name_char(text[i])) {
+      ++i;
+      continue;
+    }
+    // A run of name characters and separators ('.' for table names, '/' for paths).
+    std::size_t b = i;
+    while (i < text.size() && (is_name_char(text[i]) || text[i] == '.' || text[i] == '/' || text[i] == ':')) ++i;
+    std::size_t e = i;
+    while (e > b && (text[e - 1] == '.' || text[e - 1] == ':')) --e;  // sentence punctuation
+    std::string_view run = text.substr(b, e - b);
+    if (run.find('/') != std::string_view::npos) {
+      // Path: consecutive whole segments equal to the last >= 2 parts of the table name.
+      auto segs = segments(text, b, e, '/');
+      for (std::size_t s = 0; s < segs.size(); ++s) {
+        for (std::size_t k = std::min(old.size(), segs.size() - s); k >= 1; --k) {
+          std::vector<std::string> names;
+          for (std::size_t j = s; j < s + k; ++j) names.emplace_back(text.substr(segs[j].begin, segs[j].end - segs[j].begin));
+          if (!plan.matches_old_suffix(names)) continue;
+          found = true;
+          if (k == 1) {
+            out.review(segs[s].begin, "path segment " + names[0] + " may be the storage of " + plan.dataset_label() +
+                                          "; move it to " + plan.new_location() + " by hand if so");
+          } else if (plan.moves()) {
+            auto repl = plan.new_suffix(k);
+            if (repl.size() == k) {
+              for (std::size_t j = 0; j < k; ++j)
+                if (names[j] != repl[j]) out.replace(segs[s + j].begin, segs[s + j].end - segs[s + j].begin, repl[j], "text.location");
+            } else {
+              out.review(segs[s].begin, "path names " + plan.dataset_label() + "; move it by hand");
+            }
+          }
+          s += k - 1;
+          break;
+        }
+      }
+      continue;
+    }
+    if (run.find(':') != std::string_view::npos) continue;  // a URL or key:value, not a table name
+    auto parts = segments(text, b, e, '.');
+    for (std::size_t k = std::min(old.size(), parts.size()); k >= 1; --k) {
+      if (k == 1 && !(table_argument && parts.size() == 1)) break;
+      std::vector<std::string> names;
+      for (std::size_t j = 0; j < k; ++j) names.emplace_back(text.substr(parts[j].begin, parts[j].end - parts[j].begin));
+      if (!plan.matches_old_suffix(names)) continue;
+      found = true;
+      if (!plan.moves()) break;
+      auto repl = plan.new_suffix(k);
+      if (repl.size() == k) {
+        for (std::size_t j = 0; j < k; ++j)
+          if (names[j] != repl[j]) out.replace(parts[j].begin, parts[j].end - parts[j].begin, repl[j], "text.location");
+      } else {
+        std::string joined;
+        for (std::size_t j = 0; j < repl.size(); ++j) joined += (j ? "." : "") + repl[j];
+        out.replace(parts[0].begin, parts[k - 1].end - parts[0].begin, joined, "text.location");
+      }
+      break;
+    }
+  }
+  return found;
+}
+
+}  // namespace shepherd::rewrite

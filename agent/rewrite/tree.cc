@@ -1,0 +1,216 @@
+// migrate_tree: walks a checkout in sorted order without following symlinks, indexes dbt models,
+// rewrites each text file through migrate_file and replaces changed files atomically.
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "engine.h"
+#include "language.h"
+#include "plan.h"
+#include "sink.h"
+#include "sql_rewriter.h"
+#include "utf8.h"
+
+namespace fs = std::filesystem;
+
+namespace shepherd::rewrite {
+
+namespace {
+
+struct Candidate {
+  fs::path path;
+  std::string rel;  // generic form, relative to root
+};
+
+bool inside(const fs::path& root, const fs::path& p) {
+  auto rel = p.lexically_normal().lexically_relative(root.lexically_normal());
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+// Collects rewritable files depth-first, entries sorted by name, so runs are reproducible.
+void walk(const fs::path& root, const fs::path& dir, const Limits& limits, std::vector<Candidate>& out, Report& report) {
+  std::vector<fs::directory_entry> entries;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) entries.push_back(*it);
+  if (ec) {
+    report.skipped.push_back(Skipped{fs::relative(dir, root).generic_string(), "unreadable directory: " + ec.message()});
+    return;
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const fs::directory_entry& a, const fs::directory_entry& b) { return a.path().filename() < b.path().filename(); });
+  for (const auto& e : entries) {
+    if (out.size() >= limits.max_files) {
+      report.truncated = true;
+      return;
+    }
+    auto rel = e.path().lexically_relative(root).generic_string();
+    auto st = e.symlink_status(ec);
+    if (ec) continue;
+    if (fs::is_symlink(st)) {
+      // Never followed: a link inside the repository reaches a file that is visited at its own path.
+      auto target = fs::weakly_canonical(e.path(), ec);
+      if (ec || !inside(fs::weakly_canonical(root), target))
+        report.skipped.push_back(Skipped{rel, "symlink leaves the repository (not followed)"});
+      continue;
+    }
+    if (fs::is_directory(st)) {
+      auto name = e.path().filename().string();
+      if (name == ".git" || name == ".hg" || name == ".svn" || name == "node_modules" || name == "target" ||
+          name == "__pycache__" || name == ".venv")
+        continue;
+      walk(root, e.path(), limits, out, report);
+      continue;
+    }
+    if (!fs::is_regular_file(st)) continue;
+    if (language_of(rel) == Language::None) continue;
+    out.push_back(Candidate{e.path(), rel});
+  }
+}
+
+// Reads a candidate if it is text within limits; otherwise records why not.
+bool read_text(const Candidate& c, const Limits& limits, std::size_t& total, std::string& content, Report& report) {
+  std::error_code ec;
+  auto size = fs::file_size(c.path, ec);
+  if (ec) {
+    report.skipped.push_back(Skipped{c.rel, "unreadable: " + ec.message()});
+    return false;
+  }
+  if (size > limits.max_file_bytes) {
+    report.skipped.push_back(Skipped{c.rel, "too large (" + std::to_string(size) + " bytes)"});
+    return false;
+  }
+  if (total + size > limits.max_total_bytes) {
+    report.truncated = true;
+    return false;
+  }
+  std::ifstream in(c.path, std::ios::binary);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  content = std::move(buf).str();
+  total += content.size();
+  if (looks_binary(content)) {
+    report.skipped.push_back(Skipped{c.rel, "binary"});
+    return false;
+  }
+  if (!valid_utf8(content)) {
+    report.skipped.push_back(Skipped{c.rel, "invalid UTF-8"});
+    return false;
+  }
+  return true;
+}
+
+// Writes next to the file and renames over it, so a crash never leaves half a file.
+bool write_atomically(const fs::path& path, const std::string& content) {
+  std::error_code ec;
+  auto st = fs::symlink_status(path, ec);
+  if (ec || !fs::is_regular_file(st)) return false;  // replaced by something else meanwhile
+  fs::path tmp = path;
+  tmp += ".shepherd-tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (!out) return false;
+  }
+  fs::permissions(tmp, st.permissions(), ec);
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return false;
+  }
+  return true;
+}
+
+// What each dbt model passes through from the dataset, iterated so that a model reading another
+// model that reads the dataset is found too (bounded: chains longer than this are rare).
+ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, const Limits& limits) {
+  ModelIndex index;
+  std::vector<std::pair<std::string, std::string>> models;  // name, content
+  std::size_t total = 0;
+  for (const auto& c : files) {
+    if (language_of(c.rel) != Language::Sql) continue;
+    Report ignored;
+    std::string content;
+    if (!read_text(c, limits, total, content, ignored)) continue;
+    models.emplace_back(c.path.stem().string(), std::move(content));
+  }
+  for (int round = 0; round < 4; ++round) {
+    bool changed = false;
+    for (const auto& [name, content] : models) {
+      if (round > 0 && content.find("ref(") == std::string::npos) continue;
+      CollectingSink discard;
+      auto r = sql::rewrite(content, plan, index, discard);
+      if (r.exports.empty()) continue;
+      auto& slot = index.exports[name];
+      if (slot != r.exports) {
+        slot = r.exports;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  return index;
+}
+
+}  // namespace
+
+Report migrate_tree(const fs::path& root_in, const std::string& subpath, const ChangeSet& changes, const Limits& limits) {
+  Report report;
+  std::error_code ec;
+  fs::path root = fs::canonical(root_in, ec);
+  if (ec) {
+    report.skipped.push_back(Skipped{root_in.string(), "root does not exist: " + ec.message()});
+    return report;
+  }
+  fs::path sub = fs::path(subpath).lexically_normal();
+  if (sub.is_absolute() || (!sub.empty() && *sub.begin() == "..")) {
+    report.skipped.push_back(Skipped{subpath, "path leaves the repository"});
+    return report;
+  }
+  fs::path start = subpath.empty() ? root : root / sub;
+  // Each component of the subpath must be a real directory inside root, not a link out of it.
+  fs::path probe = root;
+  for (const auto& part : sub) {
+    if (part.empty() || part == ".") continue;
+    probe /= part;
+    if (fs::is_symlink(fs::symlink_status(probe, ec))) {
+      report.skipped.push_back(Skipped{subpath, "path is a symlink (not followed)"});
+      return report;
+    }
+  }
+  std::vector<Candidate> files;
+  auto st = fs::symlink_status(start, ec);
+  if (fs::is_directory(st)) {
+    walk(root, start, limits, files, report);
+  } else if (fs::is_regular_file(st)) {
+    files.push_back(Candidate{start, start.lexically_relative(root).generic_string()});
+  } else {
+    report.skipped.push_back(Skipped{subpath, "path does not exist"});
+    return report;
+  }
+
+  Plan plan(changes);
+  ModelIndex models = index_models(files, plan, limits);
+  std::size_t total = 0;
+  for (const auto& c : files) {
+    std::string content;
+    if (!read_text(c, limits, total, content, report)) {
+      if (report.truncated) break;
+      continue;
+    }
+    ++report.files_scanned;
+    auto r = migrate_file(c.rel, content, changes, models);
+    for (auto& item : r.review) report.review.push_back(std::move(item));
+    if (r.content == content) continue;
+    if (!write_atomically(c.path, r.content)) {
+      report.review.push_back(ReviewItem{c.rel, 0, "could not write the rewritten file"});
+      continue;
+    }
+    ++report.files_changed;
+    for (auto& e : r.edits) report.edits.push_back(std::move(e));
+  }
+  return report;
+}
+
+}  // namespace shepherd::rewrite

@@ -1,0 +1,36 @@
+// UTF-8 validation by the table in RFC 3629 §4.
+#include "utf8.h"
+
+namespace shepherd::rewrite {
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0, n = s.size();
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  auto cont = [&](std::size_t k) { return k < n && (byte(k) & 0xC0) == 0x80; };
+  while (i < n) {
+    unsigned char c = byte(i);
+    if (c < 0x80) {
+      ++i;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      if (!cont(i + 1)) return false;
+      i += 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      if (!cont(i + 1) || !cont(i + 2)) return false;
+      unsigned char c1 = byte(i + 1);
+      if (c == 0xE0 && c1 < 0xA0) return false;  // overlong
+      if (c == 0xED && c1 > 0x9F) return false;  // surrogate
+      i += 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      if (!cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return false;
+      unsigned char c1 = byte(i + 1);
+      if (c == 0xF0 && c1 < 0x90) return false;
+      if (c == 0xF4 && c1 > 0x8F) return false;
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace shepherd::rewrite

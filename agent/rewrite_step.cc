@@ -1,0 +1,54 @@
+// Implementation of rewrite_step.h.
+#include "agent/rewrite_step.h"
+
+#include <type_traits>
+
+namespace shepherd::agent {
+
+rewrite::ChangeSet to_change_set(const Task& task) {
+  rewrite::ChangeSet cs;
+  cs.dataset.name = task.dataset.name;
+  cs.dataset.from = {task.dataset.from.version, task.dataset.from.location};
+  cs.dataset.to = {task.dataset.to.version, task.dataset.to.location};
+  for (const auto& change : task.changes) {
+    rewrite::Change c;
+    std::visit(
+        [&c](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          c.field = v.field;
+          if constexpr (std::is_same_v<T, Rename>) {
+            c.kind = rewrite::Change::Kind::Rename;
+            c.to = v.to;
+          } else if constexpr (std::is_same_v<T, Retype>) {
+            c.kind = rewrite::Change::Kind::Retype;
+            c.from_type = v.from;
+            c.to_type = v.to;
+            c.expression = v.expression;
+          } else if constexpr (std::is_same_v<T, Drop>) {
+            c.kind = rewrite::Change::Kind::Drop;
+          } else {
+            c.kind = rewrite::Change::Kind::Add;
+            c.type = v.type;
+          }
+        },
+        change);
+    cs.changes.push_back(std::move(c));
+  }
+  return cs;
+}
+
+RewriteOutcome rewrite_repository(const Task& task, const std::filesystem::path& repo) {
+  rewrite::Limits limits;
+  limits.max_file_bytes = static_cast<std::size_t>(task.limits.max_file_bytes);
+  rewrite::Report report = rewrite::migrate_tree(repo, task.consumer.repository.path, to_change_set(task), limits);
+  RewriteOutcome out;
+  out.edits = static_cast<int>(report.edits.size());
+  out.files_changed = report.files_changed;
+  out.files_scanned = report.files_scanned;
+  for (const auto& r : report.review) out.review.push_back({r.file, r.line, r.message});
+  for (const auto& s : report.skipped) out.notes.push_back("skipped " + s.file + ": " + s.reason);
+  if (report.truncated) out.notes.push_back("the scan stopped early at a limit; some files were not examined");
+  return out;
+}
+
+}  // namespace shepherd::agent

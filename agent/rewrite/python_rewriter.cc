@@ -128,6 +128,13 @@ class Rewriter {
         raw = raw && t_[k].raw;
         j = k + 1;
       }
+      // A literal standing alone as a statement is a docstring: documentation, like a comment.
+      bool alone = (i == 0 || t_[i - 1].kind == Kind::Newline) && (j >= t_.size() || t_[j].kind == Kind::Newline);
+      if (alone) {
+        for (auto m : members) group_of_[m] = -1;
+        i = members.back();
+        continue;
+      }
       long open = enclosing_[i];
       bool table_arg = open >= 0 && table_method(callee(open)) && static_cast<std::size_t>(open) + 1 == i;
       sql::LexOptions lo;

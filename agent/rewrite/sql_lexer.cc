@@ -43,6 +43,11 @@ std::size_t skip_braces(std::string_view text, std::size_t i) {
   return text.size();
 }
 
+bool at_line_start(std::string_view text, std::size_t i) {
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) --i;
+  return i == 0 || text[i - 1] == '\n';
+}
+
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 }  // namespace
@@ -56,6 +61,8 @@ std::vector<Token> lex(std::string_view text, const LexOptions& options) {
     char c = text[i];
     char n = i + 1 < text.size() ? text[i + 1] : '\0';
     if (is_space(c)) {
+      ++i;
+    } else if (options.margin_pipes && c == '|' && at_line_start(text, i)) {
       ++i;
     } else if (options.backslash_escapes && c == '\\') {
       i += 2;  // \n, \t, \" ... inside a host-language string: layout, not SQL

@@ -29,6 +29,7 @@ struct LexOptions {
   bool braces_opaque = false;      // Python f-strings / str.format: `{...}` is an opaque value
   bool dollar_opaque = false;      // Scala s-strings: `$name`, `${...}`
   bool backslash_escapes = false;  // string body of a host language: `\n` etc. are whitespace
+  bool margin_pipes = false;       // Scala triple quotes with stripMargin: a `|` opening a line is layout
 };
 
 std::vector<Token> lex(std::string_view text, const LexOptions& options = {});

@@ -169,7 +169,7 @@ class Analyzer {
     auto repl = plan_.new_suffix(k);
     if (repl.size() == k) {
       for (std::size_t j = 0; j < k; ++j)
-        if (parts[from + j].text != repl[j])
+        if (!iequals(parts[from + j].text, repl[j]))
           out_.replace(parts[from + j].begin, parts[from + j].end - parts[from + j].begin, repl[j], "sql.location");
       return;
     }
@@ -227,7 +227,7 @@ class Analyzer {
       if (starts_query(i)) {
         Scope empty;
         expr(b, i, empty, {}, false);
-        result_.exports = query(i, e, {}, nullptr);
+        result_.exports = query(i, e, {}, nullptr, true);
         return;
       }
     }
@@ -235,7 +235,7 @@ class Analyzer {
     expr(b, e, empty, {}, false);
   }
 
-  std::set<std::string> query(std::size_t b, std::size_t e, Ctes ctes, const Scope* parent) {
+  std::set<std::string> query(std::size_t b, std::size_t e, Ctes ctes, const Scope* parent, bool top = false) {
     std::size_t i = b;
     if (is_kw(i, "with")) {
       ++i;
@@ -270,7 +270,7 @@ class Analyzer {
       bool setop = j < e && (is_kw(j, "union") || is_kw(j, "intersect") ||
                              (is_kw(j, "except") && !is_punct(j + 1, '(') && !(j > 0 && is_punct(j - 1, '*'))));
       if (j == e || setop) {
-        auto ex = query_part(pb, j, ctes, parent);
+        auto ex = query_part(pb, j, ctes, parent, top);
         if (first) exports = std::move(ex);
         first = false;
         pb = j + 1;
@@ -280,18 +280,18 @@ class Analyzer {
     return exports;
   }
 
-  std::set<std::string> query_part(std::size_t b, std::size_t e, const Ctes& ctes, const Scope* parent) {
+  std::set<std::string> query_part(std::size_t b, std::size_t e, const Ctes& ctes, const Scope* parent, bool top) {
     if (b >= e) return {};
-    if (is_punct(b, '(') && close_of(b) + 1 >= e) return query(b + 1, std::min(close_of(b), e), ctes, parent);
-    if (is_kw(b, "select")) return select_block(b, e, ctes, parent);
-    if (is_kw(b, "with")) return query(b, e, ctes, parent);
+    if (is_punct(b, '(') && close_of(b) + 1 >= e) return query(b + 1, std::min(close_of(b), e), ctes, parent, top);
+    if (is_kw(b, "select")) return select_block(b, e, ctes, parent, top);
+    if (is_kw(b, "with")) return query(b, e, ctes, parent, top);
     Scope s;
     s.parent = parent;
     expr(b, e, s, ctes, false);
     return {};
   }
 
-  std::set<std::string> select_block(std::size_t b, std::size_t e, const Ctes& ctes, const Scope* parent) {
+  std::set<std::string> select_block(std::size_t b, std::size_t e, const Ctes& ctes, const Scope* parent, bool top) {
     std::size_t from = e, after_from = e;
     for (std::size_t i = b + 1; i < e; ++i) {
       if (is_punct(i, '(')) {
@@ -324,7 +324,7 @@ class Analyzer {
         continue;
       }
       if (i == from || is_punct(i, ',')) {
-        if (ib < i) select_item(ib, i, scope, ctes, exports);
+        if (ib < i) select_item(ib, i, scope, ctes, exports, top);
         ib = i + 1;
       }
     }
@@ -479,7 +479,7 @@ class Analyzer {
     return f.name + " changes type";
   }
 
-  void select_item(std::size_t b, std::size_t e, Scope& scope, const Ctes& ctes, std::set<std::string>& exports) {
+  void select_item(std::size_t b, std::size_t e, Scope& scope, const Ctes& ctes, std::set<std::string>& exports, bool top) {
     // `*`, `t.*`, optionally with EXCEPT (...) / REPLACE (...)
     std::size_t star = e;
     if (is_punct(b, '*')) star = b;
@@ -489,7 +489,6 @@ class Analyzer {
     }
     if (star < e) {
       std::set<std::string> passed;
-      bool direct = false;
       const Source* only = nullptr;
       if (star != b) {
         only = lookup(scope, lower(read_chain(b, e).parts.front().text));
@@ -497,7 +496,6 @@ class Analyzer {
       for (const auto& s : scope.sources) {
         if (only && &s != only) continue;
         if (s.kind == Source::Kind::Dataset) {
-          direct = true;
           for (const auto& f : plan_.fields()) passed.insert(f.name);
         } else if (s.kind == Source::Kind::Derived) {
           passed.insert(s.fields.begin(), s.fields.end());
@@ -520,7 +518,7 @@ class Analyzer {
       }
       for (const auto& name : passed) {
         const FieldChange* f = plan_.field(name, false);
-        if (f && f->retype && direct)
+        if (f && f->retype && top)  // inside a CTE, the named uses downstream are checked instead
           out_.review(t_[star].begin, "SELECT * passes retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type +
                                           ") through unchanged; select it explicitly" +
                                           (f->expression.empty() ? std::string() : " as " + expression(*f, f->name) + " AS " + f->name));

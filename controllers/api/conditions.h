@@ -29,10 +29,12 @@ const Condition* find_condition(const std::vector<Condition>& conditions, const 
 bool is_condition_true(const std::vector<Condition>& conditions, const std::string& type);
 
 // Sets the three kstatus conditions at once, consistently:
-//   Ready=True        -> Reconciling=False, Stalled=False (reason echoes)
-//   reconciling=true  -> Reconciling=True,  Ready=False,   Stalled=False
-//   stalled=true      -> Stalled=True,      Ready=False,   Reconciling=False
-enum class KStatus { Ready, Reconciling, Stalled };
+//   Ready             -> Ready=True, Reconciling=False, Stalled=False (reason echoes)
+//   Reconciling       -> Reconciling=True,  Ready=False,   Stalled=False
+//   Stalled           -> Stalled=True,      Ready=False,   Reconciling=False
+//   Waiting           -> all three False: a deliberate wait (paused, awaiting approval) that is
+//                        neither progress nor failure; kstatus reads it as InProgress.
+enum class KStatus { Ready, Reconciling, Stalled, Waiting };
 bool set_kstatus(std::vector<Condition>& conditions, KStatus state, const std::string& reason,
                  const std::string& message, std::int64_t generation, Timestamp now);
 

@@ -750,7 +750,8 @@ void to_json(json& j, const AnalysisStatus& v) {
   j = json{{"measurements", json::array()},
            {"successes", v.successes},
            {"failures", v.failures},
-           {"inconclusive", v.inconclusive}};
+           {"inconclusive", v.inconclusive},
+           {"rounds", v.rounds}};
   for (const auto& m : v.measurements) j["measurements"].push_back(m);
   put(j, "startedAt", v.startedAt);
 }
@@ -759,10 +760,11 @@ void from_json(const json& j, AnalysisStatus& v) {
   read(j, "successes", v.successes);
   read(j, "failures", v.failures);
   read(j, "inconclusive", v.inconclusive);
+  read(j, "rounds", v.rounds);
   read(j, "startedAt", v.startedAt);
 }
 void to_json(json& j, const RollbackStatus& v) {
-  j = json{{"reason", v.reason}, {"restored", v.restored}};
+  j = json{{"reason", v.reason}, {"restored", v.restored}, {"attempts", v.attempts}};
   put(j, "startedAt", v.startedAt);
   put(j, "completedAt", v.completedAt);
   put(j, "job", v.job);
@@ -773,6 +775,7 @@ void from_json(const json& j, RollbackStatus& v) {
   read(j, "completedAt", v.completedAt);
   read(j, "job", v.job);
   read(j, "restored", v.restored);
+  read(j, "attempts", v.attempts);
 }
 void to_json(json& j, const ConsumerSignals& v) {
   j = json::object();
@@ -789,6 +792,7 @@ void to_json(json& j, const ConsumerMigrationStatus& v) {
   j = json{{"observedGeneration", v.observedGeneration},
            {"phase", to_string(v.phase)},
            {"attempts", v.attempts}};
+  if (v.retryFrom > 0) j["retryFrom"] = v.retryFrom;
   put(j, "job", v.job);
   put(j, "result", v.result);
   put(j, "cutover", v.cutover);
@@ -804,6 +808,7 @@ void from_json(const json& j, ConsumerMigrationStatus& v) {
   read(j, "observedGeneration", v.observedGeneration);
   read_enum(j, "phase", v.phase, parse_consumer_phase);
   read(j, "attempts", v.attempts);
+  read(j, "retryFrom", v.retryFrom);
   read(j, "job", v.job);
   read(j, "result", v.result);
   read(j, "cutover", v.cutover);

@@ -379,6 +379,7 @@ struct AnalysisStatus {
   std::int64_t successes = 0;
   std::int64_t failures = 0;
   std::int64_t inconclusive = 0;
+  std::int64_t rounds = 0;  // measurement rounds taken (one measurement per check per round)
   std::optional<Timestamp> startedAt;
 };
 
@@ -386,7 +387,8 @@ struct RollbackStatus {
   std::string reason;  // HealthCheckFailed | Requested | PlanRollback | ...
   std::optional<Timestamp> startedAt;
   std::optional<Timestamp> completedAt;
-  std::string job;
+  std::string job;        // the current rollback Job
+  std::int64_t attempts = 0;  // rollback Jobs run for this rollback
   bool restored = false;  // cut-over previous value restored
 };
 
@@ -399,7 +401,10 @@ struct ConsumerSignals {
 struct ConsumerMigrationStatus {
   std::int64_t observedGeneration = 0;
   ConsumerPhase phase = ConsumerPhase::Pending;
-  std::int64_t attempts = 0;
+  std::int64_t attempts = 0;  // agent Jobs started (migrate action); never decreases
+  // First attempt of the current series: a retry signal starts a new series of 1 + retries
+  // attempts. 0 means 1.
+  std::int64_t retryFrom = 0;
   std::optional<JobRef> job;
   std::optional<AgentResult> result;
   std::optional<CutoverStatus> cutover;

@@ -27,7 +27,10 @@ struct EnvLocation {
   std::optional<std::size_t> env_index;  // index in .../env when the variable exists
   api::PreviousValue previous;           // {present, value}: what status.cutover.previous records
 
-  friend bool operator==(const EnvLocation&, const EnvLocation&) = default;
+  friend bool operator==(const EnvLocation& a, const EnvLocation& b) {
+    return a.pod_spec == b.pod_spec && a.container_index == b.container_index && a.env_index == b.env_index &&
+           a.previous.present == b.previous.present && a.previous.value == b.previous.value;
+  }
 };
 
 // Finds env.container in the live target and reads env.name. Errors: TargetNotFound/TargetMismatch

@@ -18,7 +18,10 @@ namespace shepherd::controllers::cutover {
 // Write status.cutover = {target, previous} (no appliedAt) and come back; apply nothing yet.
 struct RecordPrevious {
   api::PreviousValue previous;
-  friend bool operator==(const RecordPrevious&, const RecordPrevious&) = default;
+  // api::PreviousValue has no operator==; compare its fields.
+  friend bool operator==(const RecordPrevious& a, const RecordPrevious& b) {
+    return a.previous.present == b.previous.present && a.previous.value == b.previous.value;
+  }
 };
 // Send this patch (then re-read and call next_cutover_step again).
 struct ApplyCutover {

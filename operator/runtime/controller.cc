@@ -17,17 +17,18 @@ const char* ReconcileResult::label() const {
 std::optional<std::string> controller_owner_key(const nlohmann::json& child,
                                                 const std::string& owner_group,
                                                 const std::string& owner_kind) {
-  auto m = child.find("metadata");
-  if (m == child.end() || !m->is_object()) return std::nullopt;
-  auto refs = m->find("ownerReferences");
-  if (refs == m->end() || !refs->is_array()) return std::nullopt;
-  for (const auto& ref : *refs) {
+  if (!child.is_object() || !child.contains("metadata")) return std::nullopt;
+  const nlohmann::json& meta = child.at("metadata");
+  if (!meta.is_object() || !meta.contains("ownerReferences")) return std::nullopt;
+  const nlohmann::json& refs = meta.at("ownerReferences");
+  if (!refs.is_array()) return std::nullopt;
+  for (const auto& ref : refs) {
     if (!ref.is_object() || !ref.value("controller", false)) continue;
     if (ref.value("kind", "") != owner_kind) continue;
     if (group_of(ref.value("apiVersion", "")) != owner_group) continue;
     const std::string name = ref.value("name", "");
     if (name.empty()) return std::nullopt;
-    const std::string ns = m->value("namespace", "");
+    const std::string ns = meta.value("namespace", "");
     return ns.empty() ? name : ns + "/" + name;
   }
   return std::nullopt;

@@ -86,7 +86,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"vector_element_without_value", 200,
              R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{}}]}})",
              QueryStatus::BadResponse, std::nullopt, "", 0}),
-    [](const auto& info) { return info.param.name; });
+    [](const auto& param_info) { return param_info.param.name; });
 
 TEST(ParseResponse, QueryErrorKeepsTypeAndMessage) {
   const auto r = parse_instant_query_response(400, R"({"status":"error","errorType":"bad_data","error":"boom"})");

@@ -54,7 +54,7 @@ INSTANTIATE_TEST_SUITE_P(
         NumberCase{"minus_inf_with_max", -kInf, std::nullopt, 1, Outcome::Inconclusive, "NotANumber"},
         NumberCase{"no_threshold", 1, std::nullopt, std::nullopt, Outcome::Inconclusive, "NoThreshold"},
         NumberCase{"min_greater_than_max", 5, 10, 1, Outcome::Inconclusive, "InvalidThreshold"}),
-    [](const auto& info) { return info.param.name; });
+    [](const auto& param_info) { return param_info.param.name; });
 
 struct QueryCase {
   std::string name;
@@ -86,7 +86,7 @@ INSTANTIATE_TEST_SUITE_P(All, QueryVerdict,
                                            QueryCase{"unreachable", QueryStatus::Unreachable, "Unreachable"},
                                            QueryCase{"bad_response", QueryStatus::BadResponse, "BadResponse"},
                                            QueryCase{"value_missing", QueryStatus::Value, "BadResponse"}),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& param_info) { return param_info.param.name; });
 
 TEST(QueryVerdict, ValueIsJudgedAndKeepsRawSpelling) {
   QueryResult q;

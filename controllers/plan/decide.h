@@ -1,0 +1,93 @@
+// The MigrationPlan controller's decision (functional core): from what was observed (the plan, a
+// summary of its ConsumerMigrations, which git secrets exist, the clock) to what should happen
+// (create / delete / annotate ConsumerMigrations), the new status, Events and when to look again.
+//
+// Start gating: creating a ConsumerMigration IS the permission to start it. The plan creates a
+// consumer's ConsumerMigration only when that consumer may start: its wave is open (previous waves
+// terminal, bake time passed, approved when approval is Manual), all its dependencies are
+// Succeeded/NoChanges, nothing is paused or tripped, and fewer than maxParallel ConsumerMigrations
+// of the plan are non-terminal. The consumer controller starts its first Job as soon as it sees
+// the object. Per consumer that is 1 create here + 1 Job create + 2 status writes by the consumer
+// controller (Generating, then the result) on the path without cut-over, plus one Event per
+// consumer phase change. Consumers not yet allowed to start exist only as counts in plan status.
+//
+// Signals (annotations on the plan), each handled once per distinct value, recorded in
+// status.signals:
+//   shepherd.dev/approve: "<k>"    approves waves 0..k (Manual approval).
+//   shepherd.dev/retry: "<token>"  sets shepherd.dev/retry: "<token>" on every Failed consumer.
+//   shepherd.dev/rollback: "<t>"   sets shepherd.dev/rollback: "<t>" on every consumer that was cut
+//                                  over or published, skip on those not finished; plan ends
+//                                  RolledBack. The failure budget with onFailure Rollback does the
+//                                  same with the token "failure-budget".
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "controllers/api/events.h"
+#include "controllers/api/types.h"
+
+namespace shepherd::controllers::plan {
+
+// What the plan controller needs to know about one of its ConsumerMigrations.
+struct ConsumerSummary {
+  std::string name;      // ConsumerMigration name
+  std::string consumer;  // spec.consumer.name
+  std::int64_t wave = 0;
+  api::ConsumerPhase phase = api::ConsumerPhase::Pending;
+  bool started = false;    // an attempt was started (attempts > 0 or phase past Pending)
+  bool cut_over = false;   // cut-over applied and not restored
+  bool published = false;  // the agent pushed a commit or opened a pull request
+  bool stalled = false;    // Stalled=True (e.g. AnalysisInconclusive): waits for a person
+  bool deleting = false;   // deletionTimestamp set
+  std::string retry_annotation;
+  std::string rollback_annotation;
+  std::string skip_annotation;
+};
+
+ConsumerSummary summarize(const api::ConsumerMigration& cmig);
+
+struct PlanObserved {
+  api::MigrationPlan plan;  // metadata (generation, annotations, uid), spec, status
+  std::vector<ConsumerSummary> consumers;  // the ConsumerMigrations this plan owns
+  std::set<std::string> secrets_present;   // of the secrets the spec names, those that exist
+  api::Timestamp now{};
+};
+
+struct CreateConsumerMigration {
+  api::ConsumerMigration object;  // metadata (name, namespace, labels, ownerReference) and spec
+};
+struct DeleteConsumerMigration {
+  std::string name;
+  std::string reason;
+};
+struct AnnotateConsumerMigration {
+  std::string name;
+  std::string key;
+  std::string value;
+};
+using PlanAction = std::variant<CreateConsumerMigration, DeleteConsumerMigration, AnnotateConsumerMigration>;
+
+struct PlanDecision {
+  std::vector<PlanAction> actions;  // carry out in order
+  api::PlanStatus status;           // the status to write when status_changed
+  bool status_changed = false;
+  std::vector<api::Event> events;
+  std::optional<api::Duration> requeue_after;
+};
+
+PlanDecision decide_plan(const PlanObserved& observed);
+
+// Deterministic ConsumerMigration name: "<plan>-<consumer>", bounded to 253 characters.
+std::string consumer_migration_name(const std::string& plan, const std::string& consumer);
+
+// The ConsumerMigration the plan creates for spec.consumers[index] in wave `wave`: frozen spec
+// (effective agent and health), labels, ownerReference to the plan.
+api::ConsumerMigration make_consumer_migration(const api::MigrationPlan& plan, std::size_t index, std::size_t wave);
+
+inline constexpr const char* kBudgetRollbackToken = "failure-budget";
+
+}  // namespace shepherd::controllers::plan

@@ -1,0 +1,87 @@
+// Java and Scala rewrites, table-driven: input, exact expected output, expected review.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "changes.h"
+
+namespace shepherd::rewrite {
+namespace {
+
+using testing::review_lines;
+using testing::spec_changes;
+
+struct Case {
+  const char* name;
+  const char* path;
+  const char* in;
+  const char* out;
+  std::vector<std::string> review;
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
+class JvmTable : public ::testing::TestWithParam<Case> {};
+
+TEST_P(JvmTable, Rewrites) {
+  const Case& c = GetParam();
+  auto r = migrate_file(c.path, c.in, spec_changes());
+  EXPECT_EQ(r.content, c.out);
+  ASSERT_EQ(r.review.size(), c.review.size()) << review_lines(r);
+  for (std::size_t i = 0; i < c.review.size(); ++i)
+    EXPECT_NE(r.review[i].message.find(c.review[i]), std::string::npos) << review_lines(r);
+}
+
+const Case kCases[] = {
+    {"java_jdbc_concatenation", "src/Dao.java",
+     "// reads user_id from listening_v3\n"
+     "String sql = \"SELECT user_id, track_id \" +\n    \"FROM prod.events.listening_v3 WHERE user_id = ?\";\n"
+     "String other = \"SELECT user_id FROM prod.users.users\";\n",
+     "// reads user_id from listening_v3\n"
+     "String sql = \"SELECT account_id, track_id \" +\n    \"FROM prod.events.listening_v4 WHERE account_id = ?\";\n"
+     "String other = \"SELECT user_id FROM prod.users.users\";\n",
+     {}},
+    {"java_text_block", "src/Q.java",
+     "String q = \"\"\"\n    SELECT user_id, legacy_flag\n    FROM `prod.events.listening_v3`\n    \"\"\";\n",
+     "String q = \"\"\"\n    SELECT account_id, legacy_flag\n    FROM `prod.events.listening_v4`\n    \"\"\";\n",
+     {"reads dropped field legacy_flag"}},
+    {"java_spark_columns_sole_dataset", "src/Job.java",
+     "Dataset<Row> df = spark.table(\"prod.events.listening_v3\");\n"
+     "df.select(col(\"user_id\"), col(\"user_id_hash\")).groupBy(\"user_id\").count();\n",
+     "Dataset<Row> df = spark.table(\"prod.events.listening_v4\");\n"
+     "df.select(col(\"account_id\"), col(\"user_id_hash\")).groupBy(\"account_id\").count();\n",
+     {}},
+    {"java_getter_is_review", "src/Avro.java",
+     "String t = \"prod.events.listening_v3\";\nlong id = record.getUserId();\nrecord.getUserIdHash();\n",
+     "String t = \"prod.events.listening_v4\";\nlong id = record.getUserId();\nrecord.getUserIdHash();\n",
+     {"accessor getUserId of prod.events.listening_v3 record"}},
+    {"java_unrelated_file_untouched", "src/Users.java",
+     "String q = \"SELECT user_id FROM users\";\ndf.select(col(\"user_id\"));\nu.getUserId();\n",
+     "String q = \"SELECT user_id FROM users\";\ndf.select(col(\"user_id\"));\nu.getUserId();\n",
+     {}},
+    {"scala_dollar_and_triple_quotes", "src/Job.scala",
+     "val plays = spark.sql(\"\"\"\n  |SELECT user_id, ts\n  |FROM prod.events.listening_v3\"\"\".stripMargin)\n"
+     "plays.select($\"user_id\", col(\"track_id\")).where($\"legacy_flag\")\n",
+     "val plays = spark.sql(\"\"\"\n  |SELECT account_id, UNIX_MILLIS(ts) AS ts\n  |FROM prod.events.listening_v4\"\"\".stripMargin)\n"
+     "plays.select($\"account_id\", col(\"track_id\")).where($\"legacy_flag\")\n",
+     {"reads dropped field legacy_flag"}},
+    {"scala_interpolated_table_is_review", "src/Job.scala",
+     "val t = \"prod.events.listening_v3\"\nval q = s\"SELECT user_id FROM $t\"\n",
+     "val t = \"prod.events.listening_v4\"\nval q = s\"SELECT user_id FROM $t\"\n",
+     {"cannot tell whether $t is prod.events.listening_v3"}},
+    {"scala_mixed_tables_review_columns", "src/Join.scala",
+     "val a = spark.table(\"prod.events.listening_v3\")\nval b = spark.table(\"prod.users.users\")\na.join(b, col(\"user_id\"))\n",
+     "val a = spark.table(\"prod.events.listening_v4\")\nval b = spark.table(\"prod.users.users\")\na.join(b, col(\"user_id\"))\n",
+     {"cannot prove col(\"user_id\") belongs to prod.events.listening_v3"}},
+    {"scio_field_access_is_review", "src/Scio.scala",
+     "sc.typedBigQuery[Listen](\"prod.events.listening_v3\").map(_.user_id)\n",
+     "sc.typedBigQuery[Listen](\"prod.events.listening_v4\").map(_.user_id)\n",
+     {"accessor user_id of prod.events.listening_v3 record"}},
+};
+
+INSTANTIATE_TEST_SUITE_P(Jvm, JvmTable, ::testing::ValuesIn(kCases),
+                         [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
+
+}  // namespace
+}  // namespace shepherd::rewrite

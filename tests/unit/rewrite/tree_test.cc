@@ -1,0 +1,146 @@
+// migrate_tree safety: symlinks are not followed, binary/huge/invalid UTF-8 files are skipped and
+// recorded, nothing outside the root is written, subpaths are confined, order is deterministic.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "changes.h"
+#include "temp_dir.h"
+
+namespace fs = std::filesystem;
+
+namespace shepherd::rewrite {
+namespace {
+
+void put(const fs::path& p, const std::string& content) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << content;
+}
+
+std::string get(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string reason(const Report& r, const std::string& file) {
+  for (const auto& s : r.skipped)
+    if (s.file == file) return s.reason;
+  return "";
+}
+
+const std::string kSql = "SELECT user_id FROM prod.events.listening_v3\n";
+const std::string kNew = "SELECT account_id FROM prod.events.listening_v4\n";
+
+TEST(Tree, RewritesInPlaceAndSkipsWhatItMustNot) {
+  testing::TempDir tmp;
+  auto repo = tmp.path() / "repo", outside = tmp.path() / "outside";
+  put(repo / "a.sql", kSql);
+  put(repo / "bin.sql", std::string("SELECT user_id\0FROM prod.events.listening_v3", 45));
+  put(repo / "latin1.sql", "-- caf\xe9\n" + kSql);
+  put(repo / "big.sql", kSql + std::string(2000, ' '));
+  put(repo / "README.md", kSql);  // not a language the engine rewrites
+  put(repo / ".git" / "x.sql", kSql);
+  put(outside / "secret.sql", kSql);
+  fs::create_symlink(outside / "secret.sql", repo / "link.sql");
+  fs::create_directory_symlink(outside, repo / "linkdir");
+  fs::create_symlink(repo / "a.sql", repo / "inner_link.sql");
+
+  Limits limits;
+  limits.max_file_bytes = 1000;
+  auto r = migrate_tree(repo, "", testing::spec_changes(), limits);
+
+  EXPECT_EQ(get(repo / "a.sql"), kNew);
+  EXPECT_EQ(get(outside / "secret.sql"), kSql);
+  EXPECT_EQ(get(repo / ".git" / "x.sql"), kSql);
+  EXPECT_EQ(get(repo / "README.md"), kSql);
+  EXPECT_TRUE(fs::is_symlink(repo / "inner_link.sql"));
+  EXPECT_EQ(reason(r, "bin.sql"), "binary");
+  EXPECT_EQ(reason(r, "latin1.sql"), "invalid UTF-8");
+  EXPECT_EQ(reason(r, "big.sql").rfind("too large", 0), 0u);
+  EXPECT_EQ(reason(r, "link.sql"), "symlink leaves the repository (not followed)");
+  EXPECT_EQ(reason(r, "linkdir"), "symlink leaves the repository (not followed)");
+  EXPECT_EQ(reason(r, "inner_link.sql"), "");
+  EXPECT_EQ(r.files_scanned, 1);
+  EXPECT_EQ(r.files_changed, 1);
+  ASSERT_EQ(r.edits.size(), 2u);
+  EXPECT_EQ(r.edits[0].file, "a.sql");
+  for (const auto& e : fs::recursive_directory_iterator(repo))
+    EXPECT_EQ(e.path().string().find(".shepherd-tmp"), std::string::npos);
+}
+
+TEST(Tree, SubpathIsConfined) {
+  testing::TempDir tmp;
+  auto repo = tmp.path() / "repo";
+  put(repo / "jobs" / "a.sql", kSql);
+  put(repo / "other" / "b.sql", kSql);
+  put(tmp.path() / "c.sql", kSql);
+  fs::create_directory_symlink(tmp.path(), repo / "up");
+
+  auto r = migrate_tree(repo, "jobs/", testing::spec_changes());
+  EXPECT_EQ(get(repo / "jobs" / "a.sql"), kNew);
+  EXPECT_EQ(get(repo / "other" / "b.sql"), kSql);
+  EXPECT_EQ(r.edits.at(0).file, "jobs/a.sql");
+
+  auto escape = migrate_tree(repo, "../", testing::spec_changes());
+  EXPECT_EQ(escape.files_scanned, 0);
+  EXPECT_EQ(reason(escape, "../"), "path leaves the repository");
+  auto via_link = migrate_tree(repo, "up", testing::spec_changes());
+  EXPECT_EQ(via_link.files_scanned, 0);
+  EXPECT_EQ(reason(via_link, "up"), "path is a symlink (not followed)");
+  EXPECT_EQ(get(tmp.path() / "c.sql"), kSql);
+  auto missing = migrate_tree(repo, "nope", testing::spec_changes());
+  EXPECT_EQ(reason(missing, "nope"), "path does not exist");
+}
+
+TEST(Tree, DeterministicOrderAndPreservedBytesAndMode) {
+  testing::TempDir tmp;
+  auto repo = tmp.path() / "repo";
+  for (const char* name : {"z.sql", "b/y.sql", "a.sql", "B.sql", "b/a.py"})
+    put(repo / name, name == std::string("b/a.py") ? "df = spark.table('prod.events.listening_v3')\r\n" : kSql);
+  put(repo / "crlf.sql", "SELECT\r\n\tuser_id -- \xe2\x9c\x93\r\nFROM prod.events.listening_v3\r\n");
+  fs::permissions(repo / "z.sql", fs::perms::owner_read | fs::perms::owner_write | fs::perms::owner_exec);
+
+  auto r = migrate_tree(repo, "", testing::spec_changes());
+  std::vector<std::string> files;
+  for (const auto& e : r.edits)
+    if (files.empty() || files.back() != e.file) files.push_back(e.file);
+  EXPECT_EQ(files, (std::vector<std::string>{"B.sql", "a.sql", "b/a.py", "b/y.sql", "crlf.sql", "z.sql"}));
+  EXPECT_EQ(get(repo / "crlf.sql"), "SELECT\r\n\taccount_id -- \xe2\x9c\x93\r\nFROM prod.events.listening_v4\r\n");
+  EXPECT_EQ(get(repo / "b" / "a.py"), "df = spark.table('prod.events.listening_v4')\r\n");
+  EXPECT_TRUE((fs::status(repo / "z.sql").permissions() & fs::perms::owner_exec) != fs::perms::none);
+
+  // A second run finds nothing left to do.
+  auto again = migrate_tree(repo, "", testing::spec_changes());
+  EXPECT_EQ(again.files_changed, 0);
+  EXPECT_TRUE(again.edits.empty());
+}
+
+TEST(Tree, LimitsStopTheScan) {
+  testing::TempDir tmp;
+  auto repo = tmp.path() / "repo";
+  for (int i = 0; i < 5; ++i) put(repo / ("f" + std::to_string(i) + ".sql"), kSql);
+  Limits limits;
+  limits.max_files = 2;
+  auto r = migrate_tree(repo, "", testing::spec_changes(), limits);
+  EXPECT_TRUE(r.truncated);
+  EXPECT_EQ(r.files_scanned, 2);
+  EXPECT_EQ(get(repo / "f4.sql"), kSql);
+}
+
+TEST(Tree, EmptyFileAndMissingRoot) {
+  testing::TempDir tmp;
+  put(tmp.path() / "empty.sql", "");
+  auto r = migrate_tree(tmp.path(), "", testing::spec_changes());
+  EXPECT_EQ(r.files_scanned, 1);
+  EXPECT_EQ(r.files_changed, 0);
+  auto missing = migrate_tree(tmp.path() / "absent", "", testing::spec_changes());
+  EXPECT_EQ(missing.files_scanned, 0);
+  ASSERT_EQ(missing.skipped.size(), 1u);
+}
+
+}  // namespace
+}  // namespace shepherd::rewrite

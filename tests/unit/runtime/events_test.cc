@@ -1,0 +1,66 @@
+// EventRecorder: creates an Event, folds repeats into a PATCH of count, rate-limits per object.
+#include "operator/runtime/events.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/runtime/fake_transport.h"
+
+namespace shepherd::runtime {
+namespace {
+using nlohmann::json;
+
+TEST(EventRecorder, CreatesThenAggregatesThenRateLimits) {
+  auto t = std::make_shared<testing::FakeTransport>();
+  t->fallback = [](const Request&) { return testing::ok("{}"); };
+  ClientOptions co;
+  co.qps = 0;
+  auto clock = std::make_shared<FakeClock>();
+  EventRecorderOptions eo;
+  eo.per_object_burst = 3;
+  eo.instance = "pod-1";
+  EventRecorder rec(std::make_shared<Client>(t, co), eo, clock);
+  json plan = {{"apiVersion", "shepherd.dev/v1alpha1"},
+               {"kind", "MigrationPlan"},
+               {"metadata", {{"name", "p"}, {"namespace", "ns"}, {"uid", "u-1"}}}};
+  EXPECT_TRUE(rec.normal(plan, "PhaseChanged", "Planning -> Running"));
+  EXPECT_TRUE(rec.normal(plan, "PhaseChanged", "Planning -> Running"));
+  EXPECT_TRUE(rec.warning(plan, "Failed", "x"));
+  EXPECT_FALSE(rec.warning(plan, "Failed", "y")) << "burst of 3 per object used up";
+  auto reqs = t->requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_EQ(reqs[0].method, "POST");
+  EXPECT_EQ(reqs[0].path, "/api/v1/namespaces/ns/events");
+  auto ev = json::parse(reqs[0].body);
+  EXPECT_EQ(ev["involvedObject"]["uid"], "u-1");
+  EXPECT_EQ(ev["involvedObject"]["kind"], "MigrationPlan");
+  EXPECT_EQ(ev["type"], "Normal");
+  EXPECT_EQ(ev["reason"], "PhaseChanged");
+  EXPECT_EQ(ev["reportingComponent"], "shepherd-operator");
+  EXPECT_EQ(ev["count"], 1);
+  EXPECT_EQ(reqs[1].method, "PATCH");
+  EXPECT_EQ(reqs[1].path, "/api/v1/namespaces/ns/events/" + ev["metadata"]["name"].get<std::string>());
+  EXPECT_EQ(json::parse(reqs[1].body)["count"], 2);
+  EXPECT_EQ(reqs[2].method, "POST");
+  clock->advance(std::chrono::seconds(300));
+  EXPECT_TRUE(rec.warning(plan, "Failed", "y")) << "a token back after 5 minutes";
+}
+
+TEST(EventRecorder, RecreatesWhenTheAggregatedEventExpired) {
+  auto t = std::make_shared<testing::FakeTransport>();
+  ClientOptions co;
+  co.qps = 0;
+  EventRecorder rec(std::make_shared<Client>(t, co));
+  json obj = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "c"}, {"namespace", "ns"}, {"uid", "u"}}}};
+  t->push(testing::ok("{}"));
+  t->push(testing::status(404, "NotFound"));
+  t->push(testing::ok("{}"));
+  EXPECT_TRUE(rec.normal(obj, "R", "m"));
+  EXPECT_TRUE(rec.normal(obj, "R", "m"));
+  auto reqs = t->requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_EQ(reqs[1].method, "PATCH");
+  EXPECT_EQ(reqs[2].method, "POST");
+}
+
+}  // namespace
+}  // namespace shepherd::runtime

@@ -28,7 +28,7 @@ void record_git(const fs::path& git, const fs::path& p, std::map<std::string, st
   std::error_code ec;
   auto st = fs::symlink_status(p, ec);
   if (ec) return;
-  const std::string rel = fs::relative(p, git, ec).string();
+  const std::string rel = p.lexically_relative(git).string();
   if (fs::is_symlink(st)) {
     out[rel] = "symlink:" + fs::read_symlink(p, ec).string();
   } else if (fs::is_directory(st)) {
@@ -74,7 +74,7 @@ TreeSnapshot snapshot(const fs::path& repo, const fs::path& workspace, const std
       continue;
     }
     if (it->is_symlink(ec)) {
-      s.symlinks[fs::relative(it->path(), repo, ec).string()] = fs::read_symlink(it->path(), ec).string();
+      s.symlinks[it->path().lexically_relative(repo).string()] = fs::read_symlink(it->path(), ec).string();
     }
   }
   for (const auto& e : fs::directory_iterator(workspace, ec)) {

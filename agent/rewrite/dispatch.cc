@@ -5,6 +5,7 @@
 #include "engine.h"
 #include "language.h"
 #include "plan.h"
+#include "prefilter.h"
 #include "python_rewriter.h"
 #include "sql_rewriter.h"
 #include "jvm_rewriter.h"
@@ -17,7 +18,9 @@ FileResult migrate_file(const std::string& path, std::string_view content, const
                         const ModelIndex& models) {
   Plan plan(changes);
   CollectingSink sink;
-  switch (language_of(path)) {
+  Language lang = language_of(path);
+  if (!could_change(lang, content, plan, models)) return FileResult{std::string(content), {}, {}};
+  switch (lang) {
     case Language::Sql:
       sql::rewrite(content, plan, models, sink);
       break;

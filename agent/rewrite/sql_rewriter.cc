@@ -16,7 +16,8 @@ namespace {
 
 // Words that end a FROM item or cannot be an alias.
 bool is_reserved(std::string_view w) {
-  static const char* const kWords[] = {
+  if (w.size() < 2 || w.size() > 12) return false;
+  static constexpr std::string_view kWords[] = {
       "select", "from", "where", "group", "having", "qualify", "window", "order", "limit", "union",
       "except", "intersect", "join", "left", "right", "inner", "outer", "full", "cross", "natural",
       "on", "using", "as", "with", "lateral", "tablesample", "for", "pivot", "unpivot", "offset",
@@ -24,21 +25,21 @@ bool is_reserved(std::string_view w) {
       "is", "null", "case", "by", "partition", "over", "distinct", "all", "between", "like",
       "exists", "asc", "desc", "nulls", "first", "last", "returning", "struct", "array", "interval",
       "cast", "true", "false", "recursive", "materialized", "insert", "update", "delete", "merge"};
-  for (const char* k : kWords)
+  for (std::string_view k : kWords)
     if (iequals(w, k)) return true;
   return false;
 }
 
 bool is_join_word(std::string_view w) {
-  static const char* const kWords[] = {"join", "left", "right", "inner", "outer", "full", "cross", "natural", "lateral"};
-  for (const char* k : kWords)
+  static constexpr std::string_view kWords[] = {"join", "left", "right", "inner", "outer", "full", "cross", "natural", "lateral"};
+  for (std::string_view k : kWords)
     if (iequals(w, k)) return true;
   return false;
 }
 
 bool is_clause_word(std::string_view w) {
-  static const char* const kWords[] = {"where", "group", "having", "qualify", "window", "order", "limit"};
-  for (const char* k : kWords)
+  static constexpr std::string_view kWords[] = {"where", "group", "having", "qualify", "window", "order", "limit"};
+  for (std::string_view k : kWords)
     if (iequals(w, k)) return true;
   return false;
 }

@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "language.h"
 #include "plan.h"
+#include "prefilter.h"
 #include "sink.h"
 #include "sql_rewriter.h"
 #include "utf8.h"
@@ -86,9 +87,9 @@ bool read_text(const Candidate& c, const Limits& limits, std::size_t& total, std
     return false;
   }
   std::ifstream in(c.path, std::ios::binary);
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  content = std::move(buf).str();
+  content.resize(size);
+  in.read(content.data(), static_cast<std::streamsize>(size));
+  content.resize(static_cast<std::size_t>(in.gcount()));
   total += content.size();
   if (looks_binary(content)) {
     report.skipped.push_back(Skipped{c.rel, "binary"});
@@ -133,6 +134,7 @@ ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, c
     Report ignored;
     std::string content;
     if (!read_text(c, limits, total, content, ignored)) continue;
+    if (!could_change(Language::Sql, content, plan, index) && content.find("ref(") == std::string::npos) continue;
     models.emplace_back(c.path.stem().string(), std::move(content));
   }
   for (int round = 0; round < 4; ++round) {

@@ -48,11 +48,11 @@ std::optional<std::string> base64_decode(const std::string& in) {
 
 // Finds `name` in a kubeconfig list like clusters: [{name: x, cluster: {...}}].
 YAML::Node find_named(const YAML::Node& list, const std::string& name, const char* inner) {
-  if (!list || !list.IsSequence()) return YAML::Node();
+  if (!list || !list.IsSequence()) return YAML::Node(YAML::NodeType::Undefined);
   for (const auto& item : list) {
     if (item["name"] && item["name"].as<std::string>() == name) return item[inner];
   }
-  return YAML::Node();
+  return YAML::Node(YAML::NodeType::Undefined);
 }
 
 class Loader {

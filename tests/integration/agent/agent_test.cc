@@ -190,7 +190,9 @@ class AgentTest : public ::testing::Test {
     EXPECT_FALSE(run.result.is_discarded()) << run.termination_log << "\nstderr:\n" << run.process.err;
     if (fs::exists(dir_ / "diffs/recs-pipeline-diff.diff")) run.diff = slurp(dir_ / "diffs/recs-pipeline-diff.diff");
     // The workspace is cleaned up after every run.
-    if (fs::exists(dir_ / "workspace")) EXPECT_TRUE(fs::is_empty(dir_ / "workspace"));
+    if (fs::exists(dir_ / "workspace")) {
+      EXPECT_TRUE(fs::is_empty(dir_ / "workspace"));
+    }
     return run;
   }
 

@@ -1,0 +1,167 @@
+// Implementation of plan_reconciler.h.
+#include "controllers/reconcile/plan_reconciler.h"
+
+#include <set>
+
+#include "controllers/reconcile/resources.h"
+#include "operator/runtime/log.h"
+#include "operator/runtime/store.h"
+
+namespace shepherd::controllers::reconcile {
+namespace {
+
+using nlohmann::json;
+using runtime::ReconcileResult;
+
+constexpr auto kSecretRecheck = std::chrono::seconds(30);
+
+// The secrets the plan's agent settings name, the plan's and each consumer's override.
+std::set<std::string> named_secrets(const api::MigrationPlan& plan) {
+  std::set<std::string> names;
+  if (!plan.spec.agent.gitCredentials.secretName.empty()) names.insert(plan.spec.agent.gitCredentials.secretName);
+  for (const auto& c : plan.spec.consumers) {
+    if (!c.agent) continue;
+    try {
+      auto a = api::effective_agent(plan.spec.agent, c);
+      if (!a.gitCredentials.secretName.empty()) names.insert(a.gitCredentials.secretName);
+    } catch (const std::exception&) {
+      // A malformed override is reported by decide_plan (InvalidSpec); nothing to look up.
+    }
+  }
+  return names;
+}
+
+}  // namespace
+
+void register_shepherd_resources() {
+  runtime::register_resource(kMigrationPlans);
+  runtime::register_resource(kConsumerMigrations);
+}
+
+PlanReconciler::PlanReconciler(std::shared_ptr<runtime::Client> client, std::shared_ptr<runtime::Informer> plans,
+                               std::shared_ptr<runtime::Informer> consumer_migrations,
+                               std::shared_ptr<runtime::EventRecorder> events)
+    : client_(std::move(client)),
+      plans_(std::move(plans)),
+      cmigs_(std::move(consumer_migrations)),
+      events_(std::move(events)) {}
+
+std::set<std::string> PlanReconciler::secrets_present(const std::string& ns, const std::set<std::string>& names) {
+  std::set<std::string> present;
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& name : names) {
+    const std::string key = ns + "/" + name;
+    {
+      std::lock_guard lock(secrets_mu_);
+      auto it = secrets_.find(key);
+      if (it != secrets_.end() && now - it->second.second < kSecretRecheck) {
+        if (it->second.first) present.insert(name);
+        continue;
+      }
+    }
+    auto r = client_->get(runtime::resources::kSecrets, ns, name);
+    bool exists = r.ok() || !r.error().is_not_found();
+    if (!r && !r.error().is_not_found()) {
+      runtime::log_debug("cannot check git secret; assuming it exists",
+                         {{"secret", key}, {"code", r.error().code}, {"error", r.error().message}});
+    }
+    std::lock_guard lock(secrets_mu_);
+    secrets_[key] = {exists, now};
+    if (exists) present.insert(name);
+  }
+  return present;
+}
+
+void PlanReconciler::record(const json& plan, const api::Event& e) {
+  if (events_) events_->record(plan, api::to_string(e.type), e.reason, e.message);
+}
+
+ReconcileResult PlanReconciler::reconcile(const std::string& key) {
+  auto obj = recent_.freshest(key, plans_->store().get(key));
+  if (!obj) {
+    expectations_.forget(key);
+    recent_.forget(key);
+    return ReconcileResult::done();
+  }
+  if ((*obj)["metadata"].contains("deletionTimestamp")) return ReconcileResult::done();  // GC does the rest
+  auto parsed = api::parse_plan(*obj);
+  if (!parsed.value) {
+    // The CRD schema makes this unreachable for objects the API server accepted; never crash on it.
+    runtime::log_error("cannot read MigrationPlan", {{"plan", key}, {"error", parsed.error}});
+    return ReconcileResult::done();
+  }
+  const api::MigrationPlan& plan = *parsed.value;
+  const std::string& ns = plan.metadata.namespace_;
+
+  plan::PlanObserved observed;
+  observed.plan = plan;
+  observed.now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::set<std::string> seen;
+  for (const auto& child : cmigs_->store().by_index(runtime::kOwnerIndex, plan.metadata.uid)) {
+    auto cm = api::parse_consumer_migration(*child);
+    if (!cm.value) {
+      runtime::log_warn("cannot read ConsumerMigration", {{"plan", key}, {"error", cm.error}});
+      continue;
+    }
+    seen.insert(cm.value->metadata.name);
+    observed.consumers.push_back(plan::summarize(*cm.value));
+  }
+  // Created by an earlier reconcile but not in the cache yet: they exist, and they are starting.
+  for (const auto& name : expectations_.pending(key, seen)) {
+    plan::ConsumerSummary s;
+    s.name = name;
+    for (size_t i = 0; i < plan.spec.consumers.size(); ++i) {
+      if (plan::consumer_migration_name(plan.metadata.name, plan.spec.consumers[i].name) == name) {
+        s.consumer = plan.spec.consumers[i].name;
+      }
+    }
+    s.phase = api::ConsumerPhase::Pending;
+    observed.consumers.push_back(s);
+  }
+  observed.secrets_present = secrets_present(ns, named_secrets(plan));
+
+  plan::PlanDecision decision = plan::decide_plan(observed);
+
+  for (const auto& action : decision.actions) {
+    if (const auto* create = std::get_if<plan::CreateConsumerMigration>(&action)) {
+      json body = create->object;
+      auto r = client_->create(kConsumerMigrations, ns, body);
+      if (!r && !r.error().is_already_exists()) {
+        return ReconcileResult::failed("creating ConsumerMigration " + create->object.metadata.name + ": " +
+                                       r.error().message);
+      }
+      expectations_.expect(key, create->object.metadata.name);
+    } else if (const auto* del = std::get_if<plan::DeleteConsumerMigration>(&action)) {
+      runtime::DeleteOptions d;
+      d.propagation_policy = "Background";
+      auto r = client_->remove(kConsumerMigrations, ns, del->name, d);
+      if (!r && !r.error().is_not_found()) {
+        return ReconcileResult::failed("deleting ConsumerMigration " + del->name + ": " + r.error().message);
+      }
+      runtime::log_info("deleted ConsumerMigration", {{"plan", key}, {"name", del->name}, {"reason", del->reason}});
+    } else if (const auto* ann = std::get_if<plan::AnnotateConsumerMigration>(&action)) {
+      json patch{{"metadata", {{"annotations", {{ann->key, ann->value}}}}}};
+      auto r = client_->patch(kConsumerMigrations, ns, ann->name, runtime::PatchType::kMerge, patch);
+      if (!r && !r.error().is_not_found()) {
+        return ReconcileResult::failed("annotating ConsumerMigration " + ann->name + ": " + r.error().message);
+      }
+    }
+  }
+
+  if (decision.status_changed) {
+    json updated = *obj;
+    updated["status"] = decision.status;
+    auto r = client_->update_status(kMigrationPlans, ns, updated);
+    if (!r) {
+      if (r.error().is_conflict()) return ReconcileResult::requeue_after(std::chrono::milliseconds(50));
+      if (r.error().is_not_found()) return ReconcileResult::done();
+      return ReconcileResult::failed("writing MigrationPlan status: " + r.error().message);
+    }
+    recent_.remember(key, r.value());
+  }
+  for (const auto& e : decision.events) record(*obj, e);
+  if (decision.requeue_after) return ReconcileResult::requeue_after(*decision.requeue_after);
+  return ReconcileResult::done();
+}
+
+}  // namespace shepherd::controllers::reconcile

@@ -1,0 +1,206 @@
+// shepherd-operator: wires the runtime library (client, informers, controllers, leader election)
+// to Shepherd's reconcilers, and serves /metrics, /healthz and /readyz (SPEC §5).
+#include <prometheus/exposer.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "controllers/reconcile/consumer_reconciler.h"
+#include "controllers/reconcile/plan_reconciler.h"
+#include "controllers/reconcile/resources.h"
+#include "operator/flags.h"
+#include "operator/metrics.h"
+#include "operator/probes.h"
+#include "operator/runtime/config.h"
+#include "operator/runtime/http_transport.h"
+#include "operator/runtime/log.h"
+#include "operator/runtime/manager.h"
+
+namespace {
+
+using namespace shepherd;
+using operator_main::Flags;
+
+// The label every object the operator creates carries; its informers for Jobs and pods select on
+// it, so the operator caches only its own children, not every Job and pod of the cluster.
+constexpr const char* kManagedBySelector = "app.kubernetes.io/managed-by=shepherd-operator";
+
+std::string own_namespace() {
+  std::ifstream in("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+  std::string ns;
+  if (in && std::getline(in, ns) && !ns.empty()) return ns;
+  return "default";
+}
+
+// Counts objects per status.phase in a store (for the shepherd_plans / shepherd_consumers gauges).
+std::map<std::string, int> phase_counts(const runtime::Store& store, const char* default_phase) {
+  std::map<std::string, int> counts;
+  for (const auto& o : store.list()) {
+    counts[o->value("/status/phase"_json_pointer, std::string(default_phase))]++;
+  }
+  return counts;
+}
+
+int run(const Flags& flags) {
+  auto cfg = runtime::load_default_config(flags.kubeconfig);
+  if (!cfg) {
+    runtime::log_error("cannot load the Kubernetes configuration", {{"error", cfg.error()}});
+    return 1;
+  }
+  auto transport = runtime::make_http_transport(cfg.value());
+  if (!transport) {
+    runtime::log_error("cannot set up the transport", {{"error", transport.error()}});
+    return 1;
+  }
+  auto metrics = std::make_shared<operator_main::OperatorMetrics>();
+  runtime::ClientOptions co;
+  co.qps = flags.kube_api_qps;
+  co.burst = flags.kube_api_burst;
+  co.field_manager = "shepherd-operator";
+  co.observer = [metrics](const runtime::RequestMetric& m) { metrics->api_request(m.verb, m.code); };
+  auto client = std::make_shared<runtime::Client>(transport.value(), co);
+  controllers::reconcile::register_shepherd_resources();
+
+  std::unique_ptr<prometheus::Exposer> exposer;
+  if (auto addr = operator_main::parse_bind_address(flags.metrics_bind_address)) {
+    try {
+      exposer = std::make_unique<prometheus::Exposer>(addr->host + ":" + std::to_string(addr->port));
+      exposer->RegisterCollectable(metrics->registry());
+    } catch (const std::exception& e) {
+      runtime::log_error("cannot serve metrics", {{"address", flags.metrics_bind_address}, {"error", e.what()}});
+      return 1;
+    }
+  }
+
+  runtime::ManagerOptions mo;
+  if (flags.leader_elect) {
+    runtime::LeaderElectionConfig le;
+    le.lease_namespace = flags.leader_election_namespace.empty() ? own_namespace() : flags.leader_election_namespace;
+    le.lease_name = flags.leader_election_id;
+    le.identity = runtime::default_identity();
+    le.on_new_leader = [](const std::string& id) { runtime::log_info("leader is now", {{"identity", id}}); };
+    mo.leader_election = le;
+  }
+  runtime::Manager manager(client, mo);
+  const std::string& ns = flags.watch_namespace;
+  auto plans = manager.informer(controllers::reconcile::kMigrationPlans, ns);
+  auto cmigs = manager.informer(controllers::reconcile::kConsumerMigrations, ns);
+  runtime::InformerOptions own;
+  own.label_selector = kManagedBySelector;
+  auto jobs = manager.informer(runtime::resources::kJobs, ns, own);
+  auto pods = manager.informer(runtime::resources::kPods, ns, own);
+
+  runtime::EventRecorderOptions eo;
+  eo.component = "shepherd-operator";
+  auto events = std::make_shared<runtime::EventRecorder>(client, eo);
+
+  runtime::ControllerOptions opts;
+  opts.workers = flags.max_concurrent_reconciles;
+  opts.hooks.on_reconcile = [metrics](const std::string& c, const std::string& result, runtime::Duration d) {
+    metrics->reconcile(c, result, std::chrono::duration_cast<std::chrono::nanoseconds>(d));
+  };
+  opts.hooks.on_queue_depth = [metrics](const std::string& c, size_t depth) { metrics->queue_depth(c, depth); };
+
+  auto plan_reconciler = std::make_shared<controllers::reconcile::PlanReconciler>(client, plans, cmigs, events);
+  auto plan_controller = std::make_shared<runtime::Controller>(
+      "migrationplan", plans, [plan_reconciler](const std::string& key) { return plan_reconciler->reconcile(key); },
+      opts);
+  plan_controller->owns(cmigs);
+  manager.add(plan_controller);
+
+  controllers::reconcile::ConsumerReconcilerOptions cro;
+  cro.agent_image = flags.agent_image;
+  auto consumer_reconciler = std::make_shared<controllers::reconcile::ConsumerReconciler>(
+      client, cmigs, jobs, pods, events, metrics, cro);
+  auto consumer_controller = std::make_shared<runtime::Controller>(
+      "consumermigration", cmigs,
+      [consumer_reconciler](const std::string& key) { return consumer_reconciler->reconcile(key); }, opts);
+  consumer_controller->owns(jobs);
+  consumer_controller->watches(pods, controllers::reconcile::ConsumerReconciler::pod_to_consumer_migration);
+  manager.add(consumer_controller);
+
+  std::unique_ptr<operator_main::ProbeServer> probes;
+  if (auto addr = operator_main::parse_bind_address(flags.health_probe_bind_address)) {
+    try {
+      probes = std::make_unique<operator_main::ProbeServer>(addr->host, addr->port,
+                                                            [&manager] { return manager.healthy(); });
+    } catch (const std::exception& e) {
+      runtime::log_error("cannot serve health probes", {{"error", e.what()}});
+      return 1;
+    }
+  }
+
+  // SIGTERM/SIGINT arrive at this thread (blocked everywhere else) and stop the manager.
+  std::stop_source stop;
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  std::thread signals([&stop, sigs] {
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    runtime::log_info("signal received, stopping", {{"signal", sig}});
+    stop.request_stop();
+  });
+  signals.detach();
+
+  std::jthread gauges([&](std::stop_token st) {
+    while (!st.stop_requested()) {
+      metrics->set_plan_phases(phase_counts(plans->store(), "Pending"));
+      metrics->set_consumer_phases(phase_counts(cmigs->store(), "Pending"));
+      for (int i = 0; i < 50 && !st.stop_requested(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+
+  runtime::log_info("shepherd-operator starting",
+                    {{"namespace", ns.empty() ? "(all)" : ns},
+                     {"leaderElection", flags.leader_elect},
+                     {"workers", flags.max_concurrent_reconciles},
+                     {"agentImage", flags.agent_image}});
+  bool graceful = manager.run(stop.get_token());
+  gauges.request_stop();
+  if (!graceful) {
+    runtime::log_error("stopped: leadership lost or caches did not sync");
+    return 1;
+  }
+  runtime::log_info("shepherd-operator stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Block the stop signals before any thread exists, so that only the sigwait thread takes them.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto parsed = operator_main::parse_flags(args);
+  if (std::holds_alternative<operator_main::HelpRequested>(parsed)) {
+    std::cout << operator_main::usage();
+    return 0;
+  }
+  if (const auto* err = std::get_if<std::string>(&parsed)) {
+    std::cerr << "shepherd-operator: " << *err << "\n";
+    return 2;
+  }
+  const Flags& flags = std::get<Flags>(parsed);
+  runtime::LogFormat format{};
+  runtime::LogLevel level{};
+  runtime::parse_log_format(flags.log_format, &format);
+  runtime::parse_log_level(flags.log_level, &level);
+  runtime::configure_logging(format, level);
+  try {
+    return run(flags);
+  } catch (const std::exception& e) {
+    runtime::log_error("shepherd-operator failed", {{"error", e.what()}});
+    return 1;
+  }
+}

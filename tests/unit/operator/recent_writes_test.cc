@@ -1,0 +1,54 @@
+// Unit tests of controllers/reconcile/recent_writes.h: a reconciler never decides from a cache that
+// is older than its own last write, and expected creations count until the cache shows them.
+#include "controllers/reconcile/recent_writes.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace shepherd::controllers::reconcile {
+namespace {
+
+using nlohmann::json;
+
+std::shared_ptr<const json> obj(const std::string& uid, const std::string& rv, const std::string& phase) {
+  return std::make_shared<const json>(
+      json{{"metadata", {{"uid", uid}, {"resourceVersion", rv}}}, {"status", {{"phase", phase}}}});
+}
+
+TEST(RecentWrites, PrefersTheWriteUntilTheCacheCatchesUp) {
+  RecentWrites w;
+  w.remember("ns/p", *obj("u1", "20", "Progressing"));
+  EXPECT_EQ((*w.freshest("ns/p", obj("u1", "19", "Pending")))["status"]["phase"], "Progressing");
+  // The cache caught up: from now on the cache wins, and the write is forgotten.
+  EXPECT_EQ((*w.freshest("ns/p", obj("u1", "21", "Blocked")))["status"]["phase"], "Blocked");
+  EXPECT_EQ((*w.freshest("ns/p", obj("u1", "19", "Pending")))["status"]["phase"], "Pending");
+}
+
+TEST(RecentWrites, ADeletedOrRecreatedObjectIsTakenFromTheCache) {
+  RecentWrites w;
+  w.remember("ns/p", *obj("u1", "20", "Progressing"));
+  EXPECT_EQ(w.freshest("ns/p", nullptr), nullptr);
+  w.remember("ns/p", *obj("u1", "20", "Progressing"));
+  EXPECT_EQ((*w.freshest("ns/p", obj("u2", "5", "Pending")))["metadata"]["uid"], "u2");
+}
+
+TEST(RecentWrites, ResourceVersionNumbers) {
+  EXPECT_EQ(resource_version_number(*obj("u", "12345", "")), 12345u);
+  EXPECT_EQ(resource_version_number(*obj("u", "abc", "")), 0u);
+  EXPECT_EQ(resource_version_number(json::object()), 0u);
+}
+
+TEST(Expectations, PendingUntilSeenOrExpired) {
+  Expectations e(std::chrono::seconds(1));
+  e.expect("plan", "a");
+  e.expect("plan", "b");
+  EXPECT_EQ(e.pending("plan", {}), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(e.pending("plan", {"a"}), (std::vector<std::string>{"b"}));
+  EXPECT_TRUE(e.pending("other", {}).empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_TRUE(e.pending("plan", {}).empty()) << "expired expectations must not block forever";
+}
+
+}  // namespace
+}  // namespace shepherd::controllers::reconcile

@@ -92,8 +92,18 @@ std::string to_termination_message(const AgentResult& r, std::size_t limit) {
   auto render = [&] { return dump(build(r, items, max_string, max_tail, max_message, true)); };
   std::string out = render();
   // Step 2: drop review items from the end (reviewCount still says how many there were).
-  while (out.size() > limit && items > 0) {
-    --items;
+  if (out.size() > limit) {
+    // The most items that fit (size grows with the item count): binary search, then render.
+    std::size_t lo = 0, hi = items;
+    while (lo < hi) {
+      items = (lo + hi + 1) / 2;
+      if (render().size() <= limit) {
+        lo = items;
+      } else {
+        hi = items - 1;
+      }
+    }
+    items = lo;
     out = render();
   }
   // Step 3: shorten the output tail, then the message.

@@ -172,7 +172,8 @@ TEST_F(ClientIT, StatusSubresource) {
   EXPECT_EQ(upd.value()["status"]["phase"], "Ready");
   EXPECT_EQ(upd.value()["spec"]["size"], 5);
 
-  auto patched = c->patch(w, ns(), "w1", PatchType::kMerge, {{"status", {{"phase", "Done"}}, {"spec", {{"size", 9}}}}}, {}, "status");
+  auto patched = c->patch(w, ns(), "w1", PatchType::kMerge,
+                          json::parse(R"({"status":{"phase":"Done"},"spec":{"size":9}})"), {}, "status");
   ASSERT_TRUE(patched.ok()) << patched.error().to_string();
   EXPECT_EQ(patched.value()["status"]["phase"], "Done");
   EXPECT_EQ(patched.value()["spec"]["size"], 5);

@@ -37,8 +37,10 @@ std::set<std::string> names_listed(Client& c, const std::string& ns) {
 
 void restart_apiserver() {
   const auto& cl = shepherd::testing::Cluster::get();
-  auto r = shepherd::testing::run_process({cl.source_dir + "/hack/control-plane", "restart-apiserver"},
-                                          {.env = {{"SHEPHERD_CP_DIR", cl.dir}}, .timeout = std::chrono::minutes(3)});
+  shepherd::testing::ProcessOptions po;
+  po.env = {{"SHEPHERD_CP_DIR", cl.dir}};
+  po.timeout = std::chrono::minutes(3);
+  auto r = shepherd::testing::run_process({cl.source_dir + "/hack/control-plane", "restart-apiserver"}, po);
   ASSERT_EQ(r.exit_code, 0) << r.err;
 }
 

@@ -120,7 +120,7 @@ int run(const Flags& flags) {
       "consumermigration", cmigs,
       [consumer_reconciler](const std::string& key) { return consumer_reconciler->reconcile(key); }, opts);
   consumer_controller->owns(jobs);
-  consumer_controller->watches(pods, controllers::reconcile::ConsumerReconciler::pod_to_consumer_migration);
+  consumer_controller->watches(pods, consumer_reconciler->pod_mapper());
   manager.add(consumer_controller);
 
   std::unique_ptr<operator_main::ProbeServer> probes;

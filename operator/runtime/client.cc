@@ -234,7 +234,7 @@ Result<json> Client::remove(const Resource& r, const std::string& ns, const std:
 }
 
 Result<bool> Client::watch(const Resource& r, const std::string& ns, const WatchOptions& o,
-                           const std::function<bool(const WatchEvent&)>& on_event,
+                           const std::function<bool(WatchEvent&)>& on_event,
                            std::stop_token stop) {
   Query q(r.path(ns));
   q.add("watch", "true").add("resourceVersion", o.resource_version);

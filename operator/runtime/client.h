@@ -105,9 +105,9 @@ class Client {
   // Streams watch events to on_event until the server ends the watch (returns ok), on_event
   // returns false or stop is requested (ok), or an error: the request failed (e.g. 410 ->
   // is_gone()) or the stream broke. ERROR events are delivered to on_event like others. No retries:
-  // the caller (Informer) owns reconnecting.
+  // the caller (Informer) owns reconnecting. on_event may move the event's object out.
   Result<bool> watch(const Resource& r, const std::string& ns, const WatchOptions& o,
-                     const std::function<bool(const WatchEvent&)>& on_event, std::stop_token stop);
+                     const std::function<bool(WatchEvent&)>& on_event, std::stop_token stop);
 
   // Any request, with retries, rate limit and metrics (the building block of the calls above).
   Result<json> request(const std::string& verb, const Resource& r, Request req,

@@ -211,7 +211,7 @@ Result<bool> Informer::do_watch(std::stop_token stop, bool* gone) {
   bool any_event = false;
   auto res = client_->watch(
       resource_, options_.namespace_name, wo,
-      [&](const WatchEvent& ev) {
+      [&](WatchEvent& ev) {
         any_event = true;
         if (ev.type == WatchEvent::Type::kError) {
           event_error = ApiError::from_status(ev.object);
@@ -233,21 +233,21 @@ Result<bool> Informer::do_watch(std::stop_token stop, bool* gone) {
   return err;
 }
 
-void Informer::apply_event(const WatchEvent& ev) {
+void Informer::apply_event(WatchEvent& ev) {
   const std::string rv = rv_of(ev.object);
   switch (ev.type) {
     case WatchEvent::Type::kBookmark:
       break;
     case WatchEvent::Type::kAdded:
     case WatchEvent::Type::kModified: {
-      ObjectPtr obj = make_cached(ev.object);
+      ObjectPtr obj = make_cached(std::move(ev.object));
       ObjectPtr old = store_.upsert(obj);
       if (old) dispatch_update(old, obj);
       else dispatch_add(obj);
       break;
     }
     case WatchEvent::Type::kDeleted: {
-      ObjectPtr obj = make_cached(ev.object);
+      ObjectPtr obj = make_cached(std::move(ev.object));
       store_.remove(object_key(*obj));
       dispatch_delete(obj);
       break;

@@ -68,7 +68,7 @@ class Informer {
   bool list_and_watch(std::stop_token stop, bool need_list);
   Result<bool> do_list(std::stop_token stop);
   Result<bool> do_watch(std::stop_token stop, bool* gone);
-  void apply_event(const WatchEvent& ev);
+  void apply_event(WatchEvent& ev);  // moves the object into the cache
   void dispatch_add(const ObjectPtr& o);
   void dispatch_update(const ObjectPtr& a, const ObjectPtr& b);
   void dispatch_delete(const ObjectPtr& o);

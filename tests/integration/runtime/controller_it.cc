@@ -65,5 +65,50 @@ TEST_F(ControllerIT, OwnedChildDeletionReconcilesTheOwner) {
   runner.join();
 }
 
+TEST_F(ControllerIT, ManagerStartsControllersOnlyWhileLeadingAndStopsOnLoss) {
+  auto client = it::make_client();
+  ASSERT_TRUE(client);
+  ManagerOptions mo;
+  LeaderElectionConfig le;
+  le.lease_namespace = ns();
+  le.lease_name = "manager-test";
+  le.identity = "manager-1";
+  le.lease_duration = 4s;
+  le.renew_deadline = 3s;
+  le.retry_period = 500ms;
+  mo.leader_election = le;
+  Manager mgr(client, mo);
+  auto cms = mgr.informer(resources::kConfigMaps, ns());
+  std::atomic<int> reconciles{0};
+  auto ctl = std::make_shared<Controller>("counting", cms, [&](const std::string&) {
+    ++reconciles;
+    return ReconcileResult::done();
+  });
+  mgr.add(ctl);
+  std::stop_source stop;
+  std::atomic<bool> graceful{true};
+  std::jthread runner([&] { graceful = mgr.run(stop.get_token()); });
+  ASSERT_TRUE(it::eventually([&] { return mgr.leading(); }, 10s));
+  ASSERT_TRUE(it::eventually([&] { return reconciles.load() >= 1; }, 10s)) << "kube-root-ca.crt is reconciled";
+
+  // Another replica takes the lease: run() must return false and the controller must stop.
+  bool stolen = false;
+  for (int i = 0; i < 10 && !stolen; ++i) {
+    auto lease = client->get(resources::kLeases, ns(), "manager-test");
+    ASSERT_TRUE(lease.ok());
+    json l = lease.value();
+    l["spec"]["holderIdentity"] = "manager-2";
+    stolen = client->update(resources::kLeases, ns(), l).ok();
+  }
+  ASSERT_TRUE(stolen);
+  runner.join();
+  EXPECT_FALSE(graceful.load());
+  EXPECT_FALSE(mgr.leading());
+  const int after = reconciles.load();
+  ASSERT_TRUE(client->create(resources::kConfigMaps, ns(), it::config_map(ns(), "ignored")).ok());
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(reconciles.load(), after) << "no reconcile after losing the lease";
+}
+
 }  // namespace
 }  // namespace shepherd::runtime

@@ -1,0 +1,63 @@
+// The ConsumerMigration reconciler (imperative shell): observes the migration, its agent Jobs and
+// their pods (informer caches), the cut-over target (a live GET: the operator never caches other
+// people's workloads) and, when a round is due, the health checks (Prometheus, workload); asks
+// consumer::decide_consumer what to do; writes status first, then carries out the actions —
+// create/delete Jobs, apply/restore the cut-over with server-side apply under shepherd-operator —
+// and records Events. Every action is idempotent, so a crash between two steps is repaired by the
+// next reconcile.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "controllers/consumer/decide.h"
+#include "controllers/health/metrics_source.h"
+#include "controllers/reconcile/observer.h"
+#include "controllers/reconcile/recent_writes.h"
+#include "operator/runtime/client.h"
+#include "operator/runtime/controller.h"
+#include "operator/runtime/events.h"
+#include "operator/runtime/informer.h"
+
+namespace shepherd::controllers::reconcile {
+
+struct ConsumerReconcilerOptions {
+  std::string agent_image = "shepherd-agent:0.1.0";  // when the spec names none
+  std::chrono::milliseconds query_timeout{std::chrono::seconds(10)};
+};
+
+class ConsumerReconciler {
+ public:
+  ConsumerReconciler(std::shared_ptr<runtime::Client> client, std::shared_ptr<runtime::Informer> consumer_migrations,
+                     std::shared_ptr<runtime::Informer> jobs, std::shared_ptr<runtime::Informer> pods,
+                     std::shared_ptr<runtime::EventRecorder> events, std::shared_ptr<DomainObserver> observer,
+                     ConsumerReconcilerOptions options,
+                     std::shared_ptr<health::MetricsSource> metrics_source = nullptr);
+
+  runtime::ReconcileResult reconcile(const std::string& key);
+
+  // Maps an event on an agent pod to its ConsumerMigration (pod -> its Job -> the Job's owner), so
+  // that a termination message written after the Job's own last update is seen.
+  runtime::MapFn pod_mapper() const;
+
+ private:
+  std::vector<consumer::JobObservation> observe_jobs(const api::ConsumerMigration& cmig) const;
+  std::optional<consumer::CutoverObservation> observe_cutover(const api::CutoverSpec& spec);
+  std::vector<api::Measurement> measure(const api::ConsumerMigration& cmig, api::Timestamp now);
+  // Carries out one cut-over action; an error message when it failed.
+  std::optional<std::string> apply_cutover(const consumer::ConsumerAction& action);
+  // The live object a cut-over changes (the workload, or the ConfigMap); null json when absent.
+  runtime::Result<nlohmann::json> get_cutover_object(const api::CutoverSpec& spec);
+
+  std::shared_ptr<runtime::Client> client_;
+  std::shared_ptr<runtime::Informer> cmigs_;
+  std::shared_ptr<runtime::Informer> jobs_;
+  std::shared_ptr<runtime::Informer> pods_;
+  std::shared_ptr<runtime::EventRecorder> events_;
+  std::shared_ptr<DomainObserver> observer_;
+  ConsumerReconcilerOptions options_;
+  std::shared_ptr<health::MetricsSource> metrics_source_;
+  RecentWrites recent_;
+};
+
+}  // namespace shepherd::controllers::reconcile

@@ -486,7 +486,9 @@ void from_json(const json& j, PodSpecOverrides& v) {
 void to_json(json& j, const AgentSpec& v) {
   j = json{{"mode", to_string(v.mode)},        {"branch", v.branch},
            {"timeoutSeconds", v.timeoutSeconds}, {"retries", v.retries},
-           {"codingAgent", v.codingAgent},       {"pod", v.pod}};
+           {"pod", v.pod}};
+  // The CRD requires codingAgent.command when codingAgent is present: no command, no codingAgent.
+  if (!v.codingAgent.command.empty()) j["codingAgent"] = v.codingAgent;
   put(j, "image", v.image);
   if (!v.gitCredentials.secretName.empty()) j["gitCredentials"] = v.gitCredentials;
   put(j, "author", v.author);
@@ -822,10 +824,10 @@ void from_json(const json& j, ConsumerMigrationStatus& v) {
 void to_json(json& j, const ConsumerMigrationSpec& v) {
   j = json{{"dataset", v.dataset}, {"changes", v.changes}, {"consumer", v.consumer},
            {"agent", v.agent},     {"health", v.health}};
-  put(j, "plan", v.plan);
+  if (!v.plan.empty()) j["planRef"] = {{"name", v.plan}};
 }
 void from_json(const json& j, ConsumerMigrationSpec& v) {
-  read(j, "plan", v.plan);
+  if (j.contains("planRef") && j["planRef"].is_object()) v.plan = j["planRef"].value("name", "");
   read(j, "dataset", v.dataset);
   read(j, "changes", v.changes);
   read(j, "consumer", v.consumer);

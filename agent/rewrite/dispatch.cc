@@ -2,6 +2,7 @@
 #include <string>
 
 #include "apply.h"
+#include "dispatch.h"
 #include "engine.h"
 #include "language.h"
 #include "plan.h"
@@ -14,12 +15,10 @@
 
 namespace shepherd::rewrite {
 
-FileResult migrate_file(const std::string& path, std::string_view content, const ChangeSet& changes,
-                        const ModelIndex& models) {
-  Plan plan(changes);
+bool migrate_content(const std::string& path, std::string_view content, Language lang, const Plan& plan,
+                     const ModelIndex& models, FileResult& result) {
+  if (!could_change(lang, content, plan, models)) return false;
   CollectingSink sink;
-  Language lang = language_of(path);
-  if (!could_change(lang, content, plan, models)) return FileResult{std::string(content), {}, {}};
   switch (lang) {
     case Language::Sql:
       sql::rewrite(content, plan, models, sink);
@@ -42,7 +41,17 @@ FileResult migrate_file(const std::string& path, std::string_view content, const
     case Language::None:
       break;
   }
-  return apply(path, content, std::move(sink));
+  result = apply(path, content, std::move(sink));
+  return true;
+}
+
+FileResult migrate_file(const std::string& path, std::string_view content, const ChangeSet& changes,
+                        const ModelIndex& models) {
+  Plan plan(changes);
+  FileResult result;
+  if (!migrate_content(path, content, language_of(path), plan, models, result))
+    return FileResult{std::string(content), {}, {}};
+  return result;
 }
 
 }  // namespace shepherd::rewrite

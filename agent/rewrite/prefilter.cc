@@ -1,36 +1,72 @@
 // Every rule of every rewriter needs the dataset named in the file: its location's last part or
-// its name (any case SQL allows is covered for all-lower and all-upper spellings), a dbt ref() to
-// a model that passes dataset fields through, or, for JSON (Avro/JSON Schema records named in
-// prose-like ways such as "ListeningEvent"), nothing: JSON files are always read.
+// its name (in any ASCII case, as SQL allows: `Listening_V3` counts), a dbt ref() to a model that
+// passes dataset fields through, or, for JSON (Avro/JSON Schema records named in prose-like ways
+// such as "ListeningEvent"), nothing: JSON files are always read.
 #include "prefilter.h"
 
-#include <string>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace shepherd::rewrite {
 
 namespace {
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return out;
-}
+char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool has(std::string_view content, std::string_view needle) {
-  if (needle.empty()) return false;
-  return content.find(needle) != std::string_view::npos || content.find(upper(needle)) != std::string_view::npos;
+bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Does the needle (any case) occur at `at`?
+bool equal_folded(const char* at, std::string_view needle) {
+  for (std::size_t k = 0; k < needle.size(); ++k)
+    if (fold(at[k]) != fold(needle[k])) return false;
+  return true;
 }
 
 }  // namespace
 
+// Looks for the needle's first and last byte (folded) 16 positions at a time and compares the
+// whole needle only where both match, so that ordinary text costs a fraction of an instruction
+// per byte.
+bool contains_ignoring_case(std::string_view hay, std::string_view needle) {
+  const std::size_t m = needle.size();
+  if (m == 0) return false;
+  if (hay.size() < m) return false;
+  const char first = fold(needle.front()), last = fold(needle.back());
+  const std::size_t stop = hay.size() - m + 1;  // candidate starts are [0, stop)
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // Setting bit 0x20 folds A-Z onto a-z; for a letter, bytes that are not letters but map onto
+  // it (e.g. '@' -> '`' never equals a letter) cannot match, and the full comparison decides.
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i f = _mm_set1_epi8(first), l = _mm_set1_epi8(last);
+  const bool first_letter = is_letter(first), last_letter = is_letter(last);
+  const char* p = hay.data();
+  for (; i + 16 <= stop; i += 16) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + m - 1));
+    if (first_letter) a = _mm_or_si128(a, case_bit);
+    if (last_letter) b = _mm_or_si128(b, case_bit);
+    unsigned mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, l))));
+    while (mask) {
+      unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+      if (equal_folded(p + i + bit, needle)) return true;
+      mask &= mask - 1;
+    }
+  }
+#endif
+  for (; i < stop; ++i)
+    if (fold(hay[i]) == first && fold(hay[i + m - 1]) == last && equal_folded(hay.data() + i, needle)) return true;
+  return false;
+}
+
 bool could_change(Language lang, std::string_view content, const Plan& plan, const ModelIndex& models) {
   if (lang == Language::Json) return true;
-  if (!plan.old_parts().empty()) {
-    const std::string& last = plan.old_parts().back();
-    if (has(content, last) || has(content, lower(last))) return true;
-  }
-  if (has(content, plan.dataset_name())) return true;
+  if (!plan.old_parts().empty() && contains_ignoring_case(content, plan.old_parts().back())) return true;
+  if (contains_ignoring_case(content, plan.dataset_name())) return true;
   if (models.exports.empty()) return false;
   if (lang == Language::Sql) return content.find("ref(") != std::string_view::npos;
   if (lang == Language::Yaml) return content.find("models:") != std::string_view::npos;

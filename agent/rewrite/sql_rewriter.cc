@@ -14,10 +14,27 @@ namespace shepherd::rewrite::sql {
 
 namespace {
 
+// A fixed set of lower-case words, bucketed by length, looked up ignoring ASCII case.
+class WordSet {
+ public:
+  WordSet(std::initializer_list<std::string_view> words) {
+    for (std::string_view w : words) by_length_[w.size()].push_back(w);
+  }
+  bool contains(std::string_view w) const {
+    if (w.size() >= kMax) return false;
+    for (std::string_view k : by_length_[w.size()])
+      if (iequals(w, k)) return true;
+    return false;
+  }
+
+ private:
+  static constexpr std::size_t kMax = 16;
+  std::vector<std::string_view> by_length_[kMax];
+};
+
 // Words that end a FROM item or cannot be an alias.
 bool is_reserved(std::string_view w) {
-  if (w.size() < 2 || w.size() > 12) return false;
-  static constexpr std::string_view kWords[] = {
+  static const WordSet kWords{
       "select", "from", "where", "group", "having", "qualify", "window", "order", "limit", "union",
       "except", "intersect", "join", "left", "right", "inner", "outer", "full", "cross", "natural",
       "on", "using", "as", "with", "lateral", "tablesample", "for", "pivot", "unpivot", "offset",
@@ -25,33 +42,48 @@ bool is_reserved(std::string_view w) {
       "is", "null", "case", "by", "partition", "over", "distinct", "all", "between", "like",
       "exists", "asc", "desc", "nulls", "first", "last", "returning", "struct", "array", "interval",
       "cast", "true", "false", "recursive", "materialized", "insert", "update", "delete", "merge"};
-  for (std::string_view k : kWords)
-    if (iequals(w, k)) return true;
-  return false;
+  return kWords.contains(w);
 }
 
 bool is_join_word(std::string_view w) {
-  static constexpr std::string_view kWords[] = {"join", "left", "right", "inner", "outer", "full", "cross", "natural", "lateral"};
-  for (std::string_view k : kWords)
-    if (iequals(w, k)) return true;
-  return false;
+  static const WordSet kWords{"join", "left", "right", "inner", "outer", "full", "cross", "natural", "lateral"};
+  return kWords.contains(w);
 }
 
 bool is_clause_word(std::string_view w) {
-  static constexpr std::string_view kWords[] = {"where", "group", "having", "qualify", "window", "order", "limit"};
-  for (std::string_view k : kWords)
-    if (iequals(w, k)) return true;
-  return false;
+  static const WordSet kWords{"where", "group", "having", "qualify", "window", "order", "limit"};
+  return kWords.contains(w);
 }
 
 struct Part {
   std::size_t tok;
   std::size_t begin, end;  // the name's bytes, without quotes
-  std::string text;
+  std::string_view text;   // those bytes (a view of the analysed text)
+};
+
+// The parts of a dotted name: almost always a few, so they are kept inline.
+class Parts {
+ public:
+  void push_back(const Part& p) {
+    if (n_ < kInline) inline_[n_] = p;
+    else more_.push_back(p);
+    ++n_;
+  }
+  std::size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  const Part& operator[](std::size_t i) const { return i < kInline ? inline_[i] : more_[i - kInline]; }
+  const Part& front() const { return (*this)[0]; }
+  const Part& back() const { return (*this)[n_ - 1]; }
+
+ private:
+  static constexpr std::size_t kInline = 6;
+  Part inline_[kInline];
+  std::vector<Part> more_;
+  std::size_t n_ = 0;
 };
 
 struct Chain {
-  std::vector<Part> parts;
+  Parts parts;
   std::size_t first = 0, last = 0;  // token indices
 };
 
@@ -135,12 +167,12 @@ class Analyzer {
         std::size_t s = b;
         for (std::size_t j = b; j <= end; ++j) {
           if (j == end || (split_dots && text_[j] == '.')) {
-            c.parts.push_back(Part{i, s, j, std::string(text_.substr(s, j - s))});
+            c.parts.push_back(Part{i, s, j, text_.substr(s, j - s)});
             s = j + 1;
           }
         }
       } else {
-        c.parts.push_back(Part{i, tk.begin, tk.end, std::string(tx(i))});
+        c.parts.push_back(Part{i, tk.begin, tk.end, tx(i)});
       }
       c.last = i;
       if (i + 2 < e && is_punct(i + 1, '.') && is_name(i + 2) && t_[i + 1].begin == t_[i].end &&
@@ -157,14 +189,18 @@ class Analyzer {
     return c;
   }
 
-  static std::vector<std::string> texts(const std::vector<Part>& parts, std::size_t from, std::size_t to) {
-    std::vector<std::string> out;
-    for (std::size_t i = from; i < to; ++i) out.push_back(parts[i].text);
-    return out;
+  // Do parts [0, k) name the last k parts of the old location (ignoring case)?
+  bool old_suffix(const Parts& parts, std::size_t k) const {
+    const auto& old = plan_.old_parts();
+    if (k == 0 || k > old.size() || k > parts.size()) return false;
+    std::size_t off = old.size() - k;
+    for (std::size_t j = 0; j < k; ++j)
+      if (!iequals(parts[j].text, old[off + j])) return false;
+    return true;
   }
 
   // Replaces the given name parts (a suffix of the old location) with the new location's parts.
-  void move_location(const std::vector<Part>& parts, std::size_t from, std::size_t to) {
+  void move_location(const Parts& parts, std::size_t from, std::size_t to) {
     if (!plan_.moves()) return;
     std::size_t k = to - from;
     auto repl = plan_.new_suffix(k);
@@ -208,7 +244,7 @@ class Analyzer {
       if (!is_name(i) || (i > 0 && is_punct(i - 1, '.'))) continue;
       Chain c = read_chain(i, t_.size());
       for (std::size_t k = std::min(c.parts.size(), plan_.old_parts().size()); k >= 2; --k) {
-        if (plan_.matches_old_suffix(texts(c.parts, 0, k))) {
+        if (old_suffix(c.parts, k)) {
           result_.mentions_dataset = true;
           move_location(c.parts, 0, k);
           break;
@@ -236,9 +272,11 @@ class Analyzer {
     expr(b, e, empty, {}, false);
   }
 
-  std::set<std::string> query(std::size_t b, std::size_t e, Ctes ctes, const Scope* parent, bool top = false) {
+  std::set<std::string> query(std::size_t b, std::size_t e, const Ctes& outer, const Scope* parent, bool top = false) {
+    if (!is_kw(b, "with")) return set_operations(b, e, outer, parent, top);
+    Ctes ctes = outer;  // the WITH list adds names visible in this query only
     std::size_t i = b;
-    if (is_kw(i, "with")) {
+    {
       ++i;
       if (is_kw(i, "recursive")) ++i;
       while (i < e && is_name(i)) {
@@ -250,7 +288,8 @@ class Analyzer {
         if (is_kw(i, "materialized")) ++i;
         if (!is_punct(i, '(')) break;
         std::size_t close = std::min(close_of(i), e);
-        ctes[name] = query(i + 1, close, ctes, parent);
+        auto fields = query(i + 1, close, ctes, parent);
+        ctes[name] = std::move(fields);
         i = close + 1;
         if (is_punct(i, ',')) {
           ++i;
@@ -259,7 +298,11 @@ class Analyzer {
         break;
       }
     }
-    // Set operations: the first part names the output columns.
+    return set_operations(i, e, ctes, parent, top);
+  }
+
+  // Set operations: the first part names the output columns.
+  std::set<std::string> set_operations(std::size_t i, std::size_t e, const Ctes& ctes, const Scope* parent, bool top) {
     std::set<std::string> exports;
     bool first = true;
     std::size_t pb = i;
@@ -382,27 +425,27 @@ class Analyzer {
         std::size_t after = c.last + 1;
         if (is_punct(after, '(')) {  // UNNEST(...), table functions: arguments are expressions
           deferred.emplace_back(after + 1, std::min(close_of(after), e));
-          src.label = c.parts.back().text;
+          src.label = std::string(c.parts.back().text);
           i = close_of(after) + 1;
         } else {
-          auto names = texts(c.parts, 0, c.parts.size());
-          src.label = c.parts.size() == 1 ? names[0] : std::string(text_.substr(t_[c.first].begin, t_[c.last].end - t_[c.first].begin));
-          src.alias = lower(names.back());
-          auto cte = ctes.find(lower(names.back()));
-          if (c.parts.size() == 1 && cte != ctes.end()) {
+          std::string_view last = c.parts.back().text;
+          src.label = std::string(c.parts.size() == 1 ? last : text_.substr(t_[c.first].begin, t_[c.last].end - t_[c.first].begin));
+          src.alias = lower(last);
+          auto cte = c.parts.size() == 1 ? ctes.find(src.alias) : ctes.end();
+          if (cte != ctes.end()) {
             src.kind = Source::Kind::Derived;
             src.fields = cte->second;
-          } else if (plan_.matches_old_suffix(names)) {
+          } else if (old_suffix(c.parts, c.parts.size())) {
             src.kind = Source::Kind::Dataset;
             result_.reads_dataset = true;
             result_.mentions_dataset = true;
             if (c.parts.size() == 1) {
               move_location(c.parts, 0, 1);
               auto repl = plan_.new_suffix(1);
-              if (plan_.moves() && repl.size() == 1 && repl[0] != names[0]) src.moved_qualifier = repl[0];
+              if (plan_.moves() && repl.size() == 1 && repl[0] != last) src.moved_qualifier = repl[0];
             } else if (plan_.moves()) {
               auto repl = plan_.new_suffix(1);
-              if (repl.size() == 1 && repl[0] != names.back()) src.moved_qualifier = repl[0];
+              if (repl.size() == 1 && repl[0] != last) src.moved_qualifier = repl[0];
             }
           } else {
             result_.reads_other = true;
@@ -440,6 +483,7 @@ class Analyzer {
         return;
       }
       if (call.function == "ref" && !call.args.empty()) {
+        result_.used_models = true;
         auto it = models_.exports.find(call.args.back().value);
         src.label = "ref('" + call.args.back().value + "')";
         if (it != models_.exports.end()) {
@@ -492,7 +536,7 @@ class Analyzer {
       std::set<std::string> passed;
       const Source* only = nullptr;
       if (star != b) {
-        only = lookup(scope, lower(read_chain(b, e).parts.front().text));
+        only = lookup(scope, read_chain(b, e).parts.front().text);
       }
       for (const auto& s : scope.sources) {
         if (only && &s != only) continue;
@@ -549,9 +593,9 @@ class Analyzer {
             ref.replace(off, hit->column->end - hit->column->begin, f.rename_to);
           }
           std::string repl = expression(f, ref);
-          if (!alias) repl += " AS " + hit->column->text;
+          if (!alias) repl += " AS " + std::string(hit->column->text);
           out_.replace(t_[c.first].begin, t_[c.last].end - t_[c.first].begin, repl, "sql.retype");
-          if (hit->qualifier) out_.review(t_[c.first].begin, "qualifier " + hit->qualifier->text + " should become " + hit->new_qualifier);
+          if (hit->qualifier) out_.review(t_[c.first].begin, "qualifier " + std::string(hit->qualifier->text) + " should become " + hit->new_qualifier);
           return;
         }
         apply_hit(*hit, false);
@@ -565,7 +609,7 @@ class Analyzer {
       scope.select_aliases.insert(lower(read_chain(e - 1, e).parts.back().text));
   }
 
-  std::string expression(const FieldChange& f, const std::string& ref) const {
+  std::string expression(const FieldChange& f, std::string_view ref) const {
     std::string out = f.expression;
     for (auto pos = out.find("{field}"); pos != std::string::npos; pos = out.find("{field}", pos + ref.size()))
       out.replace(pos, 7, ref);
@@ -622,10 +666,11 @@ class Analyzer {
     return false;
   }
 
-  const Source* lookup(const Scope& scope, const std::string& alias) const {
+  // The source whose alias (kept in lower case) is this name, ignoring case.
+  const Source* lookup(const Scope& scope, std::string_view name) const {
     for (const Scope* s = &scope; s; s = s->parent)
       for (const auto& src : s->sources)
-        if (src.alias == alias) return &src;
+        if (iequals(src.alias, name)) return &src;
     return nullptr;
   }
 
@@ -637,7 +682,7 @@ class Analyzer {
     const auto& p = c.parts;
     if (p.size() >= 2) {
       // alias.column[.struct_field...]
-      if (const Source* src = lookup(scope, lower(p[0].text))) {
+      if (const Source* src = lookup(scope, p[0].text)) {
         const FieldChange* f = plan_.field(p[1].text, true);
         if (!f || !carries(*src, *f)) return std::nullopt;
         Hit h{f, &p[1], nullptr, {}};
@@ -649,7 +694,7 @@ class Analyzer {
       }
       // project.dataset.table.column
       for (std::size_t k = p.size() - 1; k >= 2; --k) {
-        if (plan_.matches_old_suffix(texts(p, 0, k))) {
+        if (old_suffix(p, k)) {
           const FieldChange* f = plan_.field(p[k].text, true);
           if (f) return Hit{f, &p[k], nullptr, {}};
           return std::nullopt;
@@ -657,8 +702,8 @@ class Analyzer {
       }
       const FieldChange* f = plan_.field(p[1].text, true);
       if (f && has_dataset(scope) && !plan_.field(p[0].text, true))
-        out_.review(p[1].begin, "cannot tell whether " + p[0].text + "." + p[1].text + " reads " + plan_.dataset_label() +
-                                    ": " + p[0].text + " is not a table of this query; " + what(*f));
+        out_.review(p[1].begin, "cannot tell whether " + std::string(p[0].text) + "." + std::string(p[1].text) + " reads " +
+                                    plan_.dataset_label() + ": " + std::string(p[0].text) + " is not a table of this query; " + what(*f));
       if (!plan_.field(p[0].text, true)) return std::nullopt;
       // struct_column.subfield: the first part is the column
     }
@@ -666,11 +711,10 @@ class Analyzer {
     if (!f) return std::nullopt;
     for (const Scope* s = &scope; s; s = s->parent) {
       if (s->sources.empty()) continue;
-      std::vector<std::string> others;
-      bool hit = false;
+      bool hit = false, other = false;
       for (const auto& src : s->sources) {
         if (carries(src, *f)) hit = true;
-        else others.push_back(src.label);
+        else other = true;
       }
       if (!hit) {
         for (const auto& src : s->sources)
@@ -680,10 +724,11 @@ class Analyzer {
           }
         return std::nullopt;  // belongs to the tables of this query, none of which is ours
       }
-      if (!others.empty()) {
+      if (other) {
         std::string names;
-        for (const auto& o : others) names += (names.empty() ? "" : ", ") + o;
-        out_.review(p[0].begin, "cannot prove " + p[0].text + " belongs to " + plan_.dataset_label() +
+        for (const auto& src : s->sources)
+          if (!carries(src, *f)) names += (names.empty() ? "" : ", ") + src.label;
+        out_.review(p[0].begin, "cannot prove " + std::string(p[0].text) + " belongs to " + plan_.dataset_label() +
                                     ": the query also reads " + names + "; " + what(*f) + (f->drop ? "" : ": qualify it and rewrite by hand"));
         return std::nullopt;
       }

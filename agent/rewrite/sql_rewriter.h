@@ -19,6 +19,7 @@ struct Result {
   bool mentions_dataset = false; // the dataset's qualified name appears anywhere
   bool reads_other = false;      // a FROM/JOIN names some other table
   std::set<std::string> exports; // dataset fields (old names) the last query passes through unchanged
+  bool used_models = false;      // a ref() was looked up in the ModelIndex: the output depends on it
 };
 
 Result rewrite(std::string_view text, const Plan& plan, const ModelIndex& models, Sink& out,

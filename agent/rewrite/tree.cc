@@ -1,11 +1,16 @@
 // migrate_tree: walks a checkout in sorted order without following symlinks, indexes dbt models,
 // rewrites each text file through migrate_file and replaces changed files atomically.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
+#include "apply.h"
+#include "dispatch.h"
 #include "engine.h"
 #include "language.h"
 #include "plan.h"
@@ -70,6 +75,21 @@ void walk(const fs::path& root, const fs::path& dir, const Limits& limits, std::
   }
 }
 
+// Reads up to `size` bytes (the size the file had when it was stat'ed); returns how many it got.
+std::size_t read_all(const fs::path& path, char* buf, std::size_t size) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  std::size_t got = 0;
+  while (got < size) {
+    ssize_t n = ::read(fd, buf + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return got;
+}
+
 // Reads a candidate if it is text within limits; otherwise records why not.
 bool read_text(const Candidate& c, const Limits& limits, std::size_t& total, std::string& content, Report& report) {
   std::error_code ec;
@@ -86,10 +106,8 @@ bool read_text(const Candidate& c, const Limits& limits, std::size_t& total, std
     report.truncated = true;
     return false;
   }
-  std::ifstream in(c.path, std::ios::binary);
   content.resize(size);
-  in.read(content.data(), static_cast<std::streamsize>(size));
-  content.resize(static_cast<std::size_t>(in.gcount()));
+  content.resize(read_all(c.path, content.data(), size));
   total += content.size();
   if (looks_binary(content)) {
     report.skipped.push_back(Skipped{c.rel, "binary"});
@@ -123,26 +141,53 @@ bool write_atomically(const fs::path& path, const std::string& content) {
   return true;
 }
 
+// What the model index pass already did with one SQL candidate, so that the main pass neither
+// reads nor analyses it a second time.
+struct Prepared {
+  bool read = false;     // read_text succeeded: `size` bytes, text, within the per-file limit
+  std::size_t size = 0;
+  bool kept = false;     // passed the pre-check: `content` holds it
+  std::string content;
+  bool analysed = false; // `sink` holds its SQL rewrite, which did not depend on the index
+  CollectingSink sink;
+};
+
 // What each dbt model passes through from the dataset, iterated so that a model reading another
 // model that reads the dataset is found too (bounded: chains longer than this are rare).
-ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, const Limits& limits) {
+ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, const Limits& limits,
+                        std::vector<Prepared>& prepared) {
   ModelIndex index;
-  std::vector<std::pair<std::string, std::string>> models;  // name, content
+  std::vector<std::pair<std::string, Prepared*>> models;  // name, file
+  prepared.resize(files.size());
   std::size_t total = 0;
-  for (const auto& c : files) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& c = files[i];
     if (language_of(c.rel) != Language::Sql) continue;
     Report ignored;
-    std::string content;
-    if (!read_text(c, limits, total, content, ignored)) continue;
-    if (!could_change(Language::Sql, content, plan, index) && content.find("ref(") == std::string::npos) continue;
-    models.emplace_back(c.path.stem().string(), std::move(content));
+    Prepared& p = prepared[i];
+    if (!read_text(c, limits, total, p.content, ignored)) {
+      p.content = std::string();
+      continue;
+    }
+    p.read = true;
+    p.size = p.content.size();
+    if (!could_change(Language::Sql, p.content, plan, index) && p.content.find("ref(") == std::string::npos) {
+      p.content = std::string();
+      continue;
+    }
+    p.kept = true;
+    models.emplace_back(c.path.stem().string(), &p);
   }
   for (int round = 0; round < 4; ++round) {
     bool changed = false;
-    for (const auto& [name, content] : models) {
-      if (round > 0 && content.find("ref(") == std::string::npos) continue;
-      CollectingSink discard;
-      auto r = sql::rewrite(content, plan, index, discard);
+    for (const auto& [name, p] : models) {
+      if (round > 0 && p->content.find("ref(") == std::string::npos) continue;
+      CollectingSink sink;
+      auto r = sql::rewrite(p->content, plan, index, sink);
+      if (round == 0 && !r.used_models) {
+        p->analysed = true;
+        p->sink = std::move(sink);
+      }
       if (r.exports.empty()) continue;
       auto& slot = index.exports[name];
       if (slot != r.exports) {
@@ -193,16 +238,34 @@ Report migrate_tree(const fs::path& root_in, const std::string& subpath, const C
   }
 
   Plan plan(changes);
-  ModelIndex models = index_models(files, plan, limits);
+  std::vector<Prepared> prepared;
+  ModelIndex models = index_models(files, plan, limits, prepared);
   std::size_t total = 0;
-  for (const auto& c : files) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& c = files[i];
+    Prepared& p = prepared[i];
     std::string content;
-    if (!read_text(c, limits, total, content, report)) {
+    if (p.read) {
+      // Read (and found to be text) by the index pass: account for it exactly as read_text would.
+      if (total + p.size > limits.max_total_bytes) {
+        report.truncated = true;
+        break;
+      }
+      total += p.size;
+      content = std::move(p.content);
+    } else if (!read_text(c, limits, total, content, report)) {
       if (report.truncated) break;
       continue;
     }
     ++report.files_scanned;
-    auto r = migrate_file(c.rel, content, changes, models);
+    if (p.read && !p.kept) continue;  // the pre-check already ruled it out
+    FileResult r;
+    if (p.analysed) {
+      if (!could_change(Language::Sql, content, plan, models)) continue;
+      r = apply(c.rel, content, std::move(p.sink));
+    } else if (!migrate_content(c.rel, content, language_of(c.rel), plan, models, r)) {
+      continue;
+    }
     for (auto& item : r.review) report.review.push_back(std::move(item));
     if (r.content == content) continue;
     if (!write_atomically(c.path, r.content)) {

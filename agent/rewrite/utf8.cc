@@ -1,6 +1,9 @@
 // UTF-8 validation by the table in RFC 3629 §4.
 #include "utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace shepherd::rewrite {
 
 bool valid_utf8(std::string_view s) {
@@ -8,6 +11,14 @@ bool valid_utf8(std::string_view s) {
   auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   auto cont = [&](std::size_t k) { return k < n && (byte(k) & 0xC0) == 0x80; };
   while (i < n) {
+    // Plain ASCII, the common case, is checked eight bytes at a time.
+    while (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = byte(i);
     if (c < 0x80) {
       ++i;

@@ -18,14 +18,18 @@ api::Timestamp next_measurement_at(const api::AnalysisStatus& a, const api::Heal
 
 void fold_round(api::AnalysisStatus& a, const std::vector<api::Measurement>& round) {
   if (round.empty()) return;
+  // The counters count rounds, not measurements (docs/health.md): a round is Failed if any check
+  // failed, otherwise Inconclusive if any check was inconclusive, otherwise Successful.
+  bool failed = false;
+  bool inconclusive = false;
   for (const auto& m : round) {
-    switch (m.outcome) {
-      case api::MeasurementOutcome::Successful: ++a.successes; break;
-      case api::MeasurementOutcome::Failed: ++a.failures; break;
-      case api::MeasurementOutcome::Inconclusive: ++a.inconclusive; break;
-    }
+    failed = failed || m.outcome == api::MeasurementOutcome::Failed;
+    inconclusive = inconclusive || m.outcome == api::MeasurementOutcome::Inconclusive;
     a.measurements.push_back(m);
   }
+  if (failed) ++a.failures;
+  else if (inconclusive) ++a.inconclusive;
+  else ++a.successes;
   ++a.rounds;
   if (a.measurements.size() > api::kMaxMeasurements)
     a.measurements.erase(a.measurements.begin(),

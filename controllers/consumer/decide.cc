@@ -165,7 +165,9 @@ bool Machine::handle_signals() {
           "rollback requested with shepherd.dev/rollback=" + rollback + " before anything was published; attempt stopped");
       return true;
     } else {
-      start_rollback("Requested");
+      // The plan's circuit breaker (onFailure: Rollback) signals with the token "failure-budget"
+      // (plan::kBudgetRollbackToken); docs/api.md names that reason FailureBudgetExceeded.
+      start_rollback(rollback == "failure-budget" ? "FailureBudgetExceeded" : "Requested");
       return true;
     }
   }

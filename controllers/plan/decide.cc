@@ -314,17 +314,19 @@ PlanDecision decide_plan(const PlanObserved& o) {
       if (!api::is_terminal(s.phase) && !s.stalled) ++moving;
     }
     const std::string wave_text = "wave " + std::to_string(open_wave) + "/" + std::to_string(wave_count);
-    if (open_wave == wave_count && needs_review == 0) {
+    // A tripped breaker wins over "every wave done": a last consumer that failed beyond the budget
+    // must block the plan, not let it report success.
+    if (tripped) {
+      verdict = {PlanPhase::Blocked, KStatus::Stalled, "FailureBudgetExceeded",
+                 std::to_string(failures) + " failed consumers exceed the failure budget of " + std::to_string(budget) +
+                     " (spec.rollout.maxFailures); retry them with the annotation shepherd.dev/retry, skip them, or "
+                     "raise maxFailures"};
+    } else if (open_wave == wave_count && needs_review == 0) {
       verdict = {PlanPhase::Succeeded, KStatus::Ready, "Succeeded",
                  "all " + std::to_string(n) + " consumers finished" +
                      (failures ? " (" + std::to_string(failures) + " failed, within the budget of " +
                                      std::to_string(budget) + ")"
                                : "")};
-    } else if (tripped) {
-      verdict = {PlanPhase::Blocked, KStatus::Stalled, "FailureBudgetExceeded",
-                 std::to_string(failures) + " failed consumers exceed the failure budget of " + std::to_string(budget) +
-                     " (spec.rollout.maxFailures); retry them with the annotation shepherd.dev/retry, skip them, or "
-                     "raise maxFailures"};
     } else if (spec.paused) {
       verdict = {PlanPhase::Paused, KStatus::Waiting, "Paused",
                  "spec.paused is true: nothing new starts; " + std::to_string(in_flight) + " consumer(s) still running"};

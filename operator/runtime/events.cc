@@ -34,6 +34,8 @@ bool EventRecorder::record(const nlohmann::json& involved, const std::string& ty
   std::optional<Entry> existing;
   {
     std::lock_guard lock(mu_);
+    // Bound the per-object limiters: forgetting them all now and then only resets the limits.
+    if (buckets_.size() > 4 * options_.cache_size && !buckets_.count(object_id)) buckets_.clear();
     auto& bucket = buckets_[object_id];
     if (!bucket) {
       bucket = std::make_unique<TokenBucket>(options_.per_object_qps, options_.per_object_burst, clock_);

@@ -73,8 +73,8 @@ bool LeaderElector::try_acquire_or_renew() {
   // skew between replicas does not matter.
   const std::string record = holder + "|" + spec.value("renewTime", "") + "|" +
                              std::to_string(spec.value("leaseDurationSeconds", 0));
-  if (record != observed_rv_) {
-    observed_rv_ = record;
+  if (record != observed_record_) {
+    observed_record_ = record;
     observed_time_ = now;
     if (holder != observed_holder_) {
       observed_holder_ = holder;

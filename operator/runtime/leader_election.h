@@ -61,7 +61,7 @@ class LeaderElector {
   std::atomic<bool> leading_{false};
   nlohmann::json observed_;  // last lease read or written
   std::string observed_holder_;
-  std::string observed_rv_;
+  std::string observed_record_;  // holder, renewTime, duration of the last lease seen
   std::chrono::steady_clock::time_point observed_time_{};
 };
 

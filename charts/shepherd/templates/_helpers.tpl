@@ -34,10 +34,13 @@ app.kubernetes.io/part-of: shepherd
 {{- printf "%s:%s" .Values.agent.image.repository (default .Chart.AppVersion .Values.agent.image.tag) -}}
 {{- end -}}
 
-{{/* Namespaces where agents run, as a JSON list (release namespace when none given). */}}
+{{/* Namespaces where agents run, as a JSON list: agent.namespaces; when none are given, the
+watched namespace (plans can only run there), else the release namespace. */}}
 {{- define "shepherd.agentNamespaces" -}}
 {{- if .Values.agent.namespaces -}}
 {{- toJson (uniq .Values.agent.namespaces) -}}
+{{- else if .Values.operator.watchNamespace -}}
+{{- toJson (list .Values.operator.watchNamespace) -}}
 {{- else -}}
 {{- toJson (list .Release.Namespace) -}}
 {{- end -}}

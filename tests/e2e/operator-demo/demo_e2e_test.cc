@@ -241,7 +241,7 @@ TEST_F(DemoTest, MigratesTheSampleConsumersAndStopsCleanly) {
     const json& status = by_consumer["recs-api"]["status"];
     EXPECT_EQ(status["cutover"]["previous"].value("present", false), true) << status.dump(2);
     EXPECT_EQ(status["cutover"]["previous"].value("value", ""), "prod.events.listening_v3");
-    EXPECT_GE(status["analysis"].value("count", 0), 3) << status.dump(2);
+    EXPECT_GE(status["analysis"].value("rounds", 0), 3) << status.dump(2);
     EXPECT_EQ(status["analysis"].value("failures", -1), 0);
     json deployment = kubectl_json({"get", "deployment", "recs-api"});
     std::string value;

@@ -26,32 +26,40 @@ class LineIndex {
   std::vector<std::size_t> starts_;
 };
 
+// The positions of `items` in stable offset order (rewriters mostly emit in order already).
+template <class T>
+std::vector<std::size_t> offset_order(const std::vector<T>& items) {
+  std::vector<std::size_t> order(items.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto by_offset = [&](std::size_t a, std::size_t b) { return items[a].offset < items[b].offset; };
+  if (!std::is_sorted(order.begin(), order.end(), by_offset)) std::stable_sort(order.begin(), order.end(), by_offset);
+  return order;
+}
+
 }  // namespace
 
 FileResult apply(const std::string& path, std::string_view content, CollectingSink sink) {
   FileResult out;
   LineIndex lines(content);
   auto& splices = sink.splices;
-  std::stable_sort(splices.begin(), splices.end(),
-                   [](const Splice& a, const Splice& b) { return a.offset < b.offset; });
-  // The same replacement found twice (e.g. by two rules) is one edit.
-  splices.erase(std::unique(splices.begin(), splices.end(),
-                            [](const Splice& a, const Splice& b) {
-                              return a.offset == b.offset && a.length == b.length && a.text == b.text;
-                            }),
-                splices.end());
+  out.content.reserve(content.size() + content.size() / 8);
   std::size_t pos = 0;
-  for (auto& s : splices) {
+  const Splice* kept = nullptr;  // the last splice not dropped as a duplicate
+  for (std::size_t i : offset_order(splices)) {
+    auto& s = splices[i];
+    // The same replacement found twice (e.g. by two rules) is one edit.
+    if (kept && kept->offset == s.offset && kept->length == s.length && kept->text == s.text) continue;
+    kept = &s;
     if (s.offset < pos || s.offset + s.length > content.size()) {
       sink.findings.push_back(Finding{s.offset, "conflicting rewrites (" + s.rule + "); not applied"});
       continue;
     }
     out.content.append(content.substr(pos, s.offset - pos));
-    std::string before(content.substr(s.offset, s.length));
+    std::string_view before = content.substr(s.offset, s.length);
     if (before != s.text) {
       auto [line, col] = lines.at(s.offset);
-      out.edits.push_back(Edit{path, line, col, before, s.text, s.rule});
       out.content.append(s.text);
+      out.edits.push_back(Edit{path, line, col, std::string(before), s.text, std::move(s.rule)});
     } else {
       out.content.append(before);
     }
@@ -59,9 +67,8 @@ FileResult apply(const std::string& path, std::string_view content, CollectingSi
   }
   out.content.append(content.substr(pos));
 
-  std::stable_sort(sink.findings.begin(), sink.findings.end(),
-                   [](const Finding& a, const Finding& b) { return a.offset < b.offset; });
-  for (auto& f : sink.findings) {
+  for (std::size_t i : offset_order(sink.findings)) {
+    auto& f = sink.findings[i];
     int line = lines.at(std::min(f.offset, content.size())).first;
     bool dup = std::any_of(out.review.begin(), out.review.end(), [&](const ReviewItem& r) {
       return r.line == line && r.message == f.message;

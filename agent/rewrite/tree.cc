@@ -1,12 +1,13 @@
 // migrate_tree: walks a checkout in sorted order without following symlinks, indexes dbt models,
 // rewrites each text file through migrate_file and replaces changed files atomically.
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <system_error>
 
 #include "apply.h"
@@ -35,50 +36,78 @@ bool inside(const fs::path& root, const fs::path& p) {
   return !rel.empty() && *rel.begin() != "..";
 }
 
-// Collects rewritable files depth-first, entries sorted by name, so runs are reproducible.
+// Collects rewritable files depth-first, entries sorted by name, so runs are reproducible. Reads
+// the directory with readdir(): the entry's type comes with its name (an lstat only where the
+// file system does not say), and paths are built only for what is kept.
 void walk(const fs::path& root, const fs::path& dir, const Limits& limits, std::vector<Candidate>& out, Report& report) {
-  std::vector<fs::directory_entry> entries;
+  enum class Type { Other, Symlink, Directory, Regular };
+  struct Entry {
+    std::string name;
+    Type type;
+  };
+  std::vector<Entry> entries;
   std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) entries.push_back(*it);
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (true) {
+      errno = 0;
+      const dirent* de = ::readdir(d);
+      if (!de) {
+        if (errno != 0) ec = std::error_code(errno, std::generic_category());
+        break;
+      }
+      std::string_view name = de->d_name;
+      if (name == "." || name == "..") continue;
+      unsigned char t = de->d_type;
+      if (t == DT_UNKNOWN) {
+        struct stat st {};
+        if (::fstatat(::dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone: as before
+        t = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+      }
+      Type type = t == DT_LNK ? Type::Symlink : t == DT_DIR ? Type::Directory : t == DT_REG ? Type::Regular : Type::Other;
+      entries.push_back(Entry{std::string(name), type});
+    }
+    ::closedir(d);
+  } else {
+    ec = std::error_code(errno, std::generic_category());
+  }
   if (ec) {
     report.skipped.push_back(Skipped{fs::relative(dir, root).generic_string(), "unreadable directory: " + ec.message()});
     return;
   }
-  std::sort(entries.begin(), entries.end(),
-            [](const fs::directory_entry& a, const fs::directory_entry& b) { return a.path().filename() < b.path().filename(); });
-  for (const auto& e : entries) {
+  // Byte-wise by name, as path::compare orders single names.
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  // Every entry's relative path is this directory's followed by its name (computed once, the way
+  // lexically_relative spells it).
+  std::string prefix = (dir / "x").lexically_relative(root).generic_string();
+  prefix.pop_back();
+  for (const auto& [name, type] : entries) {
     if (out.size() >= limits.max_files) {
       report.truncated = true;
       return;
     }
-    auto rel = e.path().lexically_relative(root).generic_string();
-    auto st = e.symlink_status(ec);
-    if (ec) continue;
-    if (fs::is_symlink(st)) {
+    if (type == Type::Other) continue;
+    std::string rel = prefix + name;
+    if (type == Type::Symlink) {
       // Never followed: a link inside the repository reaches a file that is visited at its own path.
-      auto target = fs::weakly_canonical(e.path(), ec);
+      auto target = fs::weakly_canonical(dir / name, ec);
       if (ec || !inside(fs::weakly_canonical(root), target))
         report.skipped.push_back(Skipped{rel, "symlink leaves the repository (not followed)"});
       continue;
     }
-    if (fs::is_directory(st)) {
-      auto name = e.path().filename().string();
+    if (type == Type::Directory) {
       if (name == ".git" || name == ".hg" || name == ".svn" || name == "node_modules" || name == "target" ||
           name == "__pycache__" || name == ".venv")
         continue;
-      walk(root, e.path(), limits, out, report);
+      walk(root, dir / name, limits, out, report);
       continue;
     }
-    if (!fs::is_regular_file(st)) continue;
     if (language_of(rel) == Language::None) continue;
-    out.push_back(Candidate{e.path(), rel});
+    out.push_back(Candidate{dir / name, std::move(rel)});
   }
 }
 
-// Reads up to `size` bytes (the size the file had when it was stat'ed); returns how many it got.
-std::size_t read_all(const fs::path& path, char* buf, std::size_t size) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
+// Reads up to `size` bytes from an open file; returns how many it got.
+std::size_t read_fd(int fd, char* buf, std::size_t size) {
   std::size_t got = 0;
   while (got < size) {
     ssize_t n = ::read(fd, buf + got, size - got);
@@ -86,17 +115,44 @@ std::size_t read_all(const fs::path& path, char* buf, std::size_t size) {
     if (n <= 0) break;
     got += static_cast<std::size_t>(n);
   }
-  ::close(fd);
   return got;
 }
 
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+};
+
 // Reads a candidate if it is text within limits; otherwise records why not.
 bool read_text(const Candidate& c, const Limits& limits, std::size_t& total, std::string& content, Report& report) {
-  std::error_code ec;
-  auto size = fs::file_size(c.path, ec);
-  if (ec) {
-    report.skipped.push_back(Skipped{c.rel, "unreadable: " + ec.message()});
-    return false;
+  // Open first and take the size from the open file (one path lookup, not two). O_NONBLOCK: a
+  // path that has become a FIFO since the walk must not block; it fails the regular-file test.
+  Fd fd(::open(c.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  struct stat st {};
+  std::uintmax_t size = 0;
+  if (fd.get() >= 0 && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode)) {
+    size = static_cast<std::uintmax_t>(st.st_size);
+  } else {
+    // Not an open regular file: let std::filesystem say why, as it always did. (A file that can
+    // be stat'ed but not opened reads as empty, as it always did.)
+    fd.reset();
+    std::error_code ec;
+    size = fs::file_size(c.path, ec);
+    if (ec) {
+      report.skipped.push_back(Skipped{c.rel, "unreadable: " + ec.message()});
+      return false;
+    }
   }
   if (size > limits.max_file_bytes) {
     report.skipped.push_back(Skipped{c.rel, "too large (" + std::to_string(size) + " bytes)"});
@@ -107,7 +163,8 @@ bool read_text(const Candidate& c, const Limits& limits, std::size_t& total, std
     return false;
   }
   content.resize(size);
-  content.resize(read_all(c.path, content.data(), size));
+  content.resize(fd.get() >= 0 ? read_fd(fd.get(), content.data(), size) : 0);
+  fd.reset();
   total += content.size();
   if (looks_binary(content)) {
     report.skipped.push_back(Skipped{c.rel, "binary"});
@@ -128,11 +185,17 @@ bool write_atomically(const fs::path& path, const std::string& content) {
   fs::path tmp = path;
   tmp += ".shepherd-tmp";
   {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    if (!out) return false;
+    Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
+    if (out.get() < 0) return false;
+    std::size_t done = 0;
+    while (done < content.size()) {
+      ssize_t n = ::write(out.get(), content.data() + done, content.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<std::size_t>(n);
+    }
+    ::fchmod(out.get(), static_cast<mode_t>(st.permissions() & fs::perms::mask));
   }
-  fs::permissions(tmp, st.permissions(), ec);
   fs::rename(tmp, path, ec);
   if (ec) {
     fs::remove(tmp, ec);

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -145,6 +146,7 @@ struct RunResult {
   Sums client_verbs;  // the side's own requests by verb
   Sums server;        // API server writes during the run by resource/subresource/verb
   long hwm_kib = -1;
+  std::string op_metrics;  // the operator's /metrics at the end (delta not needed: it starts fresh)
 };
 
 struct Context {
@@ -248,7 +250,11 @@ RunResult run_side(Context& ctx, int n, bool with_operator) {
     }
     res.client_verbs = delta(sum_metric(op->metrics(), "shepherd_api_requests_total", {"verb"}), op_before);
     res.hwm_kib = op->vm_hwm_kib();
+    res.op_metrics = op->metrics();
+    std::ofstream(ctx.log_dir + "/operator-" + std::to_string(n) + ".metrics") << res.op_metrics;
     op->stop();
+  } else {
+    std::this_thread::sleep_for(std::chrono::seconds(5));  // the same settling as the operator gets
   }
   Sums server = delta(server_requests(ctx.plane), server_before);
   for (const auto& [k, v] : server) {
@@ -276,6 +282,20 @@ void print_side(const std::string& what, const RunResult& r, int n) {
   std::cout << "\n    writes " << static_cast<long>(writes(r.client_verbs)) << " = " << fmt(writes(r.client_verbs) / n)
             << " per consumer:" << verbs_text(r.client_verbs);
   if (r.hwm_kib >= 0) std::cout << "\n    peak RSS (VmHWM) " << fmt(r.hwm_kib * 1024.0 / 1e6, 1) << " MB";
+  if (!r.op_metrics.empty()) {
+    std::cout << "\n    requests by verb/code:";
+    for (const auto& [k, v] : sum_metric(r.op_metrics, "shepherd_api_requests_total", {"verb", "code"})) {
+      std::cout << " " << k << "=" << static_cast<long>(v);
+    }
+    std::cout << "\n    reconciles by controller/result:";
+    for (const auto& [k, v] : sum_metric(r.op_metrics, "shepherd_reconcile_total", {"controller", "result"})) {
+      std::cout << " " << k << "=" << static_cast<long>(v);
+    }
+    std::cout << "\n    reconcile time by controller:";
+    for (const auto& [k, v] : sum_metric(r.op_metrics, "shepherd_reconcile_duration_seconds_sum", {"controller"})) {
+      std::cout << " " << k << "=" << fmt(v, 1) << " s";
+    }
+  }
   std::cout << "\n    phases:";
   for (const auto& [p, c] : r.phases) std::cout << " " << (p.empty() ? "(none)" : p) << "=" << c;
   std::cout << "\n";

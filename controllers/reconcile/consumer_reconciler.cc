@@ -164,9 +164,10 @@ std::vector<api::Measurement> ConsumerReconciler::measure(const api::ConsumerMig
     json pods = json::array();
     if (live && !live.value().is_null()) {
       std::string selector;
-      for (const auto& [k, v] :
-           live.value().value("/spec/selector/matchLabels"_json_pointer, json::object()).items()) {
-        selector += (selector.empty() ? "" : ",") + k + "=" + v.get<std::string>();
+      // A named copy: ranging over items() of the temporary that value() returns reads freed memory.
+      const json match_labels = live.value().value("/spec/selector/matchLabels"_json_pointer, json::object());
+      for (const auto& [k, v] : match_labels.items()) {
+        if (v.is_string()) selector += (selector.empty() ? "" : ",") + k + "=" + v.get<std::string>();
       }
       if (!selector.empty()) {
         runtime::ListOptions lo;
@@ -248,7 +249,12 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
     runtime::log_error("cannot read ConsumerMigration", {{"consumerMigration", key}, {"error", parsed.error}});
     return ReconcileResult::done();
   }
-  const api::ConsumerMigration& cmig = *parsed.value;
+  api::ConsumerMigration& cmig = *parsed.value;
+  // The cut-over target's and ConfigMap's namespace default to the migration's own (docs/api.md).
+  if (auto& co = cmig.spec.consumer.cutover) {
+    if (co->target.namespace_.empty() && !co->target.name.empty()) co->target.namespace_ = cmig.metadata.namespace_;
+    if (co->configMap && co->configMap->namespace_.empty()) co->configMap->namespace_ = cmig.metadata.namespace_;
+  }
   const auto now = now_seconds();
 
   consumer::ConsumerObserved observed;

@@ -43,9 +43,15 @@ std::string http_get(int port, const std::string& path, int* code) {
 void install_crds() {
   auto r = kubectl({"apply", "-f", Cluster::get().source_dir + "/crds/"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // `kubectl wait` fails at once on a CRD whose status has no conditions yet, so poll instead.
   for (const char* crd : {"migrationplans.shepherd.dev", "consumermigrations.shepherd.dev"}) {
-    auto w = kubectl({"wait", "--for=condition=Established", std::string("crd/") + crd, "--timeout=60s"});
-    ASSERT_EQ(w.exit_code, 0) << w.err;
+    bool established = wait_for(
+        [&] {
+          return kubectl({"get", "crd", crd, "-o", "jsonpath={.status.conditions[?(@.type==\"Established\")].status}"})
+                     .out == "True";
+        },
+        std::chrono::seconds(60));
+    ASSERT_TRUE(established) << crd << " is not Established";
   }
 }
 

@@ -299,22 +299,27 @@ TEST_F(PlanTest, ManualApprovalWaitsForEachWave) {
 // completes, and no attempt ever has two Jobs.
 TEST_F(PlanTest, SurvivesTenKillNinesWithOneJobPerAttempt) {
   std::vector<Consumer> consumers;
-  for (int i = 0; i < 24; ++i) consumers.push_back({"k" + std::to_string(i), i >= 4 ? std::vector<std::string>{"k" + std::to_string(i - 4)} : std::vector<std::string>{}, nullptr});
+  // Chains of dependencies keep the plan running long enough for ten kills.
+  for (int i = 0; i < 60; ++i) {
+    std::vector<std::string> deps;
+    if (i >= 3) deps.push_back("k" + std::to_string(i - 3));
+    consumers.push_back({"k" + std::to_string(i), deps, nullptr});
+  }
   WatchLog jobs("jobs", ns(), log_file("job-watch"));
   OperatorProcess op("plan-kill-" + ns(), {"--namespace", ns()});
-  apply(make_plan("crashy", consumers, {{"waves", {25, 100}}, {"maxParallel", 4}}));
+  apply(make_plan("crashy", consumers, {{"waves", {25, 100}}, {"maxParallel", 2}}));
 
   std::mt19937 rng(7);
   int kills = 0;
   while (kills < 10) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 2500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 + rng() % 1300));
     if (phase_of(get_plan(ns(), "crashy")) == "Succeeded") break;
     op.kill9();
     ++kills;
     op.restart();
   }
   ASSERT_TRUE(wait_plan_phase("crashy", "Succeeded", seconds(300))) << "after " << kills << " kills; log " << op.log_path();
-  EXPECT_GE(kills, 5) << "the plan finished before the operator was killed often enough to prove anything";
+  EXPECT_EQ(kills, 10) << "the plan finished before the operator was killed ten times";
   std::map<std::string, std::set<std::string>> uids;
   std::map<std::string, std::set<std::string>> per_attempt;  // "<cmig>/<attempt>" -> job names
   for (const auto& ev : jobs.events()) {
@@ -324,7 +329,7 @@ TEST_F(PlanTest, SurvivesTenKillNinesWithOneJobPerAttempt) {
                 md["labels"].value("shepherd.dev/attempt", "")]
         .insert(md["name"]);
   }
-  EXPECT_EQ(uids.size(), 24u);
+  EXPECT_EQ(uids.size(), 60u);
   for (const auto& [name, set] : uids) EXPECT_EQ(set.size(), 1u) << "Job " << name << " was created more than once";
   for (const auto& [attempt, names] : per_attempt) EXPECT_EQ(names.size(), 1u) << attempt;
   for (const auto& cm : cmigs(ns())) EXPECT_EQ(cm["status"]["attempts"], 1) << cm["metadata"]["name"];

@@ -266,6 +266,7 @@ double sample_value(const std::string& exposition, const std::string& name_and_l
 }
 
 struct ConsumerSpec {
+  ConsumerSpec(std::string n, json c) : name(std::move(n)), cutover(std::move(c)) {}
   std::string name;
   json cutover;                     // null: none
   json health = nullptr;            // null: the plan's
@@ -415,7 +416,12 @@ class OperatorRollback : public ClusterTest {
   }
 
   json cmig(const std::string& name) const { return kubectl_get_json("consumermigration", name, ns()); }
-  json deployment(const std::string& name) const { return kubectl_get_json("deployment", name, ns()); }
+  // With metadata.managedFields (kubectl hides them by default).
+  json deployment(const std::string& name) const {
+    auto r = kubectl({"get", "deployment", name, "-n", ns(), "--show-managed-fields", "-o", "json"});
+    if (r.exit_code != 0) return nullptr;
+    return json::parse(r.out, nullptr, false);
+  }
   json configmap(const std::string& name) const { return kubectl_get_json("configmap", name, ns()); }
 
   // Waits until the ConsumerMigration satisfies `ok`; stops early (false) when it reaches a phase
@@ -622,7 +628,9 @@ TEST_F(OperatorRollback, FailingConsumersAreRolledBackToTheExactPreviousState) {
     EXPECT_EQ(st["analysis"].value("failures", 0), 1) << st["analysis"].dump();
     const bool had = n.find("present") != std::string::npos;
     EXPECT_EQ(st["cutover"]["previous"].value("present", !had), had) << st["cutover"].dump();
-    if (had) EXPECT_EQ(st["cutover"]["previous"].value("value", ""), kOld) << st["cutover"].dump();
+    if (had) {
+      EXPECT_EQ(st["cutover"]["previous"].value("value", ""), kOld) << st["cutover"].dump();
+    }
     bool failed_measurement = false;
     for (const auto& m : st["analysis"].value("measurements", json::array()))
       if (m.value("outcome", "") == "Failed") {

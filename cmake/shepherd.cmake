@@ -1,5 +1,9 @@
 # Helpers shared by every CMakeLists.txt of the project.
 
+# `cmake --build <dir> --target shepherd-unit-tests` builds only the unit test binaries (what the
+# sanitizer build of hack/test needs), not the operator, the benchmarks or the integration tests.
+add_custom_target(shepherd-unit-tests)
+
 # shepherd_test(NAME <name> LABEL unit|integration|e2e SOURCES <files...> LIBS <targets...>
 #               [TIMEOUT <seconds>])
 # Builds a GoogleTest binary and registers it with ctest under the label. Integration and e2e tests
@@ -11,6 +15,9 @@ function(shepherd_test)
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   set_target_properties(${T_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(T_LABEL STREQUAL "unit")
+    add_dependencies(shepherd-unit-tests ${T_NAME})
+  endif()
   if(NOT T_TIMEOUT)
     if(T_LABEL STREQUAL "unit")
       set(T_TIMEOUT 300)

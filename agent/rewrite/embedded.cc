@@ -50,10 +50,11 @@ EmbeddedResult rewrite_embedded(std::string_view file, const std::vector<Piece>&
   EmbeddedResult r;
   std::string joined;
   for (const auto& p : pieces) joined.append(file.substr(p.begin, p.end - p.begin));
-  if (sql::looks_like_sql(joined, lex)) {
+  auto tokens = sql::lex(joined, lex);
+  if (sql::looks_like_sql(joined, tokens)) {
     r.is_sql = true;
     PiecesSink sink(out, pieces);
-    r.sql = sql::rewrite(joined, plan, models, sink, lex);
+    r.sql = sql::rewrite(joined, std::move(tokens), plan, models, sink);
     return r;
   }
   for (const auto& p : pieces) {

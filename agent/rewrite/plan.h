@@ -57,10 +57,21 @@ class Plan {
   bool path_ = false;
 };
 
-bool iequals(std::string_view a, std::string_view b);
+// Inline: these run for nearly every token of every file that is analysed.
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x == y) continue;
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
 std::string lower(std::string_view s);
-bool is_ident_char(char c);
-bool is_ident_start(char c);
+inline bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+inline bool is_ident_char(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
 std::vector<std::string> split(std::string_view s, char sep);
 
 }  // namespace shepherd::rewrite

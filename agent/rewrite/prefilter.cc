@@ -29,7 +29,9 @@ bool equal_folded(const char* at, std::string_view needle) {
 
 // Looks for the needle's first and last byte (folded) 16 positions at a time and compares the
 // whole needle only where both match, so that ordinary text costs a fraction of an instruction
-// per byte.
+// per byte. Setting bit 0x20 folds A-Z onto a-z (done only where the needle's byte is a letter;
+// other bytes that land on a letter that way are control or punctuation bytes, and the full
+// comparison rejects them).
 bool contains_ignoring_case(std::string_view hay, std::string_view needle) {
   const std::size_t m = needle.size();
   if (m == 0) return false;
@@ -38,25 +40,27 @@ bool contains_ignoring_case(std::string_view hay, std::string_view needle) {
   const std::size_t stop = hay.size() - m + 1;  // candidate starts are [0, stop)
   std::size_t i = 0;
 #if defined(__SSE2__)
-  // Setting bit 0x20 folds A-Z onto a-z; for a letter, bytes that are not letters but map onto
-  // it (e.g. '@' -> '`' never equals a letter) cannot match, and the full comparison decides.
-  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i case_f = _mm_set1_epi8(is_letter(first) ? 0x20 : 0);
+  const __m128i case_l = _mm_set1_epi8(is_letter(last) ? 0x20 : 0);
   const __m128i f = _mm_set1_epi8(first), l = _mm_set1_epi8(last);
-  const bool first_letter = is_letter(first), last_letter = is_letter(last);
   const char* p = hay.data();
-  for (; i + 16 <= stop; i += 16) {
-    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + m - 1));
-    if (first_letter) a = _mm_or_si128(a, case_bit);
-    if (last_letter) b = _mm_or_si128(b, case_bit);
-    unsigned mask = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, l))));
-    while (mask) {
-      unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-      if (equal_folded(p + i + bit, needle)) return true;
-      mask &= mask - 1;
-    }
+  auto candidates = [&](std::size_t at) {
+    __m128i a = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)), case_f);
+    __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at + m - 1)), case_l);
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, l))));
+  };
+  auto verify = [&](std::size_t at, unsigned mask) {
+    for (; mask; mask &= mask - 1)
+      if (equal_folded(p + at + static_cast<unsigned>(__builtin_ctz(mask)), needle)) return true;
+    return false;
+  };
+  for (; i + 32 <= stop; i += 32) {
+    unsigned lo = candidates(i), hi = candidates(i + 16);
+    if ((lo | hi) == 0) continue;
+    if (verify(i, lo) || verify(i + 16, hi)) return true;
   }
+  for (; i + 16 <= stop; i += 16)
+    if (unsigned mask = candidates(i); mask && verify(i, mask)) return true;
 #endif
   for (; i < stop; ++i)
     if (fold(hay[i]) == first && fold(hay[i + m - 1]) == last && equal_folded(hay.data() + i, needle)) return true;

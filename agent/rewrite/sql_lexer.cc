@@ -54,6 +54,7 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' |
 
 std::vector<Token> lex(std::string_view text, const LexOptions& options) {
   std::vector<Token> out;
+  out.reserve(text.size() / 4 + 8);  // about one token per 4-6 bytes of SQL
   std::vector<int> open;
   std::size_t i = 0;
   auto push = [&](Kind k, std::size_t b, std::size_t e) { out.push_back(Token{k, b, e, -1}); };

@@ -763,28 +763,33 @@ class Analyzer {
 }  // namespace
 
 Result rewrite(std::string_view text, const Plan& plan, const ModelIndex& models, Sink& out, const LexOptions& options) {
-  Analyzer a(text, lex(text, options), plan, models, out);
+  return rewrite(text, lex(text, options), plan, models, out);
+}
+
+Result rewrite(std::string_view text, std::vector<Token> tokens, const Plan& plan, const ModelIndex& models, Sink& out) {
+  Analyzer a(text, std::move(tokens), plan, models, out);
   return a.run();
 }
 
-bool looks_like_sql(std::string_view text, const LexOptions& options) {
+bool looks_like_sql(std::string_view text, const LexOptions& options) { return looks_like_sql(text, lex(text, options)); }
+
+bool looks_like_sql(std::string_view text, const std::vector<Token>& tokens) {
   bool select = false, from = false, insert = false, into = false, update = false, set = false,
        create = false, table = false, del = false, merge = false;
-  for (const auto& t : lex(text, options)) {
+  for (const auto& t : tokens) {
     if (t.kind != Kind::Ident) continue;
     std::string_view w = text.substr(t.begin, t.end - t.begin);
-    if (w.size() > 6) continue;
-    std::string l = lower(w);
-    select |= l == "select";
-    from |= l == "from";
-    insert |= l == "insert";
-    into |= l == "into";
-    update |= l == "update";
-    set |= l == "set";
-    create |= l == "create";
-    table |= l == "table" || l == "view";
-    del |= l == "delete";
-    merge |= l == "merge";
+    if (w.size() > 6 || w.size() < 3) continue;
+    select |= iequals(w, "select");
+    from |= iequals(w, "from");
+    insert |= iequals(w, "insert");
+    into |= iequals(w, "into");
+    update |= iequals(w, "update");
+    set |= iequals(w, "set");
+    create |= iequals(w, "create");
+    table |= iequals(w, "table") || iequals(w, "view");
+    del |= iequals(w, "delete");
+    merge |= iequals(w, "merge");
   }
   return (select && from) || (insert && into) || (update && set) || (create && table) || (del && from) || (merge && into);
 }

@@ -28,4 +28,9 @@ Result rewrite(std::string_view text, const Plan& plan, const ModelIndex& models
 // Is this text (e.g. a string literal's body) a SQL statement rather than prose or a name?
 bool looks_like_sql(std::string_view text, const LexOptions& options = {});
 
+// The same two steps on tokens lexed once: looks_like_sql(text, lex(text, options)) and
+// rewrite(text, lex(text, options), ...) give what the calls above give.
+bool looks_like_sql(std::string_view text, const std::vector<Token>& tokens);
+Result rewrite(std::string_view text, std::vector<Token> tokens, const Plan& plan, const ModelIndex& models, Sink& out);
+
 }  // namespace shepherd::rewrite::sql

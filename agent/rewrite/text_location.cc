@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "prefilter.h"
+
 namespace shepherd::rewrite {
 
 namespace {
@@ -14,6 +16,18 @@ bool is_name_char(char c) { return is_ident_char(c) || c == '-' || static_cast<u
 struct Segment {
   std::size_t begin, end;
 };
+
+// Do the k segments from `from` name the last k parts of the old location (ignoring case)?
+bool old_suffix(std::string_view text, const std::vector<Segment>& segs, std::size_t from, std::size_t k, const Plan& plan) {
+  const auto& old = plan.old_parts();
+  if (k == 0 || k > old.size()) return false;
+  std::size_t off = old.size() - k;
+  for (std::size_t j = 0; j < k; ++j)
+    if (!iequals(text.substr(segs[from + j].begin, segs[from + j].end - segs[from + j].begin), old[off + j])) return false;
+  return true;
+}
+
+std::string_view seg_text(std::string_view text, const Segment& s) { return text.substr(s.begin, s.end - s.begin); }
 
 std::vector<Segment> segments(std::string_view text, std::size_t b, std::size_t e, char sep) {
   std::vector<Segment> out;
@@ -62,23 +76,23 @@ bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, b
     std::size_t e = i;
     while (e > b && (text[e - 1] == '.' || text[e - 1] == ':')) --e;  // sentence punctuation
     std::string_view run = text.substr(b, e - b);
+    // Every match ends with a segment equal to the old last part; most runs are plain words.
+    if (!contains_ignoring_case(run, old.back())) continue;
     if (run.find('/') != std::string_view::npos) {
       // Path: consecutive whole segments equal to the last >= 2 parts of the table name.
       auto segs = segments(text, b, e, '/');
       for (std::size_t s = 0; s < segs.size(); ++s) {
         for (std::size_t k = std::min(old.size(), segs.size() - s); k >= 1; --k) {
-          std::vector<std::string> names;
-          for (std::size_t j = s; j < s + k; ++j) names.emplace_back(text.substr(segs[j].begin, segs[j].end - segs[j].begin));
-          if (!plan.matches_old_suffix(names)) continue;
+          if (!old_suffix(text, segs, s, k, plan)) continue;
           found = true;
           if (k == 1) {
-            out.review(segs[s].begin, "path segment " + names[0] + " may be the storage of " + plan.dataset_label() +
+            out.review(segs[s].begin, "path segment " + std::string(seg_text(text, segs[s])) + " may be the storage of " + plan.dataset_label() +
                                           "; move it to " + plan.new_location() + " by hand if so");
           } else if (plan.moves()) {
             auto repl = plan.new_suffix(k);
             if (repl.size() == k) {
               for (std::size_t j = 0; j < k; ++j)
-                if (names[j] != repl[j]) out.replace(segs[s + j].begin, segs[s + j].end - segs[s + j].begin, repl[j], "text.location");
+                if (seg_text(text, segs[s + j]) != repl[j]) out.replace(segs[s + j].begin, segs[s + j].end - segs[s + j].begin, repl[j], "text.location");
             } else {
               out.review(segs[s].begin, "path names " + plan.dataset_label() + "; move it by hand");
             }
@@ -93,15 +107,13 @@ bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, b
     auto parts = segments(text, b, e, '.');
     for (std::size_t k = std::min(old.size(), parts.size()); k >= 1; --k) {
       if (k == 1 && !(table_argument && parts.size() == 1)) break;
-      std::vector<std::string> names;
-      for (std::size_t j = 0; j < k; ++j) names.emplace_back(text.substr(parts[j].begin, parts[j].end - parts[j].begin));
-      if (!plan.matches_old_suffix(names)) continue;
+      if (!old_suffix(text, parts, 0, k, plan)) continue;
       found = true;
       if (!plan.moves()) break;
       auto repl = plan.new_suffix(k);
       if (repl.size() == k) {
         for (std::size_t j = 0; j < k; ++j)
-          if (names[j] != repl[j]) out.replace(parts[j].begin, parts[j].end - parts[j].begin, repl[j], "text.location");
+          if (seg_text(text, parts[j]) != repl[j]) out.replace(parts[j].begin, parts[j].end - parts[j].begin, repl[j], "text.location");
       } else {
         std::string joined;
         for (std::size_t j = 0; j < repl.size(); ++j) joined += (j ? "." : "") + repl[j];

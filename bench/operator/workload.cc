@@ -38,6 +38,14 @@ runtime::Result<bool> create_namespace(runtime::Client& client, const std::strin
   auto sa = client.create(runtime::resources::kServiceAccounts, ns,
                           {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "shepherd-agent"}}}});
   if (!sa && !sa.error().is_already_exists()) return sa.error();
+  // kube-controller-manager has seen the namespace once it made its `default` service account;
+  // a moment more lets the API server's admission caches see ours (a pod of an unseen service
+  // account is refused and its Job backs off, which would slow whichever side runs first).
+  for (int i = 0; i < 60; ++i) {
+    if (client.get(runtime::resources::kServiceAccounts, ns, "default")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(2));
   return true;
 }
 

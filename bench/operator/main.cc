@@ -369,8 +369,13 @@ int main(int argc, char** argv) {
     ctx.client = std::make_shared<runtime::Client>(ctx.transport, co);
     controllers::reconcile::register_shepherd_resources();
     auto crds = kubectl(*plane, {"apply", "-f", source_dir + "/crds/"});
-    auto est = kubectl(*plane, {"wait", "--for=condition=Established", "--timeout=60s",
-                                "crd/migrationplans.shepherd.dev", "crd/consumermigrations.shepherd.dev"});
+    Kubectl est;
+    for (int i = 0; i < 30; ++i) {  // `wait` fails while a new CRD has no conditions at all yet
+      est = kubectl(*plane, {"wait", "--for=condition=Established", "--timeout=60s",
+                             "crd/migrationplans.shepherd.dev", "crd/consumermigrations.shepherd.dev"});
+      if (est.exit_code == 0) break;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
     if (crds.exit_code != 0 || est.exit_code != 0) {
       std::cerr << "bench_operator: installing the CRDs failed: " << crds.err << est.err << "\n";
       plane_down(*plane, po);

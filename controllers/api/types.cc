@@ -385,7 +385,9 @@ void from_json(const json& j, CutoverConfigMap& v) {
   read(j, "value", v.value);
 }
 void to_json(json& j, const CutoverSpec& v) {
-  j = json{{"target", v.target}};
+  j = json::object();
+  // A ConfigMap cut-over needs no workload target; the CRD rejects an empty one.
+  if (!v.target.kind.empty() || !v.target.name.empty()) j["target"] = v.target;
   put(j, "env", v.env);
   put(j, "configMap", v.configMap);
 }

@@ -310,7 +310,9 @@ void Machine::after_publish() {
   if (cmig_.spec.consumer.cutover) {
     st().cutover.reset();
     set(ConsumerPhase::CuttingOver, KStatus::Reconciling, "CuttingOver",
-        "cutting over " + cmig_.spec.consumer.cutover->target.kind + " " + cmig_.spec.consumer.cutover->target.name);
+        "cutting over " + (cmig_.spec.consumer.cutover->configMap
+                               ? "ConfigMap " + cmig_.spec.consumer.cutover->configMap->name
+                               : cmig_.spec.consumer.cutover->target.kind + " " + cmig_.spec.consumer.cutover->target.name));
     cutting_over();
     return;
   }
@@ -340,7 +342,10 @@ void Machine::cutting_over() {
   const std::string value = cutover_value(cmig_);
   if (!st().cutover) {
     // Record what is there now before touching it: rollback restores exactly this.
-    st().cutover = api::CutoverStatus{co->target, obs->current, std::nullopt};
+    // Record what is changed: the workload of an env cut-over, the ConfigMap of a configMap one.
+    api::CutoverTarget changed = co->target;
+    if (co->configMap) changed = {"v1", "ConfigMap", co->configMap->namespace_, co->configMap->name};
+    st().cutover = api::CutoverStatus{changed, obs->current, std::nullopt};
     d_.actions.push_back(ApplyCutover{*co, value});
     requeue(seconds{10});
     return;

@@ -241,11 +241,14 @@ PlanDecision decide_plan(const PlanObserved& o) {
     for (const auto& s : o.consumers) {
       if (s.deleting) continue;
       const bool needs_rollback = s.published || s.cut_over;
-      if (needs_rollback && s.phase != ConsumerPhase::RollingBack && s.phase != ConsumerPhase::RolledBack &&
-          s.rollback_annotation != token && s.phase != ConsumerPhase::Generating && s.phase != ConsumerPhase::Pending)
+      // Every consumer that is still moving, or that changed something, gets the rollback signal;
+      // its own state machine, which sees its fresh state, decides what that means (stop an attempt
+      // that published nothing, or revert). A skip decided here from a possibly stale cache could
+      // stop a consumer that had just cut over without reverting it.
+      const bool moving = !api::is_terminal(s.phase);
+      if ((moving || needs_rollback) && s.phase != ConsumerPhase::RollingBack && s.phase != ConsumerPhase::RolledBack &&
+          s.rollback_annotation != token)
         d.actions.push_back(AnnotateConsumerMigration{s.name, api::kAnnotationRollback, token});
-      else if ((s.phase == ConsumerPhase::Pending || s.phase == ConsumerPhase::Generating) && s.skip_annotation != token)
-        d.actions.push_back(AnnotateConsumerMigration{s.name, api::kAnnotationSkip, token});
       if (!api::is_terminal(s.phase)) done = false;
       if (needs_rollback && s.phase != ConsumerPhase::RolledBack && s.phase != ConsumerPhase::Failed) done = false;
     }

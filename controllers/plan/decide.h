@@ -16,7 +16,8 @@
 //   shepherd.dev/approve: "<k>"    approves waves 0..k (Manual approval).
 //   shepherd.dev/retry: "<token>"  sets shepherd.dev/retry: "<token>" on every Failed consumer.
 //   shepherd.dev/rollback: "<t>"   sets shepherd.dev/rollback: "<t>" on every consumer that was cut
-//                                  over or published, skip on those not finished; plan ends
+//                                  over or published and on every one still running (its own state
+//                                  machine stops or reverts it); plan ends
 //                                  RolledBack. The failure budget with onFailure Rollback does the
 //                                  same with the token "failure-budget".
 #pragma once

@@ -296,19 +296,23 @@ TEST(DecidePlan, CircuitBreakerRollback) {
   for (const auto& a : ann) by[a.name] = a.key + "=" + a.value;
   EXPECT_EQ(by["plan-c0"], "shepherd.dev/rollback=failure-budget");
   EXPECT_EQ(by["plan-c1"], "shepherd.dev/rollback=failure-budget");
-  EXPECT_EQ(by["plan-c3"], "shepherd.dev/skip=failure-budget");
+  // A consumer still running gets the rollback signal too: it stops (nothing published) or
+  // reverts (something was, after the cache the plan read) by its own fresh state.
+  EXPECT_EQ(by["plan-c3"], "shepherd.dev/rollback=failure-budget");
   EXPECT_EQ(by.count("plan-c2"), 0u);
   EXPECT_EQ(by.count("plan-c4"), 0u);
   // Annotated consumers are not annotated again; the plan ends RolledBack when they are.
   p.status = d.status;
   published.rollback_annotation = cut.rollback_annotation = kBudgetRollbackToken;
   published.phase = ConsumerPhase::RollingBack;
-  d = decide_plan(observe(p, {published, cut, dry, summary("c3", ConsumerPhase::Skipped), failed}));
+  auto stopped = summary("c3", ConsumerPhase::RolledBack);
+  stopped.rollback_annotation = kBudgetRollbackToken;
+  d = decide_plan(observe(p, {published, cut, dry, stopped, failed}));
   EXPECT_TRUE(actions_of<AnnotateConsumerMigration>(d).empty());
   EXPECT_EQ(d.status.phase, PlanPhase::RollingBack);
   published.phase = ConsumerPhase::RolledBack;
   cut.phase = ConsumerPhase::RolledBack;
-  d = decide_plan(observe(p, {published, cut, dry, summary("c3", ConsumerPhase::Skipped), failed}));
+  d = decide_plan(observe(p, {published, cut, dry, stopped, failed}));
   EXPECT_EQ(d.status.phase, PlanPhase::RolledBack);
   EXPECT_EQ(cond(d, api::kConditionStalled).reason, "RolledBack");
   EXPECT_TRUE(has_event(d, "RolledBack"));

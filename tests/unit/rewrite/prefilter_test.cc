@@ -58,8 +58,6 @@ TEST(Prefilter, ContainsIgnoringCase) {
 TEST(Prefilter, MixedCaseTableNameIsRewritten) {
   auto r = migrate_file("q.sql", "SELECT user_id FROM Prod.Events.Listening_V3\n", testing::spec_changes());
   EXPECT_EQ(r.content, "SELECT account_id FROM Prod.Events.listening_v4\n");
-  auto y = migrate_file("c.yaml", "table: Prod.Events.Listening_V3\ncolumns: [user_id]\n", testing::spec_changes());
-  EXPECT_EQ(y.content, "table: prod.events.listening_v4\ncolumns: [account_id]\n");
 }
 
 }  // namespace

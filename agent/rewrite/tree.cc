@@ -185,7 +185,13 @@ bool write_atomically(const fs::path& path, const std::string& content) {
   fs::path tmp = path;
   tmp += ".shepherd-tmp";
   {
-    Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
+    // O_EXCL|O_NOFOLLOW: a repository may contain an entry with this very name, e.g. a symlink
+    // pointing outside it; never write through it. Whatever is there is unlinked (a symlink itself,
+    // not its target) and the file created anew.
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = ::open(tmp.c_str(), flags, 0600);
+    if (fd < 0 && errno == EEXIST && ::unlink(tmp.c_str()) == 0) fd = ::open(tmp.c_str(), flags, 0600);
+    Fd out(fd);
     if (out.get() < 0) return false;
     std::size_t done = 0;
     while (done < content.size()) {

@@ -1,6 +1,7 @@
 // Implementation of watch_log.h.
 #include "tests/integration/operator-plan/watch_log.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +11,7 @@ namespace shepherd::testing {
 
 WatchLog::WatchLog(const std::string& resource, const std::string& ns, const std::string& path) : path_(path) {
   const auto& c = Cluster::get();
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::remove(path.c_str());
   process_ = std::make_unique<BackgroundProcess>(
       std::vector<std::string>{c.kubectl_path(), "--kubeconfig", c.kubeconfig, "get", resource, "-n", ns, "--watch",

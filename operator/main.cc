@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "controllers/reconcile/cache_trim.h"
 #include "controllers/reconcile/consumer_reconciler.h"
 #include "controllers/reconcile/plan_reconciler.h"
 #include "controllers/reconcile/resources.h"
@@ -89,10 +90,14 @@ int run(const Flags& flags) {
   const std::string& ns = flags.watch_namespace;
   auto plans = manager.informer(controllers::reconcile::kMigrationPlans, ns);
   auto cmigs = manager.informer(controllers::reconcile::kConsumerMigrations, ns);
-  runtime::InformerOptions own;
-  own.label_selector = kManagedBySelector;
-  auto jobs = manager.informer(runtime::resources::kJobs, ns, own);
-  auto pods = manager.informer(runtime::resources::kPods, ns, own);
+  runtime::InformerOptions own_jobs;
+  own_jobs.label_selector = kManagedBySelector;
+  own_jobs.transform = controllers::reconcile::trim_job;
+  auto jobs = manager.informer(runtime::resources::kJobs, ns, own_jobs);
+  runtime::InformerOptions own_pods;
+  own_pods.label_selector = kManagedBySelector;
+  own_pods.transform = controllers::reconcile::trim_pod;
+  auto pods = manager.informer(runtime::resources::kPods, ns, own_pods);
 
   runtime::EventRecorderOptions eo;
   eo.component = "shepherd-operator";

@@ -175,7 +175,7 @@ Result<bool> Informer::do_list(std::stop_token stop) {
     // List items of built-in kinds come without apiVersion/kind; watch events carry them.
     if (!item.contains("apiVersion")) item["apiVersion"] = resource_.api_version();
     if (!item.contains("kind")) item["kind"] = resource_.kind;
-    objects.push_back(make_cached(std::move(item)));
+    objects.push_back(cache(std::move(item)));
   }
   std::vector<std::pair<ObjectPtr, ObjectPtr>> changes;  // (old or null, new)
   changes.reserve(objects.size());
@@ -240,14 +240,14 @@ void Informer::apply_event(WatchEvent& ev) {
       break;
     case WatchEvent::Type::kAdded:
     case WatchEvent::Type::kModified: {
-      ObjectPtr obj = make_cached(std::move(ev.object));
+      ObjectPtr obj = cache(std::move(ev.object));
       ObjectPtr old = store_.upsert(obj);
       if (old) dispatch_update(old, obj);
       else dispatch_add(obj);
       break;
     }
     case WatchEvent::Type::kDeleted: {
-      ObjectPtr obj = make_cached(std::move(ev.object));
+      ObjectPtr obj = cache(std::move(ev.object));
       store_.remove(object_key(*obj));
       dispatch_delete(obj);
       break;
@@ -256,6 +256,11 @@ void Informer::apply_event(WatchEvent& ev) {
       break;
   }
   set_rv(rv);
+}
+
+ObjectPtr Informer::cache(nlohmann::json obj) const {
+  if (options_.transform) options_.transform(obj);
+  return make_cached(std::move(obj));
 }
 
 }  // namespace shepherd::runtime

@@ -36,6 +36,9 @@ struct InformerOptions {
   // Re-deliver every cached object as an update (no API call) this often; zero = never.
   Duration resync_period = Duration::zero();
   int min_watch_timeout_seconds = 300;  // timeoutSeconds is random in [min, 2*min)
+  // Applied to every object before it is cached (like client-go's SetTransform): a controller that
+  // reads a few fields of a large kind keeps only those, so the cache grows with what it needs.
+  std::function<void(nlohmann::json&)> transform;
   BackoffOptions backoff;
 };
 
@@ -69,6 +72,7 @@ class Informer {
   Result<bool> do_list(std::stop_token stop);
   Result<bool> do_watch(std::stop_token stop, bool* gone);
   void apply_event(WatchEvent& ev);  // moves the object into the cache
+  ObjectPtr cache(nlohmann::json obj) const;  // options_.transform, then make_cached
   void dispatch_add(const ObjectPtr& o);
   void dispatch_update(const ObjectPtr& a, const ObjectPtr& b);
   void dispatch_delete(const ObjectPtr& o);

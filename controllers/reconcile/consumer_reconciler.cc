@@ -1,6 +1,8 @@
 // Implementation of consumer_reconciler.h.
 #include "controllers/reconcile/consumer_reconciler.h"
 
+#include <set>
+
 #include "controllers/cutover/configmap_cutover.h"
 #include "controllers/cutover/env_cutover.h"
 #include "controllers/cutover/target.h"
@@ -81,8 +83,10 @@ runtime::MapFn ConsumerReconciler::pod_mapper() const {
   };
 }
 
-std::vector<consumer::JobObservation> ConsumerReconciler::observe_jobs(const api::ConsumerMigration& cmig) const {
+std::vector<consumer::JobObservation> ConsumerReconciler::observe_jobs(const std::string& key,
+                                                                      const api::ConsumerMigration& cmig) {
   std::vector<consumer::JobObservation> out;
+  std::set<std::string> seen;
   for (const auto& job : jobs_->store().by_index(runtime::kOwnerIndex, cmig.metadata.uid)) {
     consumer::JobObservation o;
     o.name = (*job)["metadata"].value("name", "");
@@ -100,6 +104,14 @@ std::vector<consumer::JobObservation> ConsumerReconciler::observe_jobs(const api
     for (const auto& pod : pods_->store().by_index(runtime::kLabelIndex, "job-name=" + o.name)) {
       if (auto msg = termination_message(*pod)) o.termination_message = msg;
     }
+    seen.insert(o.name);
+    out.push_back(std::move(o));
+  }
+  // Created by an earlier reconcile, not in the cache yet: it exists and is running.
+  for (const auto& name : expected_jobs_.pending(key, seen)) {
+    consumer::JobObservation o;
+    o.name = name;
+    o.active = true;
     out.push_back(std::move(o));
   }
   return out;
@@ -241,6 +253,7 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
   auto obj = recent_.freshest(key, cmigs_->store().get(key));
   if (!obj) {
     recent_.forget(key);
+    expected_jobs_.forget(key);
     return ReconcileResult::done();
   }
   if ((*obj)["metadata"].contains("deletionTimestamp")) return ReconcileResult::done();
@@ -259,7 +272,7 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
 
   consumer::ConsumerObserved observed;
   observed.cmig = cmig;
-  observed.jobs = observe_jobs(cmig);
+  observed.jobs = observe_jobs(key, cmig);
   observed.default_agent_image = options_.agent_image;
   observed.now = now;
   const auto phase = cmig.status.phase;
@@ -290,6 +303,7 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
     if (const auto* create = std::get_if<consumer::CreateJob>(&action)) {
       auto r = client_->create(runtime::resources::kJobs, cmig.metadata.namespace_, create->job);
       if (!r && !r.error().is_already_exists()) return ReconcileResult::failed("creating Job: " + r.error().message);
+      expected_jobs_.expect(key, create->job["metadata"].value("name", ""));
     } else if (const auto* del = std::get_if<consumer::DeleteJob>(&action)) {
       runtime::DeleteOptions d;
       d.propagation_policy = "Background";

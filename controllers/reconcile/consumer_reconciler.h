@@ -41,7 +41,7 @@ class ConsumerReconciler {
   runtime::MapFn pod_mapper() const;
 
  private:
-  std::vector<consumer::JobObservation> observe_jobs(const api::ConsumerMigration& cmig) const;
+  std::vector<consumer::JobObservation> observe_jobs(const std::string& key, const api::ConsumerMigration& cmig);
   std::optional<consumer::CutoverObservation> observe_cutover(const api::CutoverSpec& spec);
   std::vector<api::Measurement> measure(const api::ConsumerMigration& cmig, api::Timestamp now);
   // Carries out one cut-over action; an error message when it failed.
@@ -58,6 +58,9 @@ class ConsumerReconciler {
   ConsumerReconcilerOptions options_;
   std::shared_ptr<health::MetricsSource> metrics_source_;
   RecentWrites recent_;
+  // Jobs created but not yet in the cache, per ConsumerMigration key: a reconcile in between
+  // (e.g. triggered by its own status write) must not create the Job again.
+  Expectations expected_jobs_;
 };
 
 }  // namespace shepherd::controllers::reconcile

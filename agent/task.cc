@@ -91,7 +91,9 @@ Change parse_change(const json& c, const std::string& path) {
   if (!c.is_object() || c.size() != 1) {
     fail(path, "must be an object with exactly one of rename, retype, drop, add");
   }
-  const auto& [key, body] = *c.items().begin();
+  // Copies: the key reference of an iteration proxy dies with the proxy.
+  const std::string key = c.begin().key();
+  const json& body = c.begin().value();
   const std::string p = path + "." + key;
   if (!body.is_object()) fail(p, "must be an object");
   if (key == "rename") {

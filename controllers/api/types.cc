@@ -319,7 +319,9 @@ void to_json(json& j, const Change& v) {
 }
 void from_json(const json& j, Change& v) {
   if (!j.is_object() || j.size() != 1) fail("change: expected exactly one of rename, retype, drop, add");
-  const auto& [key, body] = *j.items().begin();
+  // Copies: the key reference of an iteration proxy dies with the proxy.
+  const std::string key = j.begin().key();
+  const json& body = j.begin().value();
   const auto kind = value_of(kChangeKinds, key);
   if (!kind) fail("change: unknown kind \"" + key + "\" (expected rename, retype, drop or add)");
   v = Change{};

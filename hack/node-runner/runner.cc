@@ -226,7 +226,8 @@ bool Runner::prepare(const LocalExec& e, const json& pod, std::string* error) {
       *error = "secret " + ns + "/" + sv.secret_name + ": " + secret.error().message;
       return false;
     }
-    for (const auto& [k, v] : secret.value().value("data", json::object()).items()) {
+    const json data = secret.value().value("data", json::object());  // named: items() must not outlive it
+    for (const auto& [k, v] : data.items()) {
       write_file(fs::path(sv.local_dir) / k, base64_decode(v.get<std::string>()), fs::perms::owner_read);
     }
   }

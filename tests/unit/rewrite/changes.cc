@@ -1,6 +1,8 @@
 // The SPEC's example change set, shared by the rewrite tests.
 #include "changes.h"
 
+#include <gtest/gtest.h>
+
 namespace shepherd::rewrite::testing {
 
 ChangeSet spec_changes() {
@@ -33,6 +35,13 @@ std::string review_lines(const FileResult& r) {
   std::string out;
   for (const auto& item : r.review) out += std::to_string(item.line) + ": " + item.message + "\n";
   return out;
+}
+
+void expect_rewrite(const FileResult& r, const std::string& out, const std::vector<std::string>& review) {
+  EXPECT_EQ(r.content, out);
+  ASSERT_EQ(r.review.size(), review.size()) << review_lines(r);
+  for (std::size_t i = 0; i < review.size(); ++i)
+    EXPECT_NE(r.review[i].message.find(review[i]), std::string::npos) << review_lines(r);
 }
 
 }  // namespace shepherd::rewrite::testing

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "rewrite/engine.h"
 
@@ -14,5 +15,9 @@ ChangeSet spec_changes();
 
 // Review messages joined one per line as "line: message", for compact assertions.
 std::string review_lines(const FileResult& r);
+
+// The assertions of every table-driven rewrite test: the rewritten content equals `out`, and the
+// review items are exactly as many as `review`, each containing its expected message.
+void expect_rewrite(const FileResult& r, const std::string& out, const std::vector<std::string>& review);
 
 }  // namespace shepherd::rewrite::testing

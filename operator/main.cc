@@ -26,10 +26,6 @@ namespace {
 using namespace shepherd;
 using operator_main::Flags;
 
-// The label every object the operator creates carries; its informers for Jobs and pods select on
-// it, so the operator caches only its own children, not every Job and pod of the cluster.
-constexpr const char* kManagedBySelector = "app.kubernetes.io/managed-by=shepherd-operator";
-
 std::string own_namespace() {
   std::ifstream in("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
   std::string ns;
@@ -37,11 +33,18 @@ std::string own_namespace() {
   return "default";
 }
 
-// Counts objects per status.phase in a store (for the shepherd_plans / shepherd_consumers gauges).
-std::map<std::string, int> phase_counts(const runtime::Store& store, const char* default_phase) {
+// Counts plans per status.phase (for the shepherd_plans gauge).
+std::map<std::string, int> plan_phase_counts(const runtime::Store& store) {
   std::map<std::string, int> counts;
-  for (const auto& o : store.list()) {
-    counts[o->value("/status/phase"_json_pointer, std::string(default_phase))]++;
+  for (const auto& o : store.list()) counts[o->value("/status/phase"_json_pointer, std::string("Pending"))]++;
+  return counts;
+}
+
+// Counts ConsumerMigrations per phase from the summaries the cache keeps (no decoding).
+std::map<std::string, int> consumer_phase_counts(const runtime::Store& store) {
+  std::map<std::string, int> counts;
+  for (const auto& o : store.list_projected()) {
+    if (auto s = controllers::reconcile::consumer_summary_from_json(*o)) counts[controllers::api::to_string(s->phase)]++;
   }
   return counts;
 }
@@ -88,16 +91,12 @@ int run(const Flags& flags) {
   }
   runtime::Manager manager(client, mo);
   const std::string& ns = flags.watch_namespace;
-  auto plans = manager.informer(controllers::reconcile::kMigrationPlans, ns);
-  auto cmigs = manager.informer(controllers::reconcile::kConsumerMigrations, ns);
-  runtime::InformerOptions own_jobs;
-  own_jobs.label_selector = kManagedBySelector;
-  own_jobs.transform = controllers::reconcile::trim_job;
-  auto jobs = manager.informer(runtime::resources::kJobs, ns, own_jobs);
-  runtime::InformerOptions own_pods;
-  own_pods.label_selector = kManagedBySelector;
-  own_pods.transform = controllers::reconcile::trim_pod;
-  auto pods = manager.informer(runtime::resources::kPods, ns, own_pods);
+  // The shape of each cache (selector, trim, compact storage, indexes): cache_trim.h.
+  namespace rc = controllers::reconcile;
+  auto plans = manager.informer(rc::kMigrationPlans, ns, rc::plan_informer_options());
+  auto cmigs = manager.informer(rc::kConsumerMigrations, ns, rc::consumer_migration_informer_options());
+  auto jobs = manager.informer(runtime::resources::kJobs, ns, rc::agent_job_informer_options());
+  auto pods = manager.informer(runtime::resources::kPods, ns, rc::agent_pod_informer_options());
 
   runtime::EventRecorderOptions eo;
   eo.component = "shepherd-operator";
@@ -155,8 +154,8 @@ int run(const Flags& flags) {
 
   std::jthread gauges([&](std::stop_token st) {
     while (!st.stop_requested()) {
-      metrics->set_plan_phases(phase_counts(plans->store(), "Pending"));
-      metrics->set_consumer_phases(phase_counts(cmigs->store(), "Pending"));
+      metrics->set_plan_phases(plan_phase_counts(plans->store()));
+      metrics->set_consumer_phases(consumer_phase_counts(cmigs->store()));
       for (int i = 0; i < 50 && !st.stop_requested(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });

@@ -146,6 +146,7 @@ struct RunResult {
   Sums client_verbs;  // the side's own requests by verb
   Sums server;        // API server writes during the run by resource/subresource/verb
   long hwm_kib = -1;
+  long rss_kib = -1;  // VmRSS once the operator's writes are still: what it keeps, not its peak
   std::string op_metrics;  // the operator's /metrics at the end (delta not needed: it starts fresh)
 };
 
@@ -250,6 +251,7 @@ RunResult run_side(Context& ctx, int n, bool with_operator) {
     }
     res.client_verbs = delta(sum_metric(op->metrics(), "shepherd_api_requests_total", {"verb"}), op_before);
     res.hwm_kib = op->vm_hwm_kib();
+    res.rss_kib = op->vm_rss_kib();
     res.op_metrics = op->metrics();
     std::ofstream(ctx.log_dir + "/operator-" + std::to_string(n) + ".metrics") << res.op_metrics;
     op->stop();
@@ -282,6 +284,7 @@ void print_side(const std::string& what, const RunResult& r, int n) {
   std::cout << "\n    writes " << static_cast<long>(writes(r.client_verbs)) << " = " << fmt(writes(r.client_verbs) / n)
             << " per consumer:" << verbs_text(r.client_verbs);
   if (r.hwm_kib >= 0) std::cout << "\n    peak RSS (VmHWM) " << fmt(r.hwm_kib * 1024.0 / 1e6, 1) << " MB";
+  if (r.rss_kib >= 0) std::cout << ", RSS at the end (VmRSS) " << fmt(r.rss_kib * 1024.0 / 1e6, 1) << " MB";
   if (!r.op_metrics.empty()) {
     std::cout << "\n    requests by verb/code:";
     for (const auto& [k, v] : sum_metric(r.op_metrics, "shepherd_api_requests_total", {"verb", "code"})) {

@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "bench/operator/metrics_text.h"
@@ -47,6 +49,14 @@ OperatorProcess::OperatorProcess(const std::string& binary, const std::string& k
                                 "--log-format=text",
                                 "--log-level=info"};
   argv.insert(argv.end(), extra.begin(), extra.end());
+  // For profiling only: SHEPHERD_BENCH_OPERATOR_WRAPPER="heaptrack -o /tmp/op" runs the operator
+  // under that command. The RSS figures are then the wrapper's, not the operator's.
+  if (const char* w = std::getenv("SHEPHERD_BENCH_OPERATOR_WRAPPER"); w && *w) {
+    std::istringstream words(w);
+    std::vector<std::string> prefix;
+    for (std::string word; words >> word;) prefix.push_back(word);
+    argv.insert(argv.begin(), prefix.begin(), prefix.end());
+  }
   process_ = std::make_unique<testing::BackgroundProcess>(argv, log_path);
 }
 

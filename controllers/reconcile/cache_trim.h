@@ -1,9 +1,17 @@
 // What the consumer reconciler reads of its agent Jobs and pods, and nothing else: informer
 // transforms that trim each object before it is cached, so that the operator's memory grows with
 // the fields it uses, not with the full objects the controller manager, scheduler and kubelet fill in.
+//
+// Also the shape of each of the operator's informer caches (docs/architecture.md, "Caches"): the
+// label selector, the trim, compact (MessagePack) storage, the indexes the reconcilers query and,
+// for ConsumerMigrations, the summary the plan reconciler reads for each child.
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
+
+#include "controllers/plan/decide.h"
+#include "operator/runtime/informer.h"
 
 namespace shepherd::controllers::reconcile {
 
@@ -15,5 +23,25 @@ void trim_job(nlohmann::json& job);
 // Keeps the identifying metadata and status.phase plus, per container, its name and
 // state.terminated.{exitCode, reason, message} (the agent's result).
 void trim_pod(nlohmann::json& pod);
+
+// The label every object the operator creates carries; its informers for Jobs and pods select on
+// it, so the operator caches only its own children, not every Job and pod of the cluster.
+inline constexpr const char* kManagedBySelector = "app.kubernetes.io/managed-by=shepherd-operator";
+// The pod index on the "job-name" label (value: the Job's name).
+inline constexpr const char* kJobNameIndex = "job-name";
+
+// MigrationPlans: parsed objects (few, read on every plan reconcile), the default indexes.
+runtime::InformerOptions plan_informer_options();
+// ConsumerMigrations: compact, indexed by owner UID, projected to consumer_summary_json.
+runtime::InformerOptions consumer_migration_informer_options();
+// Agent Jobs and pods: the operator's own (kManagedBySelector), trimmed, compact; Jobs indexed by
+// owner UID, pods by kJobNameIndex.
+runtime::InformerOptions agent_job_informer_options();
+runtime::InformerOptions agent_pod_informer_options();
+
+// A ConsumerMigration's plan::ConsumerSummary as a small json array (the projection kept beside
+// each cached ConsumerMigration); null when the object cannot be read.
+nlohmann::json consumer_summary_json(const nlohmann::json& cmig);
+std::optional<plan::ConsumerSummary> consumer_summary_from_json(const nlohmann::json& j);
 
 }  // namespace shepherd::controllers::reconcile

@@ -9,6 +9,7 @@
 #include "controllers/health/prometheus_client.h"
 #include "controllers/health/round.h"
 #include "controllers/health/workload_check.h"
+#include "controllers/reconcile/cache_trim.h"
 #include "controllers/reconcile/resources.h"
 #include "operator/runtime/log.h"
 #include "operator/runtime/store.h"
@@ -67,7 +68,9 @@ ConsumerReconciler::ConsumerReconciler(std::shared_ptr<runtime::Client> client,
       events_(std::move(events)),
       observer_(observer ? std::move(observer) : std::make_shared<NoopObserver>()),
       options_(std::move(options)),
-      metrics_source_(metrics_source ? std::move(metrics_source) : std::make_shared<health::PrometheusClient>()) {}
+      metrics_source_(metrics_source ? std::move(metrics_source) : std::make_shared<health::PrometheusClient>()) {
+  cmigs_->add_handlers(forget_when_cached(recent_));
+}
 
 runtime::MapFn ConsumerReconciler::pod_mapper() const {
   auto jobs = jobs_;
@@ -83,7 +86,7 @@ runtime::MapFn ConsumerReconciler::pod_mapper() const {
   };
 }
 
-std::vector<consumer::JobObservation> ConsumerReconciler::observe_jobs(const std::string& key,
+runtime::Result<std::vector<consumer::JobObservation>> ConsumerReconciler::observe_jobs(const std::string& key,
                                                                       const api::ConsumerMigration& cmig) {
   std::vector<consumer::JobObservation> out;
   std::set<std::string> seen;
@@ -101,8 +104,19 @@ std::vector<consumer::JobObservation> ConsumerReconciler::observe_jobs(const std
     o.start_time = timestamp_at(*job, "/status/startTime"_json_pointer);
     o.completion_time = timestamp_at(*job, "/status/completionTime"_json_pointer);
     // The newest pod of the Job that terminated carries the agent's result.
-    for (const auto& pod : pods_->store().by_index(runtime::kLabelIndex, "job-name=" + o.name)) {
+    for (const auto& pod : pods_->store().by_index(kJobNameIndex, o.name)) {
       if (auto msg = termination_message(*pod)) o.termination_message = msg;
+    }
+    // The Job informer can be ahead of the pod informer: a finished Job whose pod's termination is
+    // not cached yet would read as "no result". Ask the API server before concluding that.
+    if ((o.succeeded || o.failed) && !o.termination_message) {
+      runtime::ListOptions lo;
+      lo.label_selector = "job-name=" + o.name;
+      auto live = client_->list(runtime::resources::kPods, cmig.metadata.namespace_, lo);
+      if (!live) return live.error();
+      for (const auto& pod : live.value().value("items", json::array())) {
+        if (auto msg = termination_message(pod)) o.termination_message = msg;
+      }
     }
     seen.insert(o.name);
     out.push_back(std::move(o));
@@ -250,9 +264,9 @@ std::optional<std::string> ConsumerReconciler::apply_cutover(const consumer::Con
 }
 
 ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
-  auto obj = recent_.freshest(key, cmigs_->store().get(key));
+  auto obj = recent_->freshest(key, cmigs_->store().get(key));
   if (!obj) {
-    recent_.forget(key);
+    recent_->forget(key);
     expected_jobs_.forget(key);
     return ReconcileResult::done();
   }
@@ -272,7 +286,9 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
 
   consumer::ConsumerObserved observed;
   observed.cmig = cmig;
-  observed.jobs = observe_jobs(key, cmig);
+  auto jobs = observe_jobs(key, cmig);
+  if (!jobs) return ReconcileResult::failed("reading the pods of an agent Job: " + jobs.error().message);
+  observed.jobs = std::move(jobs.value());
   observed.default_agent_image = options_.agent_image;
   observed.now = now;
   const auto phase = cmig.status.phase;
@@ -297,7 +313,8 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
       if (r.error().is_not_found()) return ReconcileResult::done();
       return ReconcileResult::failed("writing ConsumerMigration status: " + r.error().message);
     }
-    recent_.remember(key, r.value());
+    recent_->remember(key, r.value());
+    recent_->freshest(key, cmigs_->store().get(key));  // the watch event may have come already
   }
   for (const auto& action : decision.actions) {
     if (const auto* create = std::get_if<consumer::CreateJob>(&action)) {

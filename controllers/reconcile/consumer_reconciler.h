@@ -41,7 +41,8 @@ class ConsumerReconciler {
   runtime::MapFn pod_mapper() const;
 
  private:
-  std::vector<consumer::JobObservation> observe_jobs(const std::string& key, const api::ConsumerMigration& cmig);
+  // The agent Jobs of the migration with their results; an error when a live read failed.
+  runtime::Result<std::vector<consumer::JobObservation>> observe_jobs(const std::string& key, const api::ConsumerMigration& cmig);
   std::optional<consumer::CutoverObservation> observe_cutover(const api::CutoverSpec& spec);
   std::vector<api::Measurement> measure(const api::ConsumerMigration& cmig, api::Timestamp now);
   // Carries out one cut-over action; an error message when it failed.
@@ -57,7 +58,7 @@ class ConsumerReconciler {
   std::shared_ptr<DomainObserver> observer_;
   ConsumerReconcilerOptions options_;
   std::shared_ptr<health::MetricsSource> metrics_source_;
-  RecentWrites recent_;
+  std::shared_ptr<RecentWrites> recent_ = std::make_shared<RecentWrites>();
   // Jobs created but not yet in the cache, per ConsumerMigration key: a reconcile in between
   // (e.g. triggered by its own status write) must not create the Job again.
   Expectations expected_jobs_;

@@ -3,8 +3,10 @@
 
 #include <set>
 
+#include "controllers/reconcile/cache_trim.h"
 #include "controllers/reconcile/resources.h"
 #include "operator/runtime/log.h"
+#include "operator/runtime/merge_patch.h"
 #include "operator/runtime/store.h"
 
 namespace shepherd::controllers::reconcile {
@@ -44,7 +46,11 @@ PlanReconciler::PlanReconciler(std::shared_ptr<runtime::Client> client, std::sha
     : client_(std::move(client)),
       plans_(std::move(plans)),
       cmigs_(std::move(consumer_migrations)),
-      events_(std::move(events)) {}
+      events_(std::move(events)) {
+  // Forget a remembered status write once the cache has caught up with it (read-your-writes only
+  // needs it until then; keeping it would hold a copy of every plan).
+  plans_->add_handlers(forget_when_cached(recent_));
+}
 
 std::set<std::string> PlanReconciler::secrets_present(const std::string& ns, const std::set<std::string>& names) {
   std::set<std::string> present;
@@ -77,10 +83,10 @@ void PlanReconciler::record(const json& plan, const api::Event& e) {
 }
 
 ReconcileResult PlanReconciler::reconcile(const std::string& key) {
-  auto obj = recent_.freshest(key, plans_->store().get(key));
+  auto obj = recent_->freshest(key, plans_->store().get(key));
   if (!obj) {
     expectations_.forget(key);
-    recent_.forget(key);
+    recent_->forget(key);
     return ReconcileResult::done();
   }
   if ((*obj)["metadata"].contains("deletionTimestamp")) return ReconcileResult::done();  // GC does the rest
@@ -97,14 +103,16 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
   observed.plan = plan;
   observed.now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   std::set<std::string> seen;
-  for (const auto& child : cmigs_->store().by_index(runtime::kOwnerIndex, plan.metadata.uid)) {
-    auto cm = api::parse_consumer_migration(*child);
-    if (!cm.value) {
-      runtime::log_warn("cannot read ConsumerMigration", {{"plan", key}, {"error", cm.error}});
+  // The cache keeps a summary beside each ConsumerMigration (cache_trim.h): thousands of children
+  // are read without decoding or parsing them.
+  for (const auto& child : cmigs_->store().by_index_projected(runtime::kOwnerIndex, plan.metadata.uid)) {
+    auto summary = consumer_summary_from_json(*child);
+    if (!summary) {
+      runtime::log_warn("cannot read a ConsumerMigration of the plan", {{"plan", key}});
       continue;
     }
-    seen.insert(cm.value->metadata.name);
-    observed.consumers.push_back(plan::summarize(*cm.value));
+    seen.insert(summary->name);
+    observed.consumers.push_back(std::move(*summary));
   }
   // Created by an earlier reconcile but not in the cache yet: they exist, and they are starting.
   for (const auto& name : expectations_.pending(key, seen)) {
@@ -149,15 +157,20 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
   }
 
   if (decision.status_changed) {
-    json updated = *obj;
-    updated["status"] = decision.status;
-    auto r = client_->update_status(kMigrationPlans, ns, updated);
+    // A merge patch of /status with only what changed, guarded by the resourceVersion the decision
+    // was made from (a conflict requeues, as a PUT's would): the plan's spec can be a megabyte
+    // at 10,000 consumers, and a PUT would send all of it for a few counters.
+    json patch = json::object();
+    patch["metadata"] = {{"resourceVersion", (*obj)["metadata"].value("resourceVersion", "")}};
+    patch["status"] = runtime::merge_patch_diff((*obj).value("status", json::object()), decision.status);
+    auto r = client_->patch(kMigrationPlans, ns, plan.metadata.name, runtime::PatchType::kMerge, patch, {}, "status");
     if (!r) {
       if (r.error().is_conflict()) return ReconcileResult::requeue_after(std::chrono::milliseconds(50));
       if (r.error().is_not_found()) return ReconcileResult::done();
       return ReconcileResult::failed("writing MigrationPlan status: " + r.error().message);
     }
-    recent_.remember(key, r.value());
+    recent_->remember(key, r.value());
+    recent_->freshest(key, plans_->store().get(key));  // the watch event may have come already
   }
   for (const auto& e : decision.events) record(*obj, e);
   if (decision.requeue_after) return ReconcileResult::requeue_after(*decision.requeue_after);

@@ -35,9 +35,34 @@ std::shared_ptr<const nlohmann::json> RecentWrites::freshest(const std::string& 
   return it->second;
 }
 
+void RecentWrites::observed(const std::string& key, const nlohmann::json& cached) {
+  std::lock_guard lock(mu_);
+  auto it = written_.find(key);
+  if (it == written_.end()) return;
+  const auto cached_rv = resource_version_number(cached);
+  const auto written_rv = resource_version_number(*it->second);
+  const bool same_object = cached["metadata"].value("uid", "") == (*it->second)["metadata"].value("uid", "");
+  if (!same_object || cached_rv == 0 || written_rv == 0 || cached_rv >= written_rv) written_.erase(it);
+}
+
+size_t RecentWrites::size() {
+  std::lock_guard lock(mu_);
+  return written_.size();
+}
+
 void RecentWrites::forget(const std::string& key) {
   std::lock_guard lock(mu_);
   written_.erase(key);
+}
+
+runtime::EventHandlers forget_when_cached(std::shared_ptr<RecentWrites> writes) {
+  runtime::EventHandlers h;
+  h.on_add = [writes](const runtime::ObjectPtr& o) { writes->observed(runtime::object_key(*o), *o); };
+  h.on_update = [writes](const runtime::ObjectPtr&, const runtime::ObjectPtr& o) {
+    writes->observed(runtime::object_key(*o), *o);
+  };
+  h.on_delete = [writes](const runtime::ObjectPtr& o) { writes->forget(runtime::object_key(*o)); };
+  return h;
 }
 
 void Expectations::expect(const std::string& owner, const std::string& name) {

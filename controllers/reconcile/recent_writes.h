@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "operator/runtime/informer.h"
+
 namespace shepherd::controllers::reconcile {
 
 // resourceVersion as a number; 0 when it is not one.
@@ -29,12 +31,21 @@ class RecentWrites {
   // The newer of `cached` (may be null) and the remembered write for key.
   std::shared_ptr<const nlohmann::json> freshest(const std::string& key,
                                                  std::shared_ptr<const nlohmann::json> cached);
+  // The cache now holds `cached` for key: drops the remembered write if the cache has caught up.
+  // Called from the informer's handlers, so that writes are not kept past their use. A caller
+  // that remembers a write must also check the cache once after remember() (the watch event may
+  // have come before it): `remember(k, w); freshest(k, cache.get(k));`.
+  void observed(const std::string& key, const nlohmann::json& cached);
   void forget(const std::string& key);
+  size_t size();
 
  private:
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const nlohmann::json>> written_;
 };
+
+// Informer handlers that keep `writes` small: observed() on adds and updates, forget() on deletes.
+runtime::EventHandlers forget_when_cached(std::shared_ptr<RecentWrites> writes);
 
 // Names created under an owner key that the cache has not shown yet; entries expire after `ttl`
 // so that a create whose watch event was lost cannot block forever.

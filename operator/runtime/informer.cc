@@ -25,7 +25,10 @@ std::string rv_of(const nlohmann::json& o) {
 }  // namespace
 
 Informer::Informer(std::shared_ptr<Client> client, Resource resource, InformerOptions options)
-    : client_(std::move(client)), resource_(std::move(resource)), options_(std::move(options)) {}
+    : client_(std::move(client)),
+      resource_(std::move(resource)),
+      options_(std::move(options)),
+      store_(options_.store) {}
 
 Informer::~Informer() { stop(); }
 

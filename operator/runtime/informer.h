@@ -39,6 +39,8 @@ struct InformerOptions {
   // Applied to every object before it is cached (like client-go's SetTransform): a controller that
   // reads a few fields of a large kind keeps only those, so the cache grows with what it needs.
   std::function<void(nlohmann::json&)> transform;
+  // How the cache keeps objects: compact (MessagePack) or parsed, a projection, which indexes.
+  StoreOptions store;
   BackoffOptions backoff;
 };
 

@@ -1,6 +1,8 @@
 // The thread-safe object cache with indexes.
 #include "operator/runtime/store.h"
 
+#include <algorithm>
+
 namespace shepherd::runtime {
 
 std::string object_key(const nlohmann::json& obj) {
@@ -61,23 +63,57 @@ IndexFunc index_by_labels() {
   };
 }
 
-Store::Store() {
-  index_funcs_[kNamespaceIndex] = index_by_namespace();
-  index_funcs_[kOwnerIndex] = index_by_owner_uid();
-  index_funcs_[kLabelIndex] = index_by_labels();
+std::map<std::string, IndexFunc> default_indexes() {
+  return {{kNamespaceIndex, index_by_namespace()}, {kOwnerIndex, index_by_owner_uid()}, {kLabelIndex, index_by_labels()}};
 }
+
+IndexFunc index_by_label(const std::string& label_key) {
+  return [label_key](const nlohmann::json& o) {
+    std::vector<std::string> out;
+    const nlohmann::json& labels = meta_field(o, "labels");
+    if (!labels.is_object()) return out;
+    auto it = labels.find(label_key);
+    if (it != labels.end() && it->is_string()) out.push_back(it->get<std::string>());
+    return out;
+  };
+}
+
+Store::Store(StoreOptions options) : options_(std::move(options)) {
+  index_funcs_ = options_.indexes ? *options_.indexes : default_indexes();
+  options_.indexes.reset();
+}
+
+Store::Entry Store::make_entry(const ObjectPtr& obj) const {
+  Entry e;
+  if (options_.compact) {
+    e.packed = nlohmann::json::to_msgpack(*obj);
+    e.packed.shrink_to_fit();
+  } else {
+    e.object = obj;
+  }
+  if (options_.projection) e.projected = std::make_shared<const nlohmann::json>(options_.projection(*obj));
+  return e;
+}
+
+ObjectPtr Store::object_of(const Entry& e) const {
+  if (!options_.compact) return e.object;
+  return std::make_shared<const nlohmann::json>(nlohmann::json::from_msgpack(e.packed));
+}
+
+ObjectPtr Store::projected_of(const Entry& e) const { return e.projected ? e.projected : object_of(e); }
 
 void Store::add_index(const std::string& name, IndexFunc fn) {
   std::unique_lock lock(mu_);
   index_funcs_[name] = std::move(fn);
   auto& idx = indexes_[name];
   idx.clear();
-  for (const auto& [key, obj] : items_) {
-    for (const auto& v : index_funcs_[name](*obj)) idx[v].insert(key);
+  for (const auto& [key, entry] : items_) {
+    ObjectPtr obj = object_of(entry);
+    for (const auto& v : index_funcs_[name](*obj)) idx[v].insert(&key);
   }
 }
 
-void Store::index_locked(const std::string& key, const nlohmann::json& obj, bool add) {
+void Store::index_locked(const std::string* key, const nlohmann::json& obj, bool add) {
   for (const auto& [name, fn] : index_funcs_) {
     auto& idx = indexes_[name];
     for (const auto& v : fn(obj)) {
@@ -93,17 +129,18 @@ void Store::index_locked(const std::string& key, const nlohmann::json& obj, bool
 
 ObjectPtr Store::upsert(ObjectPtr obj) {
   const std::string key = object_key(*obj);
+  Entry entry = make_entry(obj);  // outside the lock: encoding and projecting take time
   std::unique_lock lock(mu_);
   ObjectPtr old;
   auto it = items_.find(key);
   if (it != items_.end()) {
-    old = it->second;
-    index_locked(key, *old, false);
-    it->second = obj;
+    old = object_of(it->second);
+    index_locked(&it->first, *old, false);
+    it->second = std::move(entry);
   } else {
-    items_.emplace(key, obj);
+    it = items_.emplace(key, std::move(entry)).first;
   }
-  index_locked(key, *obj, true);
+  index_locked(&it->first, *obj, true);
   return old;
 }
 
@@ -111,38 +148,55 @@ ObjectPtr Store::remove(const std::string& key) {
   std::unique_lock lock(mu_);
   auto it = items_.find(key);
   if (it == items_.end()) return nullptr;
-  ObjectPtr old = it->second;
-  index_locked(key, *old, false);
+  ObjectPtr old = object_of(it->second);
+  index_locked(&it->first, *old, false);
   items_.erase(it);
   return old;
 }
 
 std::vector<ObjectPtr> Store::replace(std::vector<ObjectPtr> objects) {
-  std::unique_lock lock(mu_);
-  std::unordered_map<std::string, ObjectPtr> next;
+  std::unordered_map<std::string, Entry> next;
   next.reserve(objects.size());
-  for (auto& o : objects) next[object_key(*o)] = std::move(o);
+  for (auto& o : objects) next[object_key(*o)] = make_entry(o);
+  std::unique_lock lock(mu_);
   std::vector<ObjectPtr> dropped;
-  for (const auto& [key, obj] : items_) {
-    if (!next.count(key)) dropped.push_back(obj);
+  for (const auto& [key, entry] : items_) {
+    if (!next.count(key)) dropped.push_back(object_of(entry));
   }
   items_ = std::move(next);
   indexes_.clear();
-  for (const auto& [key, obj] : items_) index_locked(key, *obj, true);
+  for (auto& o : objects) {
+    auto it = items_.find(object_key(*o));
+    if (it != items_.end()) index_locked(&it->first, *o, true);
+  }
   return dropped;
 }
 
 ObjectPtr Store::get(const std::string& key) const {
   std::shared_lock lock(mu_);
   auto it = items_.find(key);
-  return it == items_.end() ? nullptr : it->second;
+  return it == items_.end() ? nullptr : object_of(it->second);
+}
+
+ObjectPtr Store::get_projected(const std::string& key) const {
+  std::shared_lock lock(mu_);
+  auto it = items_.find(key);
+  return it == items_.end() ? nullptr : projected_of(it->second);
 }
 
 std::vector<ObjectPtr> Store::list() const {
   std::shared_lock lock(mu_);
   std::vector<ObjectPtr> out;
   out.reserve(items_.size());
-  for (const auto& [k, v] : items_) out.push_back(v);
+  for (const auto& [k, v] : items_) out.push_back(object_of(v));
+  return out;
+}
+
+std::vector<ObjectPtr> Store::list_projected() const {
+  std::shared_lock lock(mu_);
+  std::vector<ObjectPtr> out;
+  out.reserve(items_.size());
+  for (const auto& [k, v] : items_) out.push_back(projected_of(v));
   return out;
 }
 
@@ -154,17 +208,30 @@ std::vector<std::string> Store::keys() const {
   return out;
 }
 
-std::vector<ObjectPtr> Store::by_index(const std::string& index, const std::string& value) const {
-  std::shared_lock lock(mu_);
+template <class F>
+std::vector<ObjectPtr> Store::by_index_locked(const std::string& index, const std::string& value, F&& get) const {
   std::vector<ObjectPtr> out;
   auto idx = indexes_.find(index);
   if (idx == indexes_.end()) return out;
   auto keys = idx->second.find(value);
   if (keys == idx->second.end()) return out;
-  for (const auto& k : keys->second) {
-    if (auto it = items_.find(k); it != items_.end()) out.push_back(it->second);
+  std::vector<const std::string*> sorted(keys->second.begin(), keys->second.end());
+  std::sort(sorted.begin(), sorted.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+  out.reserve(sorted.size());
+  for (const std::string* k : sorted) {
+    if (auto it = items_.find(*k); it != items_.end()) out.push_back(get(it->second));
   }
   return out;
+}
+
+std::vector<ObjectPtr> Store::by_index(const std::string& index, const std::string& value) const {
+  std::shared_lock lock(mu_);
+  return by_index_locked(index, value, [this](const Entry& e) { return object_of(e); });
+}
+
+std::vector<ObjectPtr> Store::by_index_projected(const std::string& index, const std::string& value) const {
+  std::shared_lock lock(mu_);
+  return by_index_locked(index, value, [this](const Entry& e) { return projected_of(e); });
 }
 
 size_t Store::size() const {

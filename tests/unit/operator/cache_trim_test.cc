@@ -50,5 +50,42 @@ TEST(CacheTrim, JobKeepsConditionsAndTimes) {
   EXPECT_EQ(job["metadata"]["ownerReferences"][0]["kind"], "ConsumerMigration");
 }
 
+// The summary kept beside each cached ConsumerMigration reads back as plan::summarize's result.
+TEST(CacheTrim, ConsumerSummaryRoundTrips) {
+  json cm = json::parse(R"({
+    "apiVersion": "shepherd.dev/v1alpha1", "kind": "ConsumerMigration",
+    "metadata": {"name": "p-c1", "namespace": "n", "uid": "u",
+                 "labels": {"shepherd.dev/wave": "2"},
+                 "annotations": {"shepherd.dev/retry": "t1"}},
+    "spec": {"planRef": {"name": "p"}, "dataset": {"name": "d", "from": {"version": "1"}, "to": {"version": "2"}},
+             "changes": [{"rename": {"field": "a", "to": "b"}}],
+             "consumer": {"name": "c1", "repository": {"url": "https://example.com/c1.git"}}},
+    "status": {"phase": "Succeeded", "attempts": 1,
+               "result": {"outcome": "Changed", "commit": "abc"}}})");
+  json projected = consumer_summary_json(cm);
+  ASSERT_TRUE(projected.is_array()) << projected.dump();
+  auto s = consumer_summary_from_json(projected);
+  ASSERT_TRUE(s);
+  auto parsed = api::parse_consumer_migration(cm);
+  ASSERT_TRUE(parsed.value) << parsed.error;
+  const plan::ConsumerSummary want = plan::summarize(*parsed.value);
+  EXPECT_EQ(s->name, "p-c1");
+  EXPECT_EQ(s->consumer, "c1");
+  EXPECT_EQ(s->wave, 2);
+  EXPECT_EQ(s->phase, api::ConsumerPhase::Succeeded);
+  EXPECT_TRUE(s->started);
+  EXPECT_TRUE(s->published);
+  EXPECT_EQ(s->retry_annotation, "t1");
+  EXPECT_EQ(s->name, want.name);
+  EXPECT_EQ(s->wave, want.wave);
+  EXPECT_EQ(s->published, want.published);
+  EXPECT_EQ(s->stalled, want.stalled);
+  EXPECT_EQ(s->cut_over, want.cut_over);
+  // Unreadable objects and malformed summaries are reported, not guessed.
+  EXPECT_TRUE(consumer_summary_json(json{{"kind", "ConsumerMigration"}, {"status", {{"phase", "Bogus"}}}}).is_null());
+  EXPECT_FALSE(consumer_summary_from_json(json::array({"too", "short"})));
+  EXPECT_FALSE(consumer_summary_from_json(nullptr));
+}
+
 }  // namespace
 }  // namespace shepherd::controllers::reconcile

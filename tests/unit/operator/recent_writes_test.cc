@@ -33,6 +33,27 @@ TEST(RecentWrites, ADeletedOrRecreatedObjectIsTakenFromTheCache) {
   EXPECT_EQ((*w.freshest("ns/p", obj("u2", "5", "Pending")))["metadata"]["uid"], "u2");
 }
 
+// The informer's handlers drop a write as soon as the cache holds it (or something newer), so that
+// writes to objects nobody reconciles again (finished migrations) are not kept.
+TEST(RecentWrites, ObservedCacheUpdatesForgetCaughtUpWrites) {
+  auto named = [](const std::string& name, const std::string& uid, const std::string& rv) {
+    return std::make_shared<const json>(
+        json{{"metadata", {{"namespace", "ns"}, {"name", name}, {"uid", uid}, {"resourceVersion", rv}}},
+             {"status", {{"phase", "P" + rv}}}});
+  };
+  auto w = std::make_shared<RecentWrites>();
+  w->remember("ns/a", *named("a", "u1", "20"));
+  w->remember("ns/b", *named("b", "u2", "30"));
+  auto handlers = forget_when_cached(w);
+  handlers.on_update(named("a", "u1", "18"), named("a", "u1", "19"));  // older than the write: kept
+  EXPECT_EQ(w->size(), 2u);
+  EXPECT_EQ((*w->freshest("ns/a", named("a", "u1", "19")))["status"]["phase"], "P20");
+  handlers.on_update(named("a", "u1", "19"), named("a", "u1", "20"));  // caught up: forgotten
+  EXPECT_EQ(w->size(), 1u);
+  handlers.on_delete(named("b", "u2", "25"));
+  EXPECT_EQ(w->size(), 0u);
+}
+
 TEST(RecentWrites, ResourceVersionNumbers) {
   EXPECT_EQ(resource_version_number(*obj("u", "12345", "")), 12345u);
   EXPECT_EQ(resource_version_number(*obj("u", "abc", "")), 0u);

@@ -58,6 +58,63 @@ TEST(Store, ReplaceReturnsDroppedAndReindexes) {
   EXPECT_EQ(keys_of(s.by_index(kNamespaceIndex, "n")), (std::set<std::string>{"n/b", "n/c"}));
 }
 
+// The same index bookkeeping with objects kept as MessagePack, a projection beside them and a
+// chosen set of indexes.
+TEST(Store, CompactStoreKeepsObjectsProjectionsAndIndexes) {
+  StoreOptions o;
+  o.compact = true;
+  o.projection = [](const json& obj) { return json::array({obj["metadata"].value("name", ""), obj["metadata"]["labels"]}); };
+  o.indexes = std::map<std::string, IndexFunc>{{kOwnerIndex, index_by_owner_uid()}, {"app", index_by_label("app")}};
+  Store s(o);
+  EXPECT_TRUE(s.compact());
+  auto a = obj("n1", "a", {{"app", "x"}}, "u1");
+  s.upsert(a);
+  s.upsert(obj("n1", "c", {{"app", "y"}}, "u1"));
+  s.upsert(obj("n1", "b", {{"app", "x"}}, "u1"));
+  // Reads decode the whole object, equal to what went in.
+  ASSERT_TRUE(s.get("n1/a"));
+  EXPECT_EQ(*s.get("n1/a"), *a);
+  // by_index is sorted by key, whatever the insertion order.
+  std::vector<std::string> names;
+  for (const auto& p : s.by_index(kOwnerIndex, "u1")) names.push_back(object_key(*p));
+  EXPECT_EQ(names, (std::vector<std::string>{"n1/a", "n1/b", "n1/c"}));
+  EXPECT_EQ(keys_of(s.by_index("app", "x")), (std::set<std::string>{"n1/a", "n1/b"}));
+  // Only the chosen indexes exist.
+  EXPECT_TRUE(s.by_index(kNamespaceIndex, "n1").empty());
+  EXPECT_TRUE(s.by_index(kLabelIndex, "app=x").empty());
+  // Projections: read without decoding, following updates.
+  auto projected = s.by_index_projected(kOwnerIndex, "u1");
+  ASSERT_EQ(projected.size(), 3u);
+  EXPECT_EQ(*projected[0], json::array({"a", {{"app", "x"}}}));
+  auto old = s.upsert(obj("n1", "a", {{"app", "z"}}, "u1"));
+  ASSERT_TRUE(old);
+  EXPECT_EQ(*old, *a);  // the replaced object comes back decoded
+  EXPECT_EQ(*s.get_projected("n1/a"), json::array({"a", {{"app", "z"}}}));
+  EXPECT_EQ(keys_of(s.by_index("app", "x")), (std::set<std::string>{"n1/b"}));
+  EXPECT_EQ(s.list_projected().size(), 3u);
+  auto removed = s.remove("n1/b");
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(object_key(*removed), "n1/b");
+  EXPECT_TRUE(s.by_index("app", "x").empty());
+  EXPECT_EQ(keys_of(s.list()), (std::set<std::string>{"n1/a", "n1/c"}));
+  // replace() rebuilds entries, projections and indexes.
+  auto dropped = s.replace({obj("n1", "c", {{"app", "x"}}, "u2")});
+  EXPECT_EQ(keys_of(dropped), (std::set<std::string>{"n1/a"}));
+  EXPECT_EQ(keys_of(s.by_index(kOwnerIndex, "u2")), (std::set<std::string>{"n1/c"}));
+  EXPECT_TRUE(s.by_index(kOwnerIndex, "u1").empty());
+  EXPECT_EQ(*s.get_projected("n1/c"), json::array({"c", {{"app", "x"}}}));
+}
+
+// Without a projection, the projected reads return the objects themselves.
+TEST(Store, ProjectedReadsWithoutProjectionReturnObjects) {
+  Store s;
+  auto a = obj("n", "a", {{"k", "v"}}, "u");
+  s.upsert(a);
+  EXPECT_EQ(*s.get_projected("n/a"), *a);
+  ASSERT_EQ(s.by_index_projected(kOwnerIndex, "u").size(), 1u);
+  EXPECT_EQ(*s.by_index_projected(kOwnerIndex, "u")[0], *a);
+}
+
 TEST(Store, CustomIndex) {
   Store s;
   s.add_index("phase", [](const json& o) {

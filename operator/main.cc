@@ -65,7 +65,7 @@ int run(const Flags& flags) {
   co.qps = flags.kube_api_qps;
   co.burst = flags.kube_api_burst;
   co.field_manager = "shepherd-operator";
-  co.observer = [metrics](const runtime::RequestMetric& m) { metrics->api_request(m.verb, m.code); };
+  co.observer = [metrics](const runtime::RequestMetric& m) { metrics->api_request(m.verb, m.resource, m.code); };
   auto client = std::make_shared<runtime::Client>(transport.value(), co);
   controllers::reconcile::register_shepherd_resources();
 

@@ -59,7 +59,7 @@ OperatorMetrics::OperatorMetrics()
                        .Register(*registry_)),
       api_requests_(prometheus::BuildCounter()
                         .Name("shepherd_api_requests_total")
-                        .Help("Requests to the Kubernetes API server by verb and HTTP code (0: no answer)")
+                        .Help("Requests to the Kubernetes API server by verb, resource and HTTP code (0: no answer)")
                         .Register(*registry_)) {
   set_plan_phases({});
   set_consumer_phases({});
@@ -79,8 +79,8 @@ void OperatorMetrics::queue_depth(const std::string& controller, size_t depth) {
   queue_depth_.Add({{"controller", controller}}).Set(static_cast<double>(depth));
 }
 
-void OperatorMetrics::api_request(const std::string& verb, int code) {
-  api_requests_.Add({{"verb", verb}, {"code", std::to_string(code)}}).Increment();
+void OperatorMetrics::api_request(const std::string& verb, const std::string& resource, int code) {
+  api_requests_.Add({{"verb", verb}, {"resource", resource}, {"code", std::to_string(code)}}).Increment();
 }
 
 void OperatorMetrics::set_plan_phases(const std::map<std::string, int>& counts) {

@@ -28,7 +28,8 @@ class OperatorMetrics : public controllers::reconcile::DomainObserver {
 
   void reconcile(const std::string& controller, const std::string& result, std::chrono::nanoseconds d);
   void queue_depth(const std::string& controller, size_t depth);
-  void api_request(const std::string& verb, int code);
+  // resource: plural[.group], e.g. "jobs.batch", "consumermigrations.shepherd.dev", "events".
+  void api_request(const std::string& verb, const std::string& resource, int code);
   // Replaces the gauge values for every known phase (phases absent from `counts` read 0).
   void set_plan_phases(const std::map<std::string, int>& counts);
   void set_consumer_phases(const std::map<std::string, int>& counts);

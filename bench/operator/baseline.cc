@@ -12,6 +12,7 @@
 #include "controllers/consumer/decide.h"
 #include "controllers/plan/decide.h"
 #include "controllers/reconcile/resources.h"
+#include "operator/runtime/merge_patch.h"
 #include "operator/runtime/client.h"
 #include "operator/runtime/events.h"
 #include "operator/runtime/informer.h"
@@ -303,9 +304,11 @@ class Baseline {
     }
     auto decision = plan::decide_plan(observed);
     if (!decision.status_changed) return;
-    json updated = plan_obj_;
-    updated["status"] = decision.status;
-    auto r = client_->update_status(kMigrationPlans, ns_, updated);
+    // As the operator writes it: a merge patch of what changed, guarded by the resourceVersion.
+    json patch = json::object();
+    patch["metadata"] = {{"resourceVersion", plan_obj_["metadata"].value("resourceVersion", "")}};
+    patch["status"] = runtime::merge_patch_diff(plan_obj_.value("status", json::object()), decision.status);
+    auto r = client_->patch(kMigrationPlans, ns_, plan_.metadata.name, runtime::PatchType::kMerge, patch, {}, "status");
     if (!r) return fail("writing the plan's status: " + r.error().message);
     plan_obj_ = r.value();
     auto parsed = api::parse_plan(plan_obj_);

@@ -125,6 +125,14 @@ void memory_bench(int n) {
     for (int i = 0; i < n; ++i) s.upsert(rt::make_cached(json::parse(object_text(i, 0))));
     return (rss_kib() - before) * 1024.0 / n;
   });
+  const double store_compact = in_child([n] {
+    rt::StoreOptions o;
+    o.compact = true;  // MessagePack, decoded on read; the default indexes
+    rt::Store s(o);
+    const long before = rss_kib();
+    for (int i = 0; i < n; ++i) s.upsert(rt::make_cached(json::parse(object_text(i, 0))));
+    return (rss_kib() - before) * 1024.0 / n;
+  });
   const double store_full = in_child([n] {
     rt::Store s;
     const long before = rss_kib();
@@ -137,6 +145,8 @@ void memory_bench(int n) {
               static_cast<double>(text_bytes) / n, static_cast<double>(stripped_bytes) / n);
   std::printf("  baseline map<key, raw JSON text>:          %8.0f B/object\n", baseline);
   std::printf("  Store (managedFields stripped, indexed):   %8.0f B/object  = %.2fx baseline\n", store, store / baseline);
+  std::printf("  Store, compact (MessagePack), indexed:     %8.0f B/object  = %.2fx baseline\n", store_compact,
+              store_compact / baseline);
   std::printf("  Store without stripping (for comparison):  %8.0f B/object  = %.2fx baseline\n", store_full, store_full / baseline);
 }
 

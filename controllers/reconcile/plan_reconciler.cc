@@ -46,11 +46,7 @@ PlanReconciler::PlanReconciler(std::shared_ptr<runtime::Client> client, std::sha
     : client_(std::move(client)),
       plans_(std::move(plans)),
       cmigs_(std::move(consumer_migrations)),
-      events_(std::move(events)) {
-  // Forget a remembered status write once the cache has caught up with it (read-your-writes only
-  // needs it until then; keeping it would hold a copy of every plan).
-  plans_->add_handlers(forget_when_cached(recent_));
-}
+      events_(std::move(events)) {}
 
 std::set<std::string> PlanReconciler::secrets_present(const std::string& ns, const std::set<std::string>& names) {
   std::set<std::string> present;
@@ -83,12 +79,14 @@ void PlanReconciler::record(const json& plan, const api::Event& e) {
 }
 
 ReconcileResult PlanReconciler::reconcile(const std::string& key) {
-  auto obj = recent_->freshest(key, plans_->store().get(key));
+  auto obj = plans_->store().get(key);
   if (!obj) {
     expectations_.forget(key);
-    recent_->forget(key);
+    written_.forget(key);
     return ReconcileResult::done();
   }
+  // Our last status write is not in the cache yet: its watch event will requeue the plan.
+  if (written_.behind(key, *obj)) return ReconcileResult::requeue_after(std::chrono::milliseconds(200));
   if ((*obj)["metadata"].contains("deletionTimestamp")) return ReconcileResult::done();  // GC does the rest
   auto parsed = api::parse_plan(*obj);
   if (!parsed.value) {
@@ -96,11 +94,11 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
     runtime::log_error("cannot read MigrationPlan", {{"plan", key}, {"error", parsed.error}});
     return ReconcileResult::done();
   }
-  const api::MigrationPlan& plan = *parsed.value;
+  plan::PlanObserved observed;
+  observed.plan = std::move(*parsed.value);  // a plan of 10,000 consumers is megabytes: no copy
+  const api::MigrationPlan& plan = observed.plan;
   const std::string& ns = plan.metadata.namespace_;
 
-  plan::PlanObserved observed;
-  observed.plan = plan;
   observed.now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   std::set<std::string> seen;
   // The cache keeps a summary beside each ConsumerMigration (cache_trim.h): thousands of children
@@ -163,14 +161,15 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
     json patch = json::object();
     patch["metadata"] = {{"resourceVersion", (*obj)["metadata"].value("resourceVersion", "")}};
     patch["status"] = runtime::merge_patch_diff((*obj).value("status", json::object()), decision.status);
-    auto r = client_->patch(kMigrationPlans, ns, plan.metadata.name, runtime::PatchType::kMerge, patch, {}, "status");
+    runtime::PatchOptions po;
+    po.response = runtime::ResponseShape::kMetadata;  // only the new resourceVersion is needed
+    auto r = client_->patch(kMigrationPlans, ns, plan.metadata.name, runtime::PatchType::kMerge, patch, po, "status");
     if (!r) {
       if (r.error().is_conflict()) return ReconcileResult::requeue_after(std::chrono::milliseconds(50));
       if (r.error().is_not_found()) return ReconcileResult::done();
       return ReconcileResult::failed("writing MigrationPlan status: " + r.error().message);
     }
-    recent_->remember(key, r.value());
-    recent_->freshest(key, plans_->store().get(key));  // the watch event may have come already
+    written_.remember(key, plan.metadata.uid, resource_version_number(r.value()));
   }
   for (const auto& e : decision.events) record(*obj, e);
   if (decision.requeue_after) return ReconcileResult::requeue_after(*decision.requeue_after);

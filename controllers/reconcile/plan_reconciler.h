@@ -38,7 +38,7 @@ class PlanReconciler {
   std::shared_ptr<runtime::Informer> plans_;
   std::shared_ptr<runtime::Informer> cmigs_;
   std::shared_ptr<runtime::EventRecorder> events_;
-  std::shared_ptr<RecentWrites> recent_ = std::make_shared<RecentWrites>();
+  WrittenVersions written_;
   Expectations expectations_;
   // Secret existence, re-checked at most every 30 s per secret.
   std::mutex secrets_mu_;

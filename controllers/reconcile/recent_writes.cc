@@ -55,6 +55,30 @@ void RecentWrites::forget(const std::string& key) {
   written_.erase(key);
 }
 
+void WrittenVersions::remember(const std::string& key, const std::string& uid, std::uint64_t resource_version) {
+  std::lock_guard lock(mu_);
+  written_[key] = Written{uid, resource_version, std::chrono::steady_clock::now()};
+}
+
+bool WrittenVersions::behind(const std::string& key, const nlohmann::json& cached) {
+  std::lock_guard lock(mu_);
+  auto it = written_.find(key);
+  if (it == written_.end()) return false;
+  const auto cached_rv = resource_version_number(cached);
+  const bool same_object = cached["metadata"].value("uid", "") == it->second.uid;
+  if (!same_object || cached_rv == 0 || it->second.rv == 0 || cached_rv >= it->second.rv ||
+      std::chrono::steady_clock::now() - it->second.at > max_wait_) {
+    written_.erase(it);
+    return false;
+  }
+  return true;
+}
+
+void WrittenVersions::forget(const std::string& key) {
+  std::lock_guard lock(mu_);
+  written_.erase(key);
+}
+
 runtime::EventHandlers forget_when_cached(std::shared_ptr<RecentWrites> writes) {
   runtime::EventHandlers h;
   h.on_add = [writes](const runtime::ObjectPtr& o) { writes->observed(runtime::object_key(*o), *o); };

@@ -44,6 +44,30 @@ class RecentWrites {
   std::map<std::string, std::shared_ptr<const nlohmann::json>> written_;
 };
 
+// The lighter form for large objects: remembers only the resourceVersion of the last write per key,
+// and tells whether the cache is still behind it — the reconciler then waits for the watch event
+// instead of deciding from stale state. No copy of the object is kept. After `max_wait` a write
+// is forgotten, so that a lost watch event cannot stall the key (writes carry the resourceVersion
+// they were decided from, so a decision from a stale cache then fails with a conflict).
+class WrittenVersions {
+ public:
+  explicit WrittenVersions(std::chrono::seconds max_wait = std::chrono::seconds(30)) : max_wait_(max_wait) {}
+  void remember(const std::string& key, const std::string& uid, std::uint64_t resource_version);
+  // True while `cached` (same uid) is older than the remembered write.
+  bool behind(const std::string& key, const nlohmann::json& cached);
+  void forget(const std::string& key);
+
+ private:
+  struct Written {
+    std::string uid;
+    std::uint64_t rv = 0;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::chrono::seconds max_wait_;
+  std::mutex mu_;
+  std::map<std::string, Written> written_;
+};
+
 // Informer handlers that keep `writes` small: observed() on adds and updates, forget() on deletes.
 runtime::EventHandlers forget_when_cached(std::shared_ptr<RecentWrites> writes);
 

@@ -94,7 +94,7 @@ void Client::wait(Duration d, std::stop_token stop) {
 }
 
 Result<json> Client::request(const std::string& verb, const Resource& r, Request req,
-                             std::stop_token stop) {
+                             std::stop_token stop, ResponseShape shape) {
   for (int attempt = 0;; ++attempt) {
     wait(bucket_.reserve(), stop);
     if (stop.stop_requested()) return ApiError::cancelled();
@@ -106,7 +106,15 @@ Result<json> Client::request(const std::string& verb, const Resource& r, Request
     if (resp.cancelled) return ApiError::cancelled();
     if (resp.status >= 200 && resp.status < 300) {
       if (resp.body.empty()) return json::object();
-      auto parsed = json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
+      json::parser_callback_t keep = nullptr;
+      if (shape == ResponseShape::kMetadata) {
+        keep = [](int depth, json::parse_event_t event, json& parsed) {
+          if (depth != 1 || event != json::parse_event_t::key) return true;
+          const auto& k = parsed.get_ref<const std::string&>();
+          return k == "apiVersion" || k == "kind" || k == "metadata";
+        };
+      }
+      auto parsed = json::parse(resp.body, keep, /*allow_exceptions=*/false);
       if (parsed.is_discarded()) {
         return ApiError::invalid(verb + " " + r.display() + ": response is not JSON");
       }
@@ -208,7 +216,7 @@ Result<json> Client::patch(const Resource& r, const std::string& ns, const std::
   q.add("fieldManager", manager);
   if (o.force && type == PatchType::kApply) q.add("force", "true");
   return request(type == PatchType::kApply ? "apply" : "patch", r,
-                 Request{"PATCH", q.str(), patch.dump(), ct});
+                 Request{"PATCH", q.str(), patch.dump(), ct}, {}, o.response);
 }
 
 Result<json> Client::apply(const Resource& r, const std::string& ns, const json& obj,

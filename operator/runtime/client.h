@@ -40,9 +40,15 @@ struct WatchOptions {
 
 enum class PatchType { kMerge, kJson, kStrategicMerge, kApply };
 
+// How much of a successful answer to parse. kMetadata keeps apiVersion, kind and metadata (the new
+// resourceVersion, say) and skips the rest while parsing: writing a few fields of a large object
+// then costs no copy of the whole object.
+enum class ResponseShape { kFull, kMetadata };
+
 struct PatchOptions {
   std::string field_manager;  // required for kApply; defaults to ClientOptions::field_manager
   bool force = false;         // kApply only: take ownership of conflicting fields
+  ResponseShape response = ResponseShape::kFull;
 };
 
 struct DeleteOptions {
@@ -111,7 +117,7 @@ class Client {
 
   // Any request, with retries, rate limit and metrics (the building block of the calls above).
   Result<json> request(const std::string& verb, const Resource& r, Request req,
-                       std::stop_token stop = {});
+                       std::stop_token stop = {}, ResponseShape shape = ResponseShape::kFull);
 
  private:
   void wait(Duration d, std::stop_token stop);

@@ -1,5 +1,6 @@
 // migrate_tree safety: symlinks are not followed, binary/huge/invalid UTF-8 files are skipped and
-// recorded, nothing outside the root is written, subpaths are confined, order is deterministic.
+// recorded, nothing outside the root is written (not even through a hard link), subpaths are
+// confined, order is deterministic.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -117,6 +118,36 @@ TEST(Tree, DeterministicOrderAndPreservedBytesAndMode) {
   auto again = migrate_tree(repo, "", testing::spec_changes());
   EXPECT_EQ(again.files_changed, 0);
   EXPECT_TRUE(again.edits.empty());
+}
+
+TEST(Tree, WritesInPlaceTruncatesAndNeverThroughAHardLink) {
+  testing::TempDir tmp;
+  auto repo = tmp.path() / "repo", outside = tmp.path() / "outside";
+  // A rename to a shorter name: the file shrinks and must not keep a stale tail.
+  ChangeSet shorter = testing::spec_changes();
+  shorter.changes = {shorter.changes[0]};
+  shorter.changes[0].to = "uid";
+  const std::string long_sql = "SELECT user_id, user_id FROM prod.events.listening_v3\n-- tail\n";
+  put(repo / "a.sql", long_sql);
+  put(repo / "b.sql", long_sql);
+  // A second name of b.sql outside the repository: writing b.sql in place would change it too.
+  fs::create_directories(outside);
+  fs::create_hard_link(repo / "b.sql", outside / "b.sql");
+  struct stat before {};
+  ASSERT_EQ(::stat((repo / "a.sql").c_str(), &before), 0);
+
+  auto r = migrate_tree(repo, "", shorter);
+  EXPECT_EQ(r.files_changed, 2);
+  const std::string expected = "SELECT uid, uid FROM prod.events.listening_v4\n-- tail\n";
+  EXPECT_EQ(get(repo / "a.sql"), expected);
+  EXPECT_EQ(get(repo / "b.sql"), expected);
+  EXPECT_EQ(get(outside / "b.sql"), long_sql);
+  struct stat after {};
+  ASSERT_EQ(::stat((repo / "a.sql").c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  EXPECT_EQ(fs::hard_link_count(repo / "b.sql"), 1u);
+  for (const auto& e : fs::recursive_directory_iterator(repo))
+    EXPECT_EQ(e.path().string().find(".shepherd-tmp"), std::string::npos);
 }
 
 TEST(Tree, LimitsStopTheScan) {

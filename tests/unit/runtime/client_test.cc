@@ -69,6 +69,26 @@ TEST(Client, BuildsPathsAndBodies) {
   EXPECT_EQ(f.metrics[6].code, 200);
 }
 
+// A write of a few fields of a large object can ask for the answer's metadata only.
+TEST(Client, MetadataOnlyResponsesSkipTheRest) {
+  Fixture f;
+  const std::string answer =
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","resourceVersion":"42"},)"
+      R"("data":{"big":"x"},"status":{"phase":"P","nested":{"metadata":"not top-level"}}})";
+  f.t->push(ok(answer));
+  f.t->push(ok(answer));
+  PatchOptions po;
+  po.response = ResponseShape::kMetadata;
+  auto slim = f.client->patch(resources::kConfigMaps, "ns", "a", PatchType::kMerge, {{"data", {}}}, po, "status");
+  ASSERT_TRUE(slim.ok());
+  EXPECT_EQ(slim.value(), nlohmann::json::parse(R"({"apiVersion":"v1","kind":"ConfigMap",
+                                                   "metadata":{"name":"a","resourceVersion":"42"}})"));
+  auto full = f.client->patch(resources::kConfigMaps, "ns", "a", PatchType::kMerge, {{"data", {}}});
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full.value(), nlohmann::json::parse(answer));
+  EXPECT_EQ(f.t->requests()[0].path, "/api/v1/namespaces/ns/configmaps/a/status");
+}
+
 TEST(Client, ErrorsCarryTheStatus) {
   Fixture f;
   f.t->push(status(404, "NotFound", "configmaps \"a\" not found"));

@@ -1,5 +1,5 @@
 // migrate_tree: walks a checkout in sorted order without following symlinks, indexes dbt models,
-// rewrites each text file through migrate_file and replaces changed files atomically.
+// rewrites each text file through migrate_file and writes changed files back in place.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <system_error>
 
 #include "apply.h"
@@ -134,8 +135,11 @@ class Fd {
   int fd_;
 };
 
-// Reads a candidate if it is text within limits; otherwise records why not.
-bool read_text(const Candidate& c, const Limits& limits, std::size_t& total, std::string& content, Report& report) {
+// Reads a candidate if it is text within limits into `buffer`, which is reused from file to file
+// (grown, never shrunk, so it is not cleared for every file), and points `content` at what it
+// read; otherwise records why not.
+bool read_text(const Candidate& c, const Limits& limits, std::size_t& total, std::string& buffer,
+               std::string_view& content, Report& report) {
   // Open first and take the size from the open file (one path lookup, not two). O_NONBLOCK: a
   // path that has become a FIFO since the walk must not block; it fails the regular-file test.
   Fd fd(::open(c.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
@@ -162,8 +166,8 @@ bool read_text(const Candidate& c, const Limits& limits, std::size_t& total, std
     report.truncated = true;
     return false;
   }
-  content.resize(size);
-  content.resize(fd.get() >= 0 ? read_fd(fd.get(), content.data(), size) : 0);
+  if (buffer.size() < size) buffer.resize(size);
+  content = std::string_view(buffer.data(), fd.get() >= 0 ? read_fd(fd.get(), buffer.data(), size) : 0);
   fd.reset();
   total += content.size();
   if (looks_binary(content)) {
@@ -177,11 +181,21 @@ bool read_text(const Candidate& c, const Limits& limits, std::size_t& total, std
   return true;
 }
 
-// Writes next to the file and renames over it, so a crash never leaves half a file.
-bool write_atomically(const fs::path& path, const std::string& content) {
-  std::error_code ec;
-  auto st = fs::symlink_status(path, ec);
-  if (ec || !fs::is_regular_file(st)) return false;  // replaced by something else meanwhile
+// Writes all of `data` at `offset`; false on any error.
+bool write_all(int fd, std::string_view data, off_t offset) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, offset + static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Replaces the file by writing next to it and renaming over it: used only for a file with more than
+// one hard link, where writing in place would change the other names too.
+bool write_replacing(const fs::path& path, const std::string& content, mode_t mode) {
   fs::path tmp = path;
   tmp += ".shepherd-tmp";
   {
@@ -193,21 +207,44 @@ bool write_atomically(const fs::path& path, const std::string& content) {
     if (fd < 0 && errno == EEXIST && ::unlink(tmp.c_str()) == 0) fd = ::open(tmp.c_str(), flags, 0600);
     Fd out(fd);
     if (out.get() < 0) return false;
-    std::size_t done = 0;
-    while (done < content.size()) {
-      ssize_t n = ::write(out.get(), content.data() + done, content.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      done += static_cast<std::size_t>(n);
+    if (!write_all(out.get(), content, 0)) {
+      out.reset();
+      ::unlink(tmp.c_str());
+      return false;
     }
-    ::fchmod(out.get(), static_cast<mode_t>(st.permissions() & fs::perms::mask));
+    ::fchmod(out.get(), mode);
   }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
     return false;
   }
   return true;
+}
+
+// Writes the rewritten content over the file it was read from, in place: the same inode, so mode
+// and owner stay as they were. The workspace is a fresh clone that a failed attempt throws away,
+// so a crash half-way needs no atomic replacement; a new inode and a rename per file cost more
+// kernel time than reading the whole tree (docs/agent-rewrite.md, "Benchmarks"). O_NOFOLLOW and
+// the regular-file test on the open file: a path that has become a symlink (or anything else)
+// since it was read is never written through. If a write fails, the original bytes are written
+// back (as far as the file system lets us) and the caller sends the file to review.
+bool write_rewritten(const fs::path& path, std::string_view original, const std::string& content) {
+  Fd fd(::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  if (fd.get() < 0) return false;
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (st.st_nlink > 1) {
+    fd.reset();
+    return write_replacing(path, content, st.st_mode & 07777);
+  }
+  // Not truncated to zero first: ext4 flushes a file truncated to zero and rewritten when it is
+  // closed (auto_da_alloc), which costs a good part of what the rename did.
+  auto size = static_cast<off_t>(content.size());
+  if (write_all(fd.get(), content, 0) && (size >= st.st_size || ::ftruncate(fd.get(), size) == 0))
+    return true;
+  write_all(fd.get(), original, 0);
+  ::ftruncate(fd.get(), static_cast<off_t>(original.size()));
+  return false;
 }
 
 // What the model index pass already did with one SQL candidate, so that the main pass neither
@@ -221,6 +258,19 @@ struct Prepared {
   CollectingSink sink;
 };
 
+// Whether SQL text may call dbt's ref(): the same as find("ref(") != npos, but it looks for the
+// rarer '(' (find() stops at every 'r').
+bool mentions_ref(std::string_view text) {
+  for (std::size_t at = 3; at < text.size();) {
+    const void* hit = std::memchr(text.data() + at, '(', text.size() - at);
+    if (!hit) return false;
+    at = static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
+    if (text.compare(at - 3, 3, "ref") == 0) return true;
+    ++at;
+  }
+  return false;
+}
+
 // What each dbt model passes through from the dataset, iterated so that a model reading another
 // model that reads the dataset is found too (bounded: chains longer than this are rare).
 ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, const Limits& limits,
@@ -229,28 +279,25 @@ ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, c
   std::vector<std::pair<std::string, Prepared*>> models;  // name, file
   prepared.resize(files.size());
   std::size_t total = 0;
+  std::string buffer;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& c = files[i];
     if (language_of(c.rel) != Language::Sql) continue;
     Report ignored;
     Prepared& p = prepared[i];
-    if (!read_text(c, limits, total, p.content, ignored)) {
-      p.content = std::string();
-      continue;
-    }
+    std::string_view content;
+    if (!read_text(c, limits, total, buffer, content, ignored)) continue;
     p.read = true;
-    p.size = p.content.size();
-    if (!could_change(Language::Sql, p.content, plan, index) && p.content.find("ref(") == std::string::npos) {
-      p.content = std::string();
-      continue;
-    }
+    p.size = content.size();
+    if (!could_change(Language::Sql, content, plan, index) && !mentions_ref(content)) continue;
     p.kept = true;
+    p.content = content;
     models.emplace_back(c.path.stem().string(), &p);
   }
   for (int round = 0; round < 4; ++round) {
     bool changed = false;
     for (const auto& [name, p] : models) {
-      if (round > 0 && p->content.find("ref(") == std::string::npos) continue;
+      if (round > 0 && !mentions_ref(p->content)) continue;
       CollectingSink sink;
       auto r = sql::rewrite(p->content, plan, index, sink);
       if (round == 0 && !r.used_models) {
@@ -310,10 +357,11 @@ Report migrate_tree(const fs::path& root_in, const std::string& subpath, const C
   std::vector<Prepared> prepared;
   ModelIndex models = index_models(files, plan, limits, prepared);
   std::size_t total = 0;
+  std::string buffer;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& c = files[i];
     Prepared& p = prepared[i];
-    std::string content;
+    std::string_view content;
     if (p.read) {
       // Read (and found to be text) by the index pass: account for it exactly as read_text would.
       if (total + p.size > limits.max_total_bytes) {
@@ -321,8 +369,8 @@ Report migrate_tree(const fs::path& root_in, const std::string& subpath, const C
         break;
       }
       total += p.size;
-      content = std::move(p.content);
-    } else if (!read_text(c, limits, total, content, report)) {
+      content = p.content;
+    } else if (!read_text(c, limits, total, buffer, content, report)) {
       if (report.truncated) break;
       continue;
     }
@@ -337,7 +385,7 @@ Report migrate_tree(const fs::path& root_in, const std::string& subpath, const C
     }
     for (auto& item : r.review) report.review.push_back(std::move(item));
     if (r.content == content) continue;
-    if (!write_atomically(c.path, r.content)) {
+    if (!write_rewritten(c.path, content, r.content)) {
       report.review.push_back(ReviewItem{c.rel, 0, "could not write the rewritten file"});
       continue;
     }

@@ -1,7 +1,8 @@
 // Benchmark of the rewrite engine: generates a repository of mixed-language files (about one in
-// ten reads the dataset), times `grep -rli` for the dataset's names over it (the floor any scan
-// must pay: read every byte once) and then migrate_tree over it, in the same run, and prints both
-// and their ratio. Usage: bench_rewrite [files=20000] [seed=1] [options]
+// ten reads the dataset), writes it back to disk (syncfs, before anything is timed), times
+// `grep -rli` for the dataset's names over it (the floor any scan must pay: read every byte once)
+// and then migrate_tree over it, in the same run, and prints both and their ratio.
+// Usage: bench_rewrite [files=20000] [seed=1] [options]
 //   --dump=FILE  write the report and a hash of the rewritten tree to FILE (behaviour checks)
 //   --keep       keep the (rewritten) tree instead of removing it and print where it is
 //   --no-engine  time only the greps and keep the tree as generated, e.g. to profile grep

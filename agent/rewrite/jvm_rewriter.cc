@@ -1,9 +1,13 @@
 // Java and Scala: SQL in string literals (JDBC, spark.sql, text blocks, triple quotes, string
 // concatenation) goes through the SQL rewriter; table names in strings move; Spark column names in
 // column positions are rewritten when the file reads the dataset and no other table, otherwise
-// reviewed; generated accessors (getUserId(), Scio's _.user_id) are always reviewed.
+// reviewed; JDBC result-set labels (rs.getLong("user_id")) are rewritten when the query that made
+// the result set is provably known (Java), otherwise reviewed; generated accessors (getUserId(),
+// Scio's _.user_id) are always reviewed.
 #include "jvm_rewriter.h"
 
+#include <map>
+#include <optional>
 #include <string>
 
 #include "embedded.h"
@@ -24,6 +28,19 @@ bool column_call(std::string_view m) {
                 "withColumnRenamed", "partitionBy", "repartition", "cube", "rollup", "agg", "sortWithinPartitions",
                 "countDistinct", "count_distinct", "sum", "max", "min", "avg", "first", "last", "collect_list",
                 "collect_set", "asc", "desc", "bucketBy", "sortBy", "join", "pivot"});
+}
+
+// ResultSet methods whose first argument may be a column label (updaters too: updatable result sets).
+bool result_set_call(std::string_view m) {
+  if (m == "findColumn" || m == "updateNull") return true;
+  std::string_view type;
+  if (m.substr(0, 3) == "get") type = m.substr(3);
+  else if (m.substr(0, 6) == "update") type = m.substr(6);
+  else return false;
+  return in(type, {"Array", "AsciiStream", "BigDecimal", "BinaryStream", "Blob", "Boolean", "Byte",
+                   "Bytes", "CharacterStream", "Clob", "Date", "Double", "Float", "Int", "Long",
+                   "NCharacterStream", "NClob", "NString", "Object", "Ref", "RowId", "Short", "SQLXML",
+                   "String", "Time", "Timestamp", "URL", "UnicodeStream"});
 }
 
 bool table_call(std::string_view m) {
@@ -52,6 +69,7 @@ class Rewriter {
       : text_(text), t_(lex(text, scala)), plan_(plan), models_(models), out_(out), scala_(scala) {}
 
   void run() {
+    jdbc_ = has_result_set_call();
     strings();
     columns();
   }
@@ -82,6 +100,7 @@ class Rewriter {
       lo.backslash_escapes = !(scala_ && triple);
       lo.margin_pipes = scala_ && triple;
       auto r = rewrite_embedded(text_, pieces, plan_, models_, out_, lo, table_arg);
+      if (jdbc_) runs_[i] = Run{last, r.is_sql, r.sql};
       if (r.is_sql) {
         about_ = about_ || r.sql.reads_dataset || r.sql.mentions_dataset;
         reads_other_ = reads_other_ || r.sql.reads_other;
@@ -98,6 +117,12 @@ class Rewriter {
     for (std::size_t i = 0; i < t_.size(); ++i) {
       const Token& t = t_[i];
       if (t.kind == Kind::String && !t.interpolated && !t.triple) {
+        if (jdbc_ && result_set_label(i)) {
+          // JDBC labels are matched ignoring case, as the driver does.
+          if (const FieldChange* f = plan_.field(text_.substr(t.body_begin, t.body_end - t.body_begin), true))
+            if (about_) label(i, *f);
+          continue;
+        }
         const FieldChange* f = plan_.field(text_.substr(t.body_begin, t.body_end - t.body_begin), false);
         if (!f) continue;
         if (is_op(i + 1, '+') || (i > 0 && is_op(i - 1, '+'))) continue;
@@ -149,6 +174,273 @@ class Rewriter {
     }
   }
 
+  // ---- JDBC result-set labels ----
+  //
+  // rs.getLong("user_id") names a column of the query that made `rs`. The label changes with the
+  // query only if that query selects the field from the dataset under its own name (then the
+  // query's rewrite renames the output column too). That is proved here, in Java, by following
+  // `rs` back to its one declaration in the same method, `ResultSet rs = x.executeQuery(q)` or
+  // `x.executeQuery()` with `PreparedStatement x = c.prepareStatement(q)` declared there too, where
+  // `q` is a string literal (or concatenation of literals), a local declared once from one, or a
+  // final constant of the file. Anything less certain goes to review with the reason.
+
+  struct Run {
+    std::size_t last;  // last literal token of the run
+    bool is_sql;
+    sql::Result sql;
+  };
+
+  bool has_result_set_call() const {
+    for (std::size_t i = 0; i + 2 < t_.size(); ++i)
+      if (t_[i].kind == Kind::Name && is_op(i + 1, '(') && is_string(i + 2) && i > 0 && is_op(i - 1, '.') &&
+          result_set_call(tx(i)))
+        return true;
+    return false;
+  }
+
+  // `recv.getXxx("label"` with the literal as the whole first argument.
+  bool result_set_label(std::size_t i) const {
+    return i >= 4 && is_op(i - 1, '(') && t_[i - 2].kind == Kind::Name && result_set_call(tx(i - 2)) &&
+           is_op(i - 3, '.') && (is_op(i + 1, ')') || is_op(i + 1, ','));
+  }
+
+  void label(std::size_t i, const FieldChange& f) {
+    const Token& t = t_[i];
+    bool simple = t_[i - 4].kind == Kind::Name && !is_op(i - 5, '.');
+    std::string receiver = simple ? std::string(tx(i - 4)) + "." : "";
+    std::string shown = receiver + std::string(tx(i - 2)) + "(\"" +
+                        std::string(text_.substr(t.body_begin, t.body_end - t.body_begin)) + "\")";
+    std::string why;
+    const Run* q = scala_ ? nullptr : query_of_receiver(i, why);
+    if (scala_) why = "result sets are followed to their query in Java only";
+    if (q && !q->is_sql) {
+      why = "the query text is not SQL the engine can read";
+      q = nullptr;
+    }
+    if (q) {
+      const sql::Result& r = q->sql;
+      if (!r.reads_dataset && !r.mentions_dataset && r.reads_other) return;  // another table's column
+      if (r.exports.count(f.name)) {
+        if (!f.rename_to.empty())
+          out_.replace(t.body_begin, t.body_end - t.body_begin, f.rename_to, "java.resultset");
+        if (f.drop) out_.review(t.body_begin, "reads dropped field " + f.name + " through " + shown);
+        if (f.retype)
+          out_.review(t.body_begin, "reads retyped field " + f.name + " (" + f.from_type + " -> " + f.to_type +
+                                        ") through " + shown +
+                                        ", which the query passes through unconverted: adapt the getter by hand");
+        return;
+      }
+      if (r.wrapped.count(f.name)) return;  // converted back in the query: same name, same type
+      why = "the query does not select " + f.name + " from " + plan_.dataset_label() + " under that name";
+    }
+    out_.review(t.body_begin,
+                "cannot prove " + shown + " reads " + plan_.dataset_label() + ": " + why + "; " + what(f));
+  }
+
+  // The query that made the result set `recv` in recv.getXxx("label"), or null with the reason.
+  const Run* query_of_receiver(std::size_t i, std::string& why) {
+    if (t_[i - 4].kind != Kind::Name || is_op(i - 5, '.')) {
+      why = "the result set is not a local variable";
+      return nullptr;
+    }
+    std::string_view rs = tx(i - 4);
+    auto method = method_around(i);
+    if (!method) {
+      why = "it is not inside a method";
+      return nullptr;
+    }
+    auto decl = local_value(rs, *method, i);
+    if (!decl) {
+      why = std::string(rs) + " is not a local declared once in this method";
+      return nullptr;
+    }
+    auto call = call_of(decl->first, decl->second);
+    if (!call || call->name != "executeQuery") {
+      why = std::string(rs) + " is not assigned from executeQuery() in this method";
+      return nullptr;
+    }
+    std::size_t arg = call->open + 1;
+    if (is_op(arg, ')')) {
+      // ps.executeQuery() on a PreparedStatement prepared in this method.
+      if (t_[call->receiver].kind != Kind::Name || call->receiver + 2 != call->name_at) {
+        why = "the statement is not a local variable";
+        return nullptr;
+      }
+      std::string_view ps = tx(call->receiver);
+      auto prep = local_value(ps, *method, i);
+      auto made = prep ? call_of(prep->first, prep->second) : std::nullopt;
+      if (!made || (made->name != "prepareStatement" && made->name != "prepareCall")) {
+        why = std::string(ps) + " is not prepared once in this method";
+        return nullptr;
+      }
+      arg = made->open + 1;
+    }
+    const Run* q = sql_argument(arg, *method);
+    if (!q) why = "the query is not a string literal or constant of this file";
+    return q;
+  }
+
+  // A first argument that is a literal run, a local declared once from one, or a final constant.
+  const Run* sql_argument(std::size_t a, std::pair<std::size_t, std::size_t> method) {
+    auto whole = [&](std::size_t last) { return is_op(last + 1, ')') || is_op(last + 1, ','); };
+    if (is_string(a)) {
+      auto it = runs_.find(a);
+      return it != runs_.end() && whole(it->second.last) ? &it->second : nullptr;
+    }
+    if (t_[a].kind != Kind::Name || !whole(a) || is_op(a - 1, '.')) return nullptr;
+    std::string_view name = tx(a);
+    std::optional<std::pair<std::size_t, std::size_t>> value;
+    if (assignments(name, method.first, method.second) > 0) {
+      value = local_value(name, method, a);
+    } else if (assignments(name, 0, t_.size()) == 1) {
+      value = constant_value(name);
+    }
+    if (!value || !is_string(value->first)) return nullptr;
+    auto it = runs_.find(value->first);
+    if (it == runs_.end() || it->second.last + 1 != value->second) return nullptr;
+    return &it->second;
+  }
+
+  // Positions of `name =` (an assignment, not ==) in tokens [b, e).
+  std::size_t assignments(std::string_view name, std::size_t b, std::size_t e) const {
+    std::size_t n = 0;
+    for (std::size_t j = b; j + 1 < e; ++j)
+      if (assigns(j, name)) ++n;
+    return n;
+  }
+  bool assigns(std::size_t j, std::string_view name) const {
+    return t_[j].kind == Kind::Name && tx(j) == name && is_op(j + 1, '=') && !is_op(j + 2, '=') &&
+           !(j > 0 && (is_op(j - 1, '.') || is_op(j - 1, '=') || is_op(j - 1, '!') || is_op(j - 1, '<') ||
+                       is_op(j - 1, '>')));
+  }
+
+  // The initializer [begin, end) of the one declaration `Type name = …;` of a local in `method`,
+  // before `use`, if it is assigned nowhere else in the method.
+  std::optional<std::pair<std::size_t, std::size_t>> local_value(std::string_view name,
+                                                                 std::pair<std::size_t, std::size_t> method,
+                                                                 std::size_t use) const {
+    std::optional<std::size_t> at;
+    for (std::size_t j = method.first; j + 1 < method.second; ++j) {
+      if (!assigns(j, name)) continue;
+      if (at) return std::nullopt;
+      at = j;
+    }
+    if (!at || *at > use) return std::nullopt;
+    // A declaration: a type (a name, or the end of a generic or array type) right before the name.
+    bool typed = *at > 0 && (t_[*at - 1].kind == Kind::Name || is_op(*at - 1, '>') || is_op(*at - 1, ']'));
+    if (!typed) return std::nullopt;
+    return initializer(*at + 2, method.second);
+  }
+
+  // The initializer of the file's one `final … name = …;`.
+  std::optional<std::pair<std::size_t, std::size_t>> constant_value(std::string_view name) const {
+    for (std::size_t j = 1; j + 1 < t_.size(); ++j) {
+      if (!assigns(j, name)) continue;
+      bool final = false;
+      std::size_t k = j;
+      auto part_of_declaration = [&](std::size_t x) {
+        return t_[x].kind == Kind::Name || is_op(x, '<') || is_op(x, '>') || is_op(x, '.');
+      };
+      while (k > 0 && part_of_declaration(k - 1)) {
+        --k;
+        if (t_[k].kind == Kind::Name && tx(k) == "final") final = true;
+      }
+      if (!final || t_[j - 1].kind != Kind::Name) return std::nullopt;
+      for (const auto& m : methods_)
+        if (m.first < j && j < m.second) return std::nullopt;  // a local of some other method
+      return initializer(j + 2, t_.size());
+    }
+    return std::nullopt;
+  }
+
+  // [b, end of the expression): up to the `;` (or the `)` closing a try-with-resources list) at
+  // bracket depth 0.
+  std::optional<std::pair<std::size_t, std::size_t>> initializer(std::size_t b, std::size_t limit) const {
+    int depth = 0;
+    for (std::size_t j = b; j < limit; ++j) {
+      if (is_op(j, '(') || is_op(j, '[') || is_op(j, '{')) ++depth;
+      if (is_op(j, ')') || is_op(j, ']') || is_op(j, '}')) {
+        if (depth == 0) return is_op(j, ')') && j > b ? std::optional(std::pair(b, j)) : std::nullopt;
+        --depth;
+      }
+      if (depth == 0 && is_op(j, ';')) return j > b ? std::optional(std::pair(b, j)) : std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  struct Call {
+    std::size_t receiver;  // first token of the receiver chain
+    std::size_t name_at;   // the method name
+    std::string_view name;
+    std::size_t open;      // its '('
+  };
+
+  // [b, e) is exactly `receiver.method(…)`; the receiver may be any expression (`c`, `this.c`,
+  // `c.createStatement()`).
+  std::optional<Call> call_of(std::size_t b, std::size_t e) const {
+    if (e <= b + 3 || !is_op(e - 1, ')')) return std::nullopt;
+    int depth = 0;
+    std::size_t open = e - 1;
+    while (true) {
+      if (is_op(open, ')')) ++depth;
+      if (is_op(open, '(') && --depth == 0) break;
+      if (open == b) return std::nullopt;
+      --open;
+    }
+    if (open < b + 3 || t_[open - 1].kind != Kind::Name || !is_op(open - 2, '.')) return std::nullopt;
+    return Call{b, open - 1, tx(open - 1), open};
+  }
+
+  // The innermost method or constructor body [`{`, `}`] around token i.
+  std::optional<std::pair<std::size_t, std::size_t>> method_around(std::size_t i) {
+    if (!methods_found_) find_methods();
+    std::optional<std::pair<std::size_t, std::size_t>> best;
+    for (const auto& m : methods_)
+      if (m.first < i && i < m.second && (!best || m.first > best->first)) best = m;
+    return best;
+  }
+
+  void find_methods() {
+    methods_found_ = true;
+    std::vector<std::size_t> open;
+    for (std::size_t i = 0; i < t_.size(); ++i) {
+      if (is_op(i, '{')) open.push_back(i);
+      if (is_op(i, '}') && !open.empty()) {
+        if (method_body(open.back())) methods_.emplace_back(open.back(), i);
+        open.pop_back();
+      }
+    }
+  }
+
+  // `… name(params) [throws A, B] {` where name is declared (a type or modifier before it), not
+  // called (`new X() {`), and not a statement (`if (…) {`).
+  bool method_body(std::size_t brace) const {
+    if (brace == 0) return false;
+    std::size_t k = brace - 1;
+    for (std::size_t j = k; j > 0 && (t_[j].kind == Kind::Name || is_op(j, '.') || is_op(j, ',')); --j) {
+      if (t_[j].kind == Kind::Name && tx(j) == "throws") {
+        k = j - 1;
+        break;
+      }
+    }
+    if (!is_op(k, ')')) return false;
+    int depth = 0;
+    std::size_t p = k;
+    while (true) {
+      if (is_op(p, ')')) ++depth;
+      if (is_op(p, '(') && --depth == 0) break;
+      if (p == 0) return false;
+      --p;
+    }
+    if (p < 2 || t_[p - 1].kind != Kind::Name) return false;
+    std::string_view name = tx(p - 1);
+    if (in(name, {"if", "for", "while", "switch", "catch", "synchronized", "try", "return", "throw", "new"}))
+      return false;
+    std::size_t before = p - 2;
+    if (t_[before].kind == Kind::Name) return !in(tx(before), {"new", "record", "return", "throw", "else"});
+    return is_op(before, '>') || is_op(before, ']');
+  }
+
   void decide(const FieldChange& f, std::size_t b, std::size_t e, const std::string& shown) {
     if (!about_) return;
     if (reads_other_) {
@@ -176,6 +468,10 @@ class Rewriter {
   bool scala_;
   bool about_ = false;
   bool reads_other_ = false;
+  bool jdbc_ = false;                  // the file calls a ResultSet getter with a literal
+  std::map<std::size_t, Run> runs_;    // literal runs by first token (only when jdbc_)
+  bool methods_found_ = false;
+  std::vector<std::pair<std::size_t, std::size_t>> methods_;
 };
 
 }  // namespace

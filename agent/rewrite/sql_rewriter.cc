@@ -264,6 +264,7 @@ class Analyzer {
       if (starts_query(i)) {
         Scope empty;
         expr(b, i, empty, {}, false);
+        result_.wrapped.clear();
         result_.exports = query(i, e, {}, nullptr, true);
         return;
       }
@@ -594,6 +595,7 @@ class Analyzer {
           }
           std::string repl = expression(f, ref);
           if (!alias) repl += " AS " + std::string(hit->column->text);
+          if (!alias && top) result_.wrapped.insert(f.name);
           out_.replace(t_[c.first].begin, t_[c.last].end - t_[c.first].begin, repl, "sql.retype");
           if (hit->qualifier) out_.review(t_[c.first].begin, "qualifier " + std::string(hit->qualifier->text) + " should become " + hit->new_qualifier);
           return;

@@ -19,6 +19,8 @@ struct Result {
   bool mentions_dataset = false; // the dataset's qualified name appears anywhere
   bool reads_other = false;      // a FROM/JOIN names some other table
   std::set<std::string> exports; // dataset fields (old names) the last query passes through unchanged
+  std::set<std::string> wrapped; // retyped dataset fields the last query converts back with their
+                                 // expression, keeping the old name (and so the old type)
   bool used_models = false;      // a ref() was looked up in the ModelIndex: the output depends on it
 };
 

@@ -16,10 +16,24 @@ json keep(const json& from, std::initializer_list<const char*> keys) {
   return out;
 }
 
+// Identity, owners (the fields owner lookups read) and the labels the reconcilers select on:
+// Shepherd's own and the Job controller's job-name. Generation, the Job controller's other labels
+// (controller-uid, batch.kubernetes.io/*) and annotations are never read.
 json trimmed_metadata(const json& obj) {
-  return keep(obj.value("metadata", json::object()),
-              {"name", "namespace", "uid", "resourceVersion", "generation", "labels", "ownerReferences",
-               "creationTimestamp", "deletionTimestamp"});
+  const json meta = obj.value("metadata", json::object());
+  json out = keep(meta, {"name", "namespace", "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp"});
+  json labels = json::object();
+  const json all_labels = meta.value("labels", json::object());  // not a temporary: items() views it
+  for (const auto& [k, v] : all_labels.items()) {
+    if (k == "job-name" || k.rfind("shepherd.dev/", 0) == 0) labels[k] = v;
+  }
+  if (!labels.empty()) out["labels"] = std::move(labels);
+  json refs = json::array();
+  for (const auto& ref : meta.value("ownerReferences", json::array())) {
+    refs.push_back(keep(ref, {"apiVersion", "kind", "name", "uid", "controller"}));
+  }
+  if (!refs.empty()) out["ownerReferences"] = std::move(refs);
+  return out;
 }
 
 }  // namespace
@@ -27,8 +41,14 @@ json trimmed_metadata(const json& obj) {
 void trim_job(json& job) {
   json out = keep(job, {"apiVersion", "kind"});
   out["metadata"] = trimmed_metadata(job);
-  out["status"] = keep(job.value("status", json::object()),
-                       {"conditions", "startTime", "completionTime", "active", "succeeded", "failed"});
+  const json status = job.value("status", json::object());
+  json trimmed = keep(status, {"startTime", "completionTime", "active", "succeeded", "failed"});
+  json conditions = json::array();
+  for (const auto& c : status.value("conditions", json::array())) {
+    conditions.push_back(keep(c, {"type", "status", "reason", "message"}));
+  }
+  if (!conditions.empty()) trimmed["conditions"] = std::move(conditions);
+  out["status"] = std::move(trimmed);
   job = std::move(out);
 }
 

@@ -15,9 +15,10 @@
 
 namespace shepherd::controllers::reconcile {
 
-// Keeps apiVersion, kind, the identifying metadata (name, namespace, uid, resourceVersion,
-// generation, labels, ownerReferences, creation and deletion timestamps) and status.{conditions,
-// startTime, completionTime, active, succeeded, failed}.
+// Keeps apiVersion, kind, the identifying metadata (name, namespace, uid, resourceVersion, creation
+// and deletion timestamps), ownerReferences' apiVersion/kind/name/uid/controller, the labels
+// `job-name` and `shepherd.dev/*`, and status.{conditions' type/status/reason/message, startTime,
+// completionTime, active, succeeded, failed}.
 void trim_job(nlohmann::json& job);
 
 // Keeps the identifying metadata and status.phase plus, per container, its name and

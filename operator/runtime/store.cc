@@ -1,7 +1,10 @@
 // The thread-safe object cache with indexes.
 #include "operator/runtime/store.h"
 
+#include <zlib.h>
+
 #include <algorithm>
+#include <stdexcept>
 
 namespace shepherd::runtime {
 
@@ -86,8 +89,15 @@ Store::Store(StoreOptions options) : options_(std::move(options)) {
 Store::Entry Store::make_entry(const ObjectPtr& obj) const {
   Entry e;
   if (options_.compact) {
-    e.packed = nlohmann::json::to_msgpack(*obj);
+    const std::vector<std::uint8_t> msgpack = nlohmann::json::to_msgpack(*obj);
+    uLongf size = compressBound(msgpack.size());
+    e.packed.resize(size);
+    if (compress2(e.packed.data(), &size, msgpack.data(), msgpack.size(), Z_BEST_SPEED) != Z_OK) {
+      throw std::runtime_error("store: cannot deflate an object");  // only on out of memory
+    }
+    e.packed.resize(size);
     e.packed.shrink_to_fit();
+    e.packed_size = static_cast<std::uint32_t>(msgpack.size());
   } else {
     e.object = obj;
   }
@@ -97,7 +107,12 @@ Store::Entry Store::make_entry(const ObjectPtr& obj) const {
 
 ObjectPtr Store::object_of(const Entry& e) const {
   if (!options_.compact) return e.object;
-  return std::make_shared<const nlohmann::json>(nlohmann::json::from_msgpack(e.packed));
+  std::vector<std::uint8_t> msgpack(e.packed_size);
+  uLongf size = msgpack.size();
+  if (uncompress(msgpack.data(), &size, e.packed.data(), e.packed.size()) != Z_OK || size != msgpack.size()) {
+    throw std::runtime_error("store: cannot inflate a cached object");  // our own bytes: a bug
+  }
+  return std::make_shared<const nlohmann::json>(nlohmann::json::from_msgpack(msgpack));
 }
 
 ObjectPtr Store::projected_of(const Entry& e) const { return e.projected ? e.projected : object_of(e); }

@@ -5,8 +5,10 @@
 // Memory (docs/runtime.md, "Cache memory"): a parsed nlohmann::json costs 5-7 times its JSON text,
 // which dominates an operator that caches tens of thousands of objects. Two options trade a little
 // CPU for that memory:
-//  - `compact`: each object is kept as MessagePack bytes and decoded on every read (get, list,
-//    by_index). Readers still receive an immutable shared snapshot; reads cost a decode.
+//  - `compact`: each object is kept as MessagePack bytes, deflated (zlib, fastest level: a
+//    Kubernetes object repeats its keys and long strings such as condition messages, so this
+//    halves it again), and decoded on every read (get, list, by_index). Readers still receive an
+//    immutable shared snapshot; reads cost an inflate and a decode.
 //  - `projection`: a function computing a small value from each object (the few fields a hot
 //    path reads, such as a parent reconciler summarising thousands of children). It is kept
 //    decoded beside the object, updated under the same lock as the object, and read with
@@ -89,7 +91,8 @@ class Store {
  private:
   struct Entry {
     ObjectPtr object;                   // when not compact
-    std::vector<std::uint8_t> packed;   // when compact: MessagePack
+    std::vector<std::uint8_t> packed;   // when compact: deflated MessagePack
+    std::uint32_t packed_size = 0;      // MessagePack bytes before deflating
     ObjectPtr projected;                // when there is a projection function
   };
   Entry make_entry(const ObjectPtr& obj) const;

@@ -36,10 +36,13 @@ TEST(CacheTrim, PodKeepsIdentityOwnersAndTheTerminationMessage) {
 TEST(CacheTrim, JobKeepsConditionsAndTimes) {
   json job = json::parse(R"({
     "apiVersion": "batch/v1", "kind": "Job",
-    "metadata": {"name": "j", "namespace": "n", "uid": "u", "labels": {"a": "b"},
-                 "ownerReferences": [{"kind": "ConsumerMigration", "name": "c", "controller": true}]},
+    "metadata": {"name": "j", "namespace": "n", "uid": "u", "generation": 1,
+                 "labels": {"a": "b", "shepherd.dev/plan": "p", "batch.kubernetes.io/controller-uid": "x"},
+                 "ownerReferences": [{"apiVersion": "shepherd.dev/v1alpha1", "kind": "ConsumerMigration",
+                                      "name": "c", "uid": "cu", "controller": true, "blockOwnerDeletion": true}]},
     "spec": {"template": {"spec": {"containers": [{"name": "agent"}]}}},
-    "status": {"conditions": [{"type": "Failed", "status": "True", "reason": "DeadlineExceeded"}],
+    "status": {"conditions": [{"type": "Failed", "status": "True", "reason": "DeadlineExceeded",
+                               "message": "m", "lastProbeTime": "t", "lastTransitionTime": "t"}],
                "startTime": "s", "completionTime": "c", "failed": 1, "uncountedTerminatedPods": {}}})");
   trim_job(job);
   EXPECT_FALSE(job.contains("spec"));
@@ -47,7 +50,13 @@ TEST(CacheTrim, JobKeepsConditionsAndTimes) {
   EXPECT_EQ(job["status"]["startTime"], "s");
   EXPECT_EQ(job["status"]["failed"], 1);
   EXPECT_FALSE(job["status"].contains("uncountedTerminatedPods"));
-  EXPECT_EQ(job["metadata"]["ownerReferences"][0]["kind"], "ConsumerMigration");
+  EXPECT_EQ(job["metadata"]["ownerReferences"][0],
+            json::parse(R"({"apiVersion": "shepherd.dev/v1alpha1", "kind": "ConsumerMigration",
+                            "name": "c", "uid": "cu", "controller": true})"));
+  EXPECT_EQ(job["metadata"]["labels"], (json{{"shepherd.dev/plan", "p"}}));
+  EXPECT_FALSE(job["metadata"].contains("generation"));
+  EXPECT_EQ(job["status"]["conditions"][0],
+            (json{{"type", "Failed"}, {"status", "True"}, {"reason", "DeadlineExceeded"}, {"message", "m"}}));
 }
 
 // The summary kept beside each cached ConsumerMigration reads back as plan::summarize's result.

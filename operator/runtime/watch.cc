@@ -29,7 +29,16 @@ bool LineSplitter::feed(std::string_view chunk,
 }
 
 std::optional<WatchEvent> parse_watch_event(std::string_view line) {
-  auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  // object.metadata.managedFields is skipped while parsing: nothing reads it, and it is often as
+  // large as the rest of the object (a plan of 10,000 consumers: 0.8 MB of object, 1.8 MB with it).
+  std::string object_key;  // the key of "object" being parsed (depth 2): its depth-3 keys' parent
+  const nlohmann::json::parser_callback_t skip_managed_fields =
+      [&object_key](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        if (event != nlohmann::json::parse_event_t::key) return true;
+        if (depth == 2) object_key = parsed.get<std::string>();
+        return !(depth == 3 && object_key == "metadata" && parsed.get_ref<const std::string&>() == "managedFields");
+      };
+  auto j = nlohmann::json::parse(line, skip_managed_fields, /*allow_exceptions=*/false);
   if (!j.is_object()) return std::nullopt;
   auto type_it = j.find("type");
   auto obj_it = j.find("object");

@@ -68,5 +68,15 @@ TEST(WatchEvent, Decodes) {
   EXPECT_FALSE(parse_watch_event("{not json"));
 }
 
+// metadata.managedFields never reaches the informer; a field of that name elsewhere does.
+TEST(WatchEvent, SkipsManagedFieldsWhileParsing) {
+  auto ev = parse_watch_event(
+      R"({"type":"ADDED","object":{"kind":"ConfigMap","metadata":{"name":"a","managedFields":[{"manager":"kubectl"}],)"
+      R"("labels":{"managedFields":"kept"}},"data":{"managedFields":"kept too"}}})");
+  ASSERT_TRUE(ev);
+  EXPECT_EQ(ev->object["metadata"], (nlohmann::json{{"name", "a"}, {"labels", {{"managedFields", "kept"}}}}));
+  EXPECT_EQ(ev->object["data"]["managedFields"], "kept too");
+}
+
 }  // namespace
 }  // namespace shepherd::runtime

@@ -6,6 +6,7 @@ FROM debian:bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build ca-certificates \
       libcpprest-dev libssl-dev libboost-system-dev nlohmann-json3-dev libyaml-cpp-dev prometheus-cpp-dev \
+      zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -16,9 +17,9 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSHEPHERD_TESTS=OF
 
 FROM debian:bookworm-slim
 # libcpprest2.10: HTTP(S) client and the probe listener (pulls boost and OpenSSL runtime libraries);
-# libyaml-cpp0.7: kubeconfig; libprometheus-cpp-*: /metrics.
+# libyaml-cpp0.7: kubeconfig; libprometheus-cpp-*: /metrics; zlib1g: the compact caches.
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      ca-certificates libcpprest2.10 libyaml-cpp0.7 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 \
+      ca-certificates libcpprest2.10 libyaml-cpp0.7 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 zlib1g \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/bin/shepherd-operator /usr/local/bin/shepherd-operator
 USER 65532:65532

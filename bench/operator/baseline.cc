@@ -11,11 +11,13 @@
 
 #include "controllers/consumer/decide.h"
 #include "controllers/plan/decide.h"
+#include "controllers/reconcile/cache_trim.h"
+#include "controllers/reconcile/job_observation.h"
 #include "controllers/reconcile/resources.h"
-#include "operator/runtime/merge_patch.h"
 #include "operator/runtime/client.h"
 #include "operator/runtime/events.h"
 #include "operator/runtime/informer.h"
+#include "operator/runtime/merge_patch.h"
 #include "operator/runtime/store.h"
 
 namespace shepherd::bench {
@@ -28,32 +30,8 @@ namespace plan = controllers::plan;
 using controllers::reconcile::kConsumerMigrations;
 using controllers::reconcile::kMigrationPlans;
 
-constexpr const char* kManagedBySelector = "app.kubernetes.io/managed-by=shepherd-operator";
-
 api::Timestamp now_seconds() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-bool condition_true(const json& obj, const std::string& type, json* found = nullptr) {
-  for (const auto& c : obj.value("/status/conditions"_json_pointer, json::array())) {
-    if (c.value("type", "") == type && c.value("status", "") == "True") {
-      if (found != nullptr) *found = c;
-      return true;
-    }
-  }
-  return false;
-}
-
-std::optional<api::Timestamp> timestamp_at(const json& obj, const json::json_pointer& p) {
-  if (!obj.contains(p) || !obj[p].is_string()) return std::nullopt;
-  return api::parse_rfc3339(obj[p].get<std::string>());
-}
-
-std::optional<std::string> termination_message(const json& pod) {
-  for (const auto& cs : pod.value("/status/containerStatuses"_json_pointer, json::array())) {
-    if (cs.contains("/state/terminated"_json_pointer)) return cs["state"]["terminated"].value("message", "");
-  }
-  return std::nullopt;
 }
 
 // The owner of the given kind named in metadata.ownerReferences (controller), or "".
@@ -95,7 +73,7 @@ class Baseline {
     BaselineResult result;
     runtime::InformerOptions io;
     io.namespace_name = ns_;
-    io.label_selector = kManagedBySelector;
+    io.label_selector = controllers::reconcile::kManagedBySelector;
     jobs_ = std::make_shared<runtime::Informer>(client_, runtime::resources::kJobs, io);
     pods_ = std::make_shared<runtime::Informer>(client_, runtime::resources::kPods, io);
     runtime::EventHandlers jh;
@@ -225,20 +203,10 @@ class Baseline {
     const std::string name = consumer::job_name(cmig, 1);
     auto job = jobs_->store().get(ns_ + "/" + name);
     if (!job) return std::nullopt;
-    consumer::JobObservation o;
-    o.name = name;
-    json failed;
-    o.succeeded = condition_true(*job, "Complete");
-    o.failed = condition_true(*job, "Failed", &failed);
+    consumer::JobObservation o = controllers::reconcile::observe_job(*job);
     if (!o.succeeded && !o.failed) return std::nullopt;
-    if (o.failed) {
-      o.failure_reason = failed.value("reason", "");
-      o.failure_message = failed.value("message", "");
-    }
-    o.start_time = timestamp_at(*job, "/status/startTime"_json_pointer);
-    o.completion_time = timestamp_at(*job, "/status/completionTime"_json_pointer);
     for (const auto& pod : pods_->store().by_index(runtime::kLabelIndex, "job-name=" + name)) {
-      if (auto msg = termination_message(*pod)) o.termination_message = msg;
+      if (auto msg = controllers::reconcile::termination_message(*pod)) o.termination_message = msg;
     }
     if (o.succeeded && !o.termination_message) return std::nullopt;
     return o;

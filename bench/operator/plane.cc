@@ -10,19 +10,8 @@
 namespace shepherd::bench {
 namespace {
 
-std::map<std::string, std::string> read_env_file(const std::string& path) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto eq = line.find('=');
-    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
-
 std::optional<Plane> from_dir(const std::string& dir, bool owned, std::string* err) {
-  auto env = read_env_file(dir + "/env");
+  auto env = testing::read_env_file(dir + "/env");
   if (env["KUBECONFIG"].empty() || env["SHEPHERD_TOOLS_BIN"].empty()) {
     *err = "no running control plane in " + dir + " (" + dir + "/env is missing or incomplete)";
     return std::nullopt;

@@ -10,6 +10,7 @@
 #include "controllers/health/round.h"
 #include "controllers/health/workload_check.h"
 #include "controllers/reconcile/cache_trim.h"
+#include "controllers/reconcile/job_observation.h"
 #include "controllers/reconcile/resources.h"
 #include "operator/runtime/log.h"
 #include "operator/runtime/store.h"
@@ -20,33 +21,8 @@ namespace {
 using nlohmann::json;
 using runtime::ReconcileResult;
 
-std::optional<api::Timestamp> timestamp_at(const json& obj, const json::json_pointer& p) {
-  if (!obj.contains(p) || !obj[p].is_string()) return std::nullopt;
-  return api::parse_rfc3339(obj[p].get<std::string>());
-}
-
-bool condition_true(const json& obj, const std::string& type, json* found = nullptr) {
-  for (const auto& c : obj.value("/status/conditions"_json_pointer, json::array())) {
-    if (c.value("type", "") == type && c.value("status", "") == "True") {
-      if (found != nullptr) *found = c;
-      return true;
-    }
-  }
-  return false;
-}
-
 api::Timestamp now_seconds() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-// The pod's agent container's termination message, if it terminated.
-std::optional<std::string> termination_message(const json& pod) {
-  for (const auto& cs : pod.value("/status/containerStatuses"_json_pointer, json::array())) {
-    if (cs.contains("/state/terminated"_json_pointer)) {
-      return cs["state"]["terminated"].value("message", "");
-    }
-  }
-  return std::nullopt;
 }
 
 runtime::PatchType runtime_patch_type(cutover::PatchType t) {
@@ -91,18 +67,7 @@ runtime::Result<std::vector<consumer::JobObservation>> ConsumerReconciler::obser
   std::vector<consumer::JobObservation> out;
   std::set<std::string> seen;
   for (const auto& job : jobs_->store().by_index(runtime::kOwnerIndex, cmig.metadata.uid)) {
-    consumer::JobObservation o;
-    o.name = (*job)["metadata"].value("name", "");
-    json failed;
-    o.succeeded = condition_true(*job, "Complete");
-    o.failed = condition_true(*job, "Failed", &failed);
-    o.active = !o.succeeded && !o.failed;
-    if (o.failed) {
-      o.failure_reason = failed.value("reason", "");
-      o.failure_message = failed.value("message", "");
-    }
-    o.start_time = timestamp_at(*job, "/status/startTime"_json_pointer);
-    o.completion_time = timestamp_at(*job, "/status/completionTime"_json_pointer);
+    consumer::JobObservation o = observe_job(*job);
     // The newest pod of the Job that terminated carries the agent's result.
     for (const auto& pod : pods_->store().by_index(kJobNameIndex, o.name)) {
       if (auto msg = termination_message(*pod)) o.termination_message = msg;

@@ -1,6 +1,7 @@
 // Implementation of plan_reconciler.h.
 #include "controllers/reconcile/plan_reconciler.h"
 
+#include <map>
 #include <set>
 
 #include "controllers/reconcile/cache_trim.h"
@@ -113,14 +114,15 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
     observed.consumers.push_back(std::move(*summary));
   }
   // Created by an earlier reconcile but not in the cache yet: they exist, and they are starting.
-  for (const auto& name : expectations_.pending(key, seen)) {
+  const auto pending = expectations_.pending(key, seen);
+  std::map<std::string, std::string> consumer_of;  // ConsumerMigration name -> consumer, built once
+  if (!pending.empty()) {
+    for (const auto& c : plan.spec.consumers) consumer_of[plan::consumer_migration_name(plan.metadata.name, c.name)] = c.name;
+  }
+  for (const auto& name : pending) {
     plan::ConsumerSummary s;
     s.name = name;
-    for (size_t i = 0; i < plan.spec.consumers.size(); ++i) {
-      if (plan::consumer_migration_name(plan.metadata.name, plan.spec.consumers[i].name) == name) {
-        s.consumer = plan.spec.consumers[i].name;
-      }
-    }
+    if (auto it = consumer_of.find(name); it != consumer_of.end()) s.consumer = it->second;
     s.phase = api::ConsumerPhase::Pending;
     observed.consumers.push_back(s);
   }

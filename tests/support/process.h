@@ -49,4 +49,8 @@ class BackgroundProcess {
   bool reaped_ = false;
 };
 
+// KEY=VALUE lines of a file (`#` comments and other lines skipped), e.g. the env file that
+// hack/control-plane writes into its directory.
+std::map<std::string, std::string> read_env_file(const std::string& path);
+
 }  // namespace shepherd::testing

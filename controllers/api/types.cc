@@ -46,6 +46,7 @@ void read(const json& j, const char* key, std::vector<std::string>& out) {
   if (const json* v = find(j, key)) {
     if (!v->is_array()) fail(std::string(key) + ": expected a list of strings");
     out.clear();
+    out.reserve(v->size());
     for (const auto& e : *v) {
       if (!e.is_string()) fail(std::string(key) + ": expected a list of strings");
       out.push_back(e.get<std::string>());
@@ -91,6 +92,7 @@ void read(const json& j, const char* key, std::vector<T>& out) {
   if (const json* v = find(j, key)) {
     if (!v->is_array()) fail(std::string(key) + ": expected a list");
     out.clear();
+    out.reserve(v->size());  // one allocation: a plan's consumers can be 10,000 entries
     for (const auto& e : *v) out.push_back(e.get<T>());
   }
 }

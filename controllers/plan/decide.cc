@@ -301,7 +301,7 @@ PlanDecision decide_plan(const PlanObserved& o) {
         }
         if (deps_dead) dependency_blocked.push_back(spec.consumers[i].name);
         if (!may_start || !deps_ok || slots == 0) continue;
-        d.actions.push_back(CreateConsumerMigration{make_consumer_migration(plan, i, open_wave)});
+        d.actions.push_back(CreateConsumerMigration{i, open_wave, spec.consumers[i].name});
         --slots;
         ++created;
         if (!waves[open_wave].startedAt) waves[open_wave].startedAt = o.now;

@@ -58,8 +58,13 @@ struct PlanObserved {
   api::Timestamp now{};
 };
 
+// Create the ConsumerMigration of spec.consumers[index] in wave `wave`. The object is built with
+// make_consumer_migration when the action is carried out, one at a time: a first reconcile may
+// start maxParallel consumers (up to thousands), each object about 1.3 KB typed.
 struct CreateConsumerMigration {
-  api::ConsumerMigration object;  // metadata (name, namespace, labels, ownerReference) and spec
+  std::size_t index = 0;
+  std::size_t wave = 0;
+  std::string consumer;  // spec.consumers[index].name
 };
 struct DeleteConsumerMigration {
   std::string name;

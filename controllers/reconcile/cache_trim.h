@@ -31,7 +31,9 @@ inline constexpr const char* kManagedBySelector = "app.kubernetes.io/managed-by=
 // The pod index on the "job-name" label (value: the Job's name).
 inline constexpr const char* kJobNameIndex = "job-name";
 
-// MigrationPlans: parsed objects (few, read on every plan reconcile), the default indexes.
+// MigrationPlans: metadata and status only (the spec is skipped while decoding), parsed, no
+// indexes. The plan reconciler reads the spec with a GET when metadata.generation changes and
+// keeps it typed per generation (PlanReconciler::SpecMemo).
 runtime::InformerOptions plan_informer_options();
 // ConsumerMigrations: compact, indexed by owner UID, projected to consumer_summary_json.
 runtime::InformerOptions consumer_migration_informer_options();

@@ -79,11 +79,21 @@ void PlanReconciler::record(const json& plan, const api::Event& e) {
   if (events_) events_->record(plan, api::to_string(e.type), e.reason, e.message);
 }
 
+std::shared_ptr<PlanReconciler::SpecMemo> PlanReconciler::spec_memo(const std::string& key) {
+  std::lock_guard lock(specs_mu_);
+  auto& memo = specs_[key];
+  if (!memo) memo = std::make_shared<SpecMemo>();
+  return memo;
+}
+
 ReconcileResult PlanReconciler::reconcile(const std::string& key) {
+  // apiVersion, kind, metadata and status (cache_trim.h): the spec comes from the memo below.
   auto obj = plans_->store().get(key);
   if (!obj) {
     expectations_.forget(key);
     written_.forget(key);
+    std::lock_guard lock(specs_mu_);
+    specs_.erase(key);
     return ReconcileResult::done();
   }
   // Our last status write is not in the cache yet: its watch event will requeue the plan.
@@ -96,7 +106,39 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
     return ReconcileResult::done();
   }
   plan::PlanObserved observed;
-  observed.plan = std::move(*parsed.value);  // a plan of 10,000 consumers is megabytes: no copy
+  observed.plan = std::move(*parsed.value);
+
+  const auto memo = spec_memo(key);
+  if (memo->uid != observed.plan.metadata.uid || memo->generation != observed.plan.metadata.generation) {
+    // Read once per generation (the cache has no spec).
+    auto fetched = client_->get(kMigrationPlans, observed.plan.metadata.namespace_, observed.plan.metadata.name);
+    if (!fetched) {
+      if (fetched.error().is_not_found()) return ReconcileResult::done();  // its delete event follows
+      return ReconcileResult::failed("reading MigrationPlan " + key + ": " + fetched.error().message);
+    }
+    auto whole = api::parse_plan(fetched.value());
+    fetched.value() = nullptr;
+    if (!whole.value) {
+      runtime::log_error("cannot read MigrationPlan", {{"plan", key}, {"error", whole.error}});
+      return ReconcileResult::done();
+    }
+    // The server has a newer version than the cache (or a new plan of the same name): the decision
+    // must see one version; the cache's event for it requeues the plan.
+    if (whole.value->metadata.uid != observed.plan.metadata.uid ||
+        whole.value->metadata.generation != observed.plan.metadata.generation) {
+      return ReconcileResult::requeue_after(std::chrono::milliseconds(200));
+    }
+    memo->uid = observed.plan.metadata.uid;
+    memo->generation = observed.plan.metadata.generation;
+    memo->spec = std::move(whole.value->spec);
+  }
+  // Borrowed for this reconcile and given back on every way out.
+  observed.plan.spec = std::move(memo->spec);
+  struct GiveBack {
+    api::MigrationPlanSpec& home;
+    api::MigrationPlanSpec& borrowed;
+    ~GiveBack() { home = std::move(borrowed); }
+  } give_back{memo->spec, observed.plan.spec};
   const api::MigrationPlan& plan = observed.plan;
   const std::string& ns = plan.metadata.namespace_;
 
@@ -132,13 +174,13 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
 
   for (const auto& action : decision.actions) {
     if (const auto* create = std::get_if<plan::CreateConsumerMigration>(&action)) {
-      json body = create->object;
-      auto r = client_->create(kConsumerMigrations, ns, body);
+      const std::string name = plan::consumer_migration_name(plan.metadata.name, create->consumer);
+      auto r = client_->create(kConsumerMigrations, ns,
+                               json(plan::make_consumer_migration(plan, create->index, create->wave)));
       if (!r && !r.error().is_already_exists()) {
-        return ReconcileResult::failed("creating ConsumerMigration " + create->object.metadata.name + ": " +
-                                       r.error().message);
+        return ReconcileResult::failed("creating ConsumerMigration " + name + ": " + r.error().message);
       }
-      expectations_.expect(key, create->object.metadata.name);
+      expectations_.expect(key, name);
     } else if (const auto* del = std::get_if<plan::DeleteConsumerMigration>(&action)) {
       runtime::DeleteOptions d;
       d.propagation_policy = "Background";

@@ -180,6 +180,64 @@ Result<json> Client::list_all(const Resource& r, const std::string& ns, ListOpti
   return merged;
 }
 
+Result<std::string> Client::list_each(const Resource& r, const std::string& ns, ListOptions o,
+                                      const std::function<bool(json& item)>& on_item, std::stop_token stop) {
+  if (o.limit <= 0) o.limit = 500;
+  std::string first_rv;
+  bool first_page = true;
+  while (true) {
+    Query q(r.path(ns));
+    q.add("labelSelector", o.label_selector).add("fieldSelector", o.field_selector);
+    q.add("limit", std::to_string(o.limit));
+    q.add("continue", o.continue_token).add("resourceVersion", o.resource_version);
+    wait(bucket_.reserve(), stop);
+    if (stop.stop_requested()) return ApiError::cancelled();
+
+    ListSplitter splitter;
+    json metadata;
+    std::optional<ApiError> decode_error;
+    bool stopped_by_handler = false;
+    const auto t0 = std::chrono::steady_clock::now();
+    Response resp = transport_->stream(
+        Request{"GET", q.str(), "", ""},
+        [&](std::string_view chunk) {
+          return splitter.feed(
+              chunk,
+              [&](std::string_view text) {
+                json item = parse_object_without_managed_fields(text, o.skip_fields);
+                if (item.is_null()) {
+                  decode_error = ApiError::invalid("list " + r.display() + ": undecodable item: " +
+                                                   std::string(text.substr(0, 200)));
+                  return false;
+                }
+                if (!on_item(item)) {
+                  stopped_by_handler = true;
+                  return false;
+                }
+                return true;
+              },
+              [&](std::string_view text) { metadata = json::parse(text, nullptr, /*allow_exceptions=*/false); });
+        },
+        stop);
+    if (options_.observer) {
+      options_.observer({"list", r.display(), resp.status, std::chrono::steady_clock::now() - t0});
+    }
+    if (decode_error) return *decode_error;
+    if (stopped_by_handler || resp.cancelled || stop.stop_requested()) return ApiError::cancelled();
+    if (resp.status == 0) return ApiError::transport(resp.error);
+    if (resp.status < 200 || resp.status >= 300) return ApiError::from_response(resp.status, resp.body);
+    if (!splitter.complete() || !metadata.is_object()) {
+      return ApiError::transport("list " + r.display() + ": the answer ended before the list was complete");
+    }
+    if (first_page) first_rv = metadata.value("resourceVersion", "");
+    first_page = false;
+    const std::string cont = metadata.value("continue", "");
+    if (cont.empty()) return first_rv;
+    o.continue_token = cont;
+    o.resource_version.clear();  // pages after the first: the token pins the version
+  }
+}
+
 Result<json> Client::create(const Resource& r, const std::string& ns, const json& obj) {
   return request("create", r, Request{"POST", r.path(ns_or_object(ns, obj)), obj.dump(), "application/json"});
 }
@@ -259,7 +317,7 @@ Result<bool> Client::watch(const Resource& r, const std::string& ns, const Watch
       Request{"GET", q.str(), "", ""},
       [&](std::string_view chunk) {
         return splitter.feed(chunk, [&](std::string_view line) {
-          auto ev = parse_watch_event(line);
+          auto ev = parse_watch_event(line, o.skip_fields);
           if (!ev) {
             decode_error = ApiError::invalid("watch " + r.display() + ": undecodable event: " +
                                              std::string(line.substr(0, 200)));

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "operator/runtime/error.h"
 #include "operator/runtime/rate_limiter.h"
@@ -28,6 +29,8 @@ struct ListOptions {
   int64_t limit = 0;  // page size; 0 = no paging
   std::string continue_token;
   std::string resource_version;  // "0" = any (served from the watch cache), "" = most recent
+  // Not a query parameter: top-level fields of each item skipped while decoding (list_each only).
+  std::vector<std::string> skip_fields;
 };
 
 struct WatchOptions {
@@ -36,6 +39,9 @@ struct WatchOptions {
   std::string field_selector;
   int timeout_seconds = 0;  // server-side end of the watch; 0 = server default
   bool allow_bookmarks = true;
+  // Not a query parameter: top-level fields of each event's object skipped while decoding (e.g.
+  // {"spec"} for a cache of metadata and status only).
+  std::vector<std::string> skip_fields;
 };
 
 enum class PatchType { kMerge, kJson, kStrategicMerge, kApply };
@@ -93,6 +99,15 @@ class Client {
   // the first page's. A 410 while paging (continue token expired) is returned as the error.
   Result<json> list_all(const Resource& r, const std::string& ns, ListOptions o = {},
                         std::stop_token stop = {});
+  // All pages, streamed: each item is parsed on its own as its bytes arrive (metadata.managedFields
+  // skipped) and handed to on_item, which may move it out; the whole list is never one document.
+  // Returns the first page's resourceVersion. on_item returning false stops (the result is then
+  // an error, cancelled). No retries, as for watch(): the caller (Informer) owns backing off; a 410
+  // while paging (continue token expired) is_gone(). Note: cpprestsdk reads the answer into its
+  // buffer as fast as the socket delivers it, so the text of a page can still be buffered whole
+  // while items are parsed; the parsed list (5-7 times the text) never is.
+  Result<std::string> list_each(const Resource& r, const std::string& ns, ListOptions o,
+                                const std::function<bool(json& item)>& on_item, std::stop_token stop = {});
   Result<json> create(const Resource& r, const std::string& ns, const json& obj);
   // PUT: name and resourceVersion come from obj; a stale resourceVersion -> is_conflict().
   Result<json> update(const Resource& r, const std::string& ns, const json& obj);

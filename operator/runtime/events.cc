@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "operator/runtime/log.h"
@@ -34,11 +35,19 @@ bool EventRecorder::record(const nlohmann::json& involved, const std::string& ty
   std::optional<Entry> existing;
   {
     std::lock_guard lock(mu_);
-    // Bound the per-object limiters: forgetting them all now and then only resets the limits.
-    if (buckets_.size() > 4 * options_.cache_size && !buckets_.count(object_id)) buckets_.clear();
-    auto& bucket = buckets_[object_id];
-    if (!bucket) {
-      bucket = std::make_unique<TokenBucket>(options_.per_object_qps, options_.per_object_burst, clock_);
+    TokenBucket* bucket = nullptr;
+    if (auto it = buckets_.find(object_id); it != buckets_.end()) {
+      bucket_lru_.splice(bucket_lru_.begin(), bucket_lru_, it->second.second);
+      bucket = it->second.first.get();
+    } else {
+      bucket_lru_.push_front(object_id);
+      auto made = std::make_unique<TokenBucket>(options_.per_object_qps, options_.per_object_burst, clock_);
+      bucket = made.get();
+      buckets_.emplace(object_id, std::make_pair(std::move(made), bucket_lru_.begin()));
+      while (buckets_.size() > std::max<size_t>(1, options_.cache_size)) {
+        buckets_.erase(bucket_lru_.back());
+        bucket_lru_.pop_back();
+      }
     }
     if (!bucket->try_take()) {
       log_debug("event dropped by rate limit", {{"object", object_id}, {"reason", reason}});

@@ -2,6 +2,9 @@
 // reportingComponent). A repeat of the same object+type+reason+message within the cache's life is
 // folded into the existing Event (PATCH count and lastTimestamp) instead of a new one; a token
 // bucket per object (burst 25, one per 5 min after, like client-go's spam filter) drops floods.
+// Both are LRU caches of `cache_size` entries (client-go: 4096), so an operator that records
+// Events about tens of thousands of objects keeps a bounded amount; an object whose bucket was
+// evicted starts again with a full burst.
 // Failures are logged, never returned: events are best-effort and must not fail a reconcile.
 #pragma once
 
@@ -23,7 +26,7 @@ struct EventRecorderOptions {
   std::string instance;                         // reportingInstance (default: hostname)
   double per_object_qps = 1.0 / 300.0;
   int per_object_burst = 25;
-  size_t cache_size = 4096;  // aggregation entries kept (LRU)
+  size_t cache_size = 4096;  // aggregation entries and per-object buckets kept (each an LRU)
 };
 
 class EventRecorder {
@@ -54,7 +57,9 @@ class EventRecorder {
   std::mutex mu_;
   std::list<std::string> lru_;  // aggregation keys, most recent first
   std::unordered_map<std::string, std::pair<Entry, std::list<std::string>::iterator>> cache_;
-  std::map<std::string, std::unique_ptr<TokenBucket>> buckets_;  // per object uid
+  // Per object (uid, or namespace/name): its token bucket, most recently used first.
+  std::list<std::string> bucket_lru_;
+  std::unordered_map<std::string, std::pair<std::unique_ptr<TokenBucket>, std::list<std::string>::iterator>> buckets_;
 };
 
 }  // namespace shepherd::runtime

@@ -2,6 +2,7 @@
 #include "operator/runtime/informer.h"
 
 #include <random>
+#include <unordered_set>
 
 #include "operator/runtime/log.h"
 
@@ -159,37 +160,41 @@ Result<bool> Informer::do_list(std::stop_token stop) {
   lo.label_selector = options_.label_selector;
   lo.field_selector = options_.field_selector;
   lo.limit = options_.page_size;
+  lo.skip_fields = options_.skip_fields;
   {
     std::lock_guard lock(mu_);
     // First list and relists after errors: "0" (any version; served from the watch cache). After
     // a 410 the last version is gone; rv_ was cleared and we ask for the latest ("").
-    lo.resource_version = rv_.empty() && list_count_ > 0 ? "" : "0";
+    const bool latest = rv_.empty() && list_count_ > 0;
+    lo.resource_version = latest ? std::string() : std::string("0");
   }
-  auto res = client_->list_all(resource_, options_.namespace_name, lo, stop);
-  if (!res && res.error().is_gone() && !lo.resource_version.empty()) {
-    lo.resource_version.clear();
-    res = client_->list_all(resource_, options_.namespace_name, lo, stop);
-  }
-  if (!res) return res.error();
-  nlohmann::json& list = res.value();
-  std::vector<ObjectPtr> objects;
-  objects.reserve(list["items"].size());
-  for (auto& item : list["items"]) {
+  // Items are cached one by one as they arrive (transform, compact), never as one parsed list: an
+  // operator restarted over 10,000 agent pods would otherwise hold every pod, parsed and untrimmed,
+  // at once. The store is updated in place; what the list did not contain is deleted at the end.
+  std::unordered_set<std::string> seen;
+  auto on_item = [&](nlohmann::json& item) {
     // List items of built-in kinds come without apiVersion/kind; watch events carry them.
     if (!item.contains("apiVersion")) item["apiVersion"] = resource_.api_version();
     if (!item.contains("kind")) item["kind"] = resource_.kind;
-    objects.push_back(cache(std::move(item)));
+    ObjectPtr obj = cache(std::move(item));
+    seen.insert(object_key(*obj));
+    auto [replaced, old] = store_.upsert(obj, options_.old_object_in_updates);
+    if (!replaced) dispatch_add(obj);
+    else if (!old || rv_of(*old) != rv_of(*obj)) dispatch_update(old, obj);
+    return !stop.stop_requested();
+  };
+  auto res = client_->list_each(resource_, options_.namespace_name, lo, on_item, stop);
+  if (!res && res.error().is_gone() && !lo.resource_version.empty()) {
+    lo.resource_version.clear();
+    seen.clear();
+    res = client_->list_each(resource_, options_.namespace_name, lo, on_item, stop);
   }
-  std::vector<std::pair<ObjectPtr, ObjectPtr>> changes;  // (old or null, new)
-  changes.reserve(objects.size());
-  for (const auto& o : objects) changes.emplace_back(store_.get(object_key(*o)), o);
-  auto dropped = store_.replace(std::move(objects));
-  for (const auto& [old_obj, new_obj] : changes) {
-    if (!old_obj) dispatch_add(new_obj);
-    else if (rv_of(*old_obj) != rv_of(*new_obj)) dispatch_update(old_obj, new_obj);
+  if (!res) return res.error();
+  for (const auto& key : store_.keys()) {
+    if (seen.count(key)) continue;
+    if (ObjectPtr gone = store_.remove(key)) dispatch_delete(gone);
   }
-  for (const auto& d : dropped) dispatch_delete(d);
-  set_rv(list["metadata"].value("resourceVersion", ""));
+  set_rv(res.value());
   ++list_count_;
   if (!synced_) {
     {
@@ -210,6 +215,7 @@ Result<bool> Informer::do_watch(std::stop_token stop, bool* gone) {
   wo.field_selector = options_.field_selector;
   wo.timeout_seconds = options_.min_watch_timeout_seconds + jitter(rng);
   wo.allow_bookmarks = true;
+  wo.skip_fields = options_.skip_fields;
   std::optional<ApiError> event_error;
   bool any_event = false;
   auto res = client_->watch(
@@ -244,8 +250,8 @@ void Informer::apply_event(WatchEvent& ev) {
     case WatchEvent::Type::kAdded:
     case WatchEvent::Type::kModified: {
       ObjectPtr obj = cache(std::move(ev.object));
-      ObjectPtr old = store_.upsert(obj);
-      if (old) dispatch_update(old, obj);
+      auto [replaced, old] = store_.upsert(obj, options_.old_object_in_updates);
+      if (replaced) dispatch_update(old, obj);
       else dispatch_add(obj);
       break;
     }

@@ -1,5 +1,6 @@
 // An Informer keeps a Store in step with the API server for one resource (optionally one
-// namespace and selectors): list (paginated, resourceVersion "0" first), then watch from the list's
+// namespace and selectors): list (paginated, resourceVersion "0" first; streamed, each item
+// transformed and cached as it arrives, so a large list is never held parsed), then watch from the list's
 // resourceVersion with bookmarks and a random 5-10 min timeoutSeconds; resume from the last seen
 // resourceVersion; relist on 410 Gone (HTTP or ERROR event); back off with jitter (0.8 s -> 30 s,
 // reset after 2 min healthy) on failures. Handlers see add/update/delete in order, from one thread;
@@ -39,8 +40,17 @@ struct InformerOptions {
   // Applied to every object before it is cached (like client-go's SetTransform): a controller that
   // reads a few fields of a large kind keeps only those, so the cache grows with what it needs.
   std::function<void(nlohmann::json&)> transform;
+  // Top-level fields of each object that are skipped while decoding lists and watch events, and so
+  // are never parsed nor cached, e.g. {"spec"} for a cache of metadata and status: a reconciler of a
+  // kind with a large spec then reads the spec with a GET when metadata.generation changes.
+  std::vector<std::string> skip_fields;
   // How the cache keeps objects: compact (MessagePack) or parsed, a projection, which indexes.
   StoreOptions store;
+  // false: on_update handlers receive a null old object, and a compact store without indexes does
+  // not decode the previous version of an object on each update (for a kind whose objects are
+  // large and whose handlers only need the new object, such as a controller's primary resource).
+  // A relist then reports every listed object that was already cached as updated.
+  bool old_object_in_updates = true;
   BackoffOptions backoff;
 };
 

@@ -4,9 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
+#include "operator/runtime/config.h"
 #include "operator/runtime/events.h"
+#include "operator/runtime/http_transport.h"
 #include "tests/integration/runtime/helpers.h"
 
 namespace shepherd::runtime {
@@ -209,6 +214,39 @@ TEST_F(ClientIT, EventsAreCreatedAndAggregated) {
   for (const auto& e : events.value()["items"]) counts[e["reason"].get<std::string>()] = e["count"].get<int>();
   EXPECT_EQ(counts["Tested"], 2);
   EXPECT_EQ(counts["Other"], 1);
+}
+
+// The kubeconfig's CA is the only one trusted: a client given another valid CA (the plane's
+// client-certificate CA, which did not sign the serving certificate) must refuse the server, and
+// the same configuration with the right CA must work.
+TEST_F(ClientIT, TrustsOnlyTheConfiguredCertificateAuthority) {
+  auto cfg = load_kubeconfig(shepherd::testing::Cluster::get().kubeconfig);
+  ASSERT_TRUE(cfg.ok()) << cfg.error();
+  const auto other_ca_path =
+      std::filesystem::path(shepherd::testing::Cluster::get().kubeconfig).parent_path() / "pki" / "client-ca.crt";
+  std::ifstream in(other_ca_path);
+  ASSERT_TRUE(in) << "missing " << other_ca_path;
+  std::stringstream other_ca;
+  other_ca << in.rdbuf();
+  ASSERT_NE(other_ca.str(), cfg.value().ca_pem);
+
+  auto request_with = [&](const std::string& ca) {
+    Config c = cfg.value();
+    c.ca_pem = ca;
+    c.request_timeout = std::chrono::seconds(10);
+    auto transport = make_http_transport(c);
+    EXPECT_TRUE(transport.ok()) << (transport.ok() ? "" : transport.error());
+    ClientOptions no_retries;
+    no_retries.max_retries = 0;  // a refused handshake is not transient
+    Client client(transport.value(), no_retries);
+    return client.get(resources::kNamespaces, "", ns());
+  };
+  auto refused = request_with(other_ca.str());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.error().is_transport()) << refused.error().to_string();
+  auto accepted = request_with(cfg.value().ca_pem);
+  ASSERT_TRUE(accepted.ok()) << accepted.error().to_string();
+  EXPECT_EQ(accepted.value()["metadata"]["name"], ns());
 }
 
 }  // namespace

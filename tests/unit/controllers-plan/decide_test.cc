@@ -49,7 +49,7 @@ ConsumerSummary summary(const std::string& consumer, ConsumerPhase phase, std::i
 std::vector<std::string> created(const PlanDecision& d) {
   std::vector<std::string> out;
   for (const auto& a : d.actions)
-    if (const auto* c = std::get_if<CreateConsumerMigration>(&a)) out.push_back(c->object.spec.consumer.name);
+    if (const auto* c = std::get_if<CreateConsumerMigration>(&a)) out.push_back(c->consumer);
   return out;
 }
 
@@ -84,7 +84,9 @@ TEST(DecidePlan, FirstReconcileStartsUpToMaxParallel) {
   const auto d = decide_plan(observe(p));
   ASSERT_EQ(created(d).size(), 10u);
   EXPECT_EQ(created(d).front(), "c0");
-  const auto obj = actions_of<CreateConsumerMigration>(d)[0].object;
+  const auto first = actions_of<CreateConsumerMigration>(d)[0];
+  EXPECT_EQ(first.index, 0u);
+  const auto obj = make_consumer_migration(p, first.index, first.wave);
   EXPECT_EQ(obj.metadata.name, "plan-c0");
   EXPECT_EQ(obj.metadata.namespace_, "ns");
   EXPECT_EQ(obj.metadata.labels.at(api::kLabelPlan), "plan");
@@ -114,7 +116,8 @@ TEST(DecidePlan, FrozenSpecMergesTheConsumerOverrides) {
   p.spec.consumers[0].health = nlohmann::json{{"count", 3}};
   auto o = observe(p);
   o.secrets_present = {"git"};
-  const auto obj = actions_of<CreateConsumerMigration>(decide_plan(o)).at(0).object;
+  const auto first = actions_of<CreateConsumerMigration>(decide_plan(o)).at(0);
+  const auto obj = make_consumer_migration(p, first.index, first.wave);
   EXPECT_EQ(obj.spec.agent.mode, api::AgentMode::Push);
   EXPECT_EQ(obj.spec.agent.gitCredentials.secretName, "git");
   EXPECT_EQ(obj.spec.health.count, 3);
@@ -206,7 +209,8 @@ TEST(DecidePlan, NextWaveWaitsForTerminalWaveAndBakeTime) {
   // 10 minutes later: wave 1 starts.
   d = decide_plan(observe(p, done, T0 + std::chrono::minutes{10}));
   EXPECT_EQ(created(d), (std::vector<std::string>{"c2", "c3"}));
-  EXPECT_EQ(actions_of<CreateConsumerMigration>(d)[0].object.metadata.labels.at(api::kLabelWave), "1");
+  EXPECT_EQ(actions_of<CreateConsumerMigration>(d)[0].wave, 1u);
+  EXPECT_EQ(make_consumer_migration(p, actions_of<CreateConsumerMigration>(d)[0].index, 1).metadata.labels.at(api::kLabelWave), "1");
   EXPECT_EQ(d.status.currentWave, 1);
   EXPECT_EQ(d.status.waves[1].startedAt, T0 + std::chrono::minutes{10});
 }

@@ -32,7 +32,7 @@ TEST(Client, BuildsPathsAndBodies) {
   for (int i = 0; i < 8; ++i) f.t->push(ok("{}"));
   const Resource widgets{"runtime-test.shepherd.dev", "v1", "widgets", "Widget", true};
   ASSERT_TRUE(f.client->get(resources::kConfigMaps, "ns", "a").ok());
-  ASSERT_TRUE(f.client->list(resources::kJobs, "ns", {"app=x,tier in (a,b)", "", 50, "tok", ""}).ok());
+  ASSERT_TRUE(f.client->list(resources::kJobs, "ns", {"app=x,tier in (a,b)", "", 50, "tok", "", {}}).ok());
   ASSERT_TRUE(f.client->create(widgets, "ns", {{"metadata", {{"name", "w"}}}}).ok());
   ASSERT_TRUE(f.client->update_status(widgets, "", {{"metadata", {{"name", "w"}, {"namespace", "n2"}}}}).ok());
   ASSERT_TRUE(f.client->apply(resources::kConfigMaps, "ns", {{"metadata", {{"name", "a"}}}}, "mgr", true).ok());
@@ -165,6 +165,59 @@ TEST(Client, ListAllFollowsContinueTokens) {
   EXPECT_EQ(reqs[0].path, "/api/v1/namespaces/ns/configmaps?limit=1&resourceVersion=0");
   EXPECT_EQ(reqs[1].path, "/api/v1/namespaces/ns/configmaps?limit=1&continue=p2");
   EXPECT_EQ(reqs[2].path, "/api/v1/namespaces/ns/configmaps?limit=1&continue=p3");
+}
+
+TEST(Client, ListEachStreamsItemsPageByPage) {
+  Fixture f;
+  // Page 1 cut mid-item; managedFields are skipped; page 2 has no resourceVersion query.
+  f.t->push_stream({200, "", {R"({"kind":"PodList","metadata":{"resourceVersion":"10","continue":"p2"},"items":[{"metadata":{"name":"a","managedFields":[{"m":1}]}},{"metadata":{"na)",
+                              R"(me":"b"}}]})"}});
+  f.t->push_stream({200, "", {R"({"kind":"PodList","items":[{"metadata":{"name":"c"}}],"metadata":{"resourceVersion":"11"}})"}});
+  ListOptions lo;
+  lo.limit = 2;
+  lo.resource_version = "0";
+  std::vector<std::string> names;
+  bool managed_fields_seen = false;
+  auto r = f.client->list_each(resources::kPods, "ns", lo, [&](nlohmann::json& item) {
+    names.push_back(item["metadata"]["name"]);
+    managed_fields_seen = managed_fields_seen || item["metadata"].contains("managedFields");
+    return true;
+  });
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r.value(), "10") << "the first page's resourceVersion";
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_FALSE(managed_fields_seen);
+  auto reqs = f.t->requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].path, "/api/v1/namespaces/ns/pods?limit=2&resourceVersion=0");
+  EXPECT_EQ(reqs[1].path, "/api/v1/namespaces/ns/pods?limit=2&continue=p2");
+  ASSERT_EQ(f.metrics.size(), 2u);
+  EXPECT_EQ(f.metrics[0].verb, "list");
+}
+
+TEST(Client, ListEachErrorsAreValues) {
+  Fixture f;
+  auto ignore = [](nlohmann::json&) { return true; };
+  f.t->push_stream({410, R"({"kind":"Status","code":410,"reason":"Expired","message":"continue token expired"})", {}});
+  auto gone = f.client->list_each(resources::kPods, "ns", {}, ignore);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_TRUE(gone.error().is_gone());
+  // The connection ended in the middle of the items: not a complete list.
+  f.t->push_stream({200, "", {R"({"metadata":{"resourceVersion":"3"},"items":[{"metadata":{"name":"a"}},{"meta)"}});
+  auto cut = f.client->list_each(resources::kPods, "ns", {}, ignore);
+  ASSERT_FALSE(cut.ok());
+  EXPECT_TRUE(cut.error().is_transport()) << cut.error().to_string();
+  f.t->push_stream({200, "", {R"({"metadata":{"resourceVersion":"3"},"items":[{"metadata":{"name":)" "\"a\"" R"(]}]})"}});
+  auto bad = f.client->list_each(resources::kPods, "ns", {}, ignore);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().reason, "InvalidRequest");
+  // The handler may stop the list.
+  f.t->push_stream({200, "", {R"({"metadata":{"resourceVersion":"3"},"items":[{"a":1},{"a":2}]})"}});
+  int seen = 0;
+  auto stopped = f.client->list_each(resources::kPods, "ns", {}, [&](nlohmann::json&) { return ++seen < 1; });
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_TRUE(stopped.error().is_cancelled());
+  EXPECT_EQ(seen, 1);
 }
 
 TEST(Client, WatchDecodesEventsAcrossChunks) {

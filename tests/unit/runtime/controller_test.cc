@@ -44,13 +44,18 @@ std::string cm(const std::string& name, const std::string& extra = "") {
 TEST(Controller, ReconcilesPrimaryAndOwnersOfChildrenAndSurvivesExceptions) {
   // Primary: ConfigMaps. Children: Secrets owned by ConfigMap "a".
   auto t = std::make_shared<testing::FakeTransport>();
-  t->fallback = [](const Request& r) {
+  // Lists are streamed (Client::list_each); watches stay quiet.
+  t->stream_fallback = [](const Request& r) {
+    testing::ScriptedStream s;
+    if (r.path.find("watch=true") != std::string::npos) return s;
     if (r.path.find("/configmaps") != std::string::npos) {
-      return testing::ok(R"({"metadata":{"resourceVersion":"5"},"items":[)" + cm("a") + "," + cm("boom") + "]}");
+      s.chunks = {R"({"metadata":{"resourceVersion":"5"},"items":[)" + cm("a") + "," + cm("boom") + "]}"};
+      return s;
     }
-    return testing::ok(R"({"metadata":{"resourceVersion":"5"},"items":[)" +
-                       cm("s1", R"(,"ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"a","controller":true}])") +
-                       "," + cm("s2") + "]}");
+    s.chunks = {R"({"metadata":{"resourceVersion":"5"},"items":[)" +
+                cm("s1", R"(,"ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"a","controller":true}])") +
+                "," + cm("s2") + "]}"};
+    return s;
   };
   ClientOptions co;
   co.qps = 0;

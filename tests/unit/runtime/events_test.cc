@@ -62,5 +62,28 @@ TEST(EventRecorder, RecreatesWhenTheAggregatedEventExpired) {
   EXPECT_EQ(reqs[2].method, "POST");
 }
 
+// The per-object buckets are an LRU of cache_size entries: the least recently used object's
+// bucket is forgotten (its limit starts again), a recently used one keeps its count.
+TEST(EventRecorder, PerObjectBucketsAreBoundedLeastRecentlyUsedFirst) {
+  auto t = std::make_shared<testing::FakeTransport>();
+  t->fallback = [](const Request&) { return testing::ok("{}"); };
+  ClientOptions co;
+  co.qps = 0;
+  auto clock = std::make_shared<FakeClock>();
+  EventRecorderOptions eo;
+  eo.per_object_burst = 1;
+  eo.cache_size = 2;
+  EventRecorder rec(std::make_shared<Client>(t, co), eo, clock);
+  auto obj = [](const std::string& uid) {
+    return json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", uid}, {"namespace", "ns"}, {"uid", uid}}}};
+  };
+  EXPECT_TRUE(rec.normal(obj("a"), "R", "1"));
+  EXPECT_TRUE(rec.normal(obj("b"), "R", "1"));
+  EXPECT_FALSE(rec.normal(obj("a"), "R", "2")) << "a's burst of 1 is used up; a is now the most recent";
+  EXPECT_TRUE(rec.normal(obj("c"), "R", "1")) << "a third object evicts the least recent bucket, b's";
+  EXPECT_FALSE(rec.normal(obj("a"), "R", "3")) << "a was used more recently than b: its bucket was kept";
+  EXPECT_TRUE(rec.normal(obj("b"), "R", "2")) << "b's bucket was forgotten: it starts with a full burst";
+}
+
 }  // namespace
 }  // namespace shepherd::runtime

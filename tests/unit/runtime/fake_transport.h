@@ -35,6 +35,8 @@ class FakeTransport : public Transport {
     streams_.push_back(std::move(s));
   }
   Handler fallback = [](const Request&) { return Response{404, R"({"kind":"Status","code":404,"reason":"NotFound"})", "", false, {}}; };
+  // Answers stream() (watches and streamed lists) when nothing is scripted; unset: a quiet watch.
+  std::function<ScriptedStream(const Request&)> stream_fallback;
 
   Response send(const Request& request, std::stop_token) override {
     Handler h;
@@ -58,8 +60,9 @@ class FakeTransport : public Transport {
       std::lock_guard l(mu_);
       requests_.push_back(request);
       if (streams_.empty()) {
-        // Nothing scripted: behave like a quiet watch until stopped.
-        streams_empty_waits_++;
+        // Nothing scripted: the fallback, else behave like a quiet watch until stopped.
+        if (stream_fallback) s = stream_fallback(request);
+        else streams_empty_waits_++;
       } else {
         s = streams_.front();
         streams_.pop_front();

@@ -1,6 +1,7 @@
 // Informer against a scripted transport: list then watch, handlers in order, 410 (as an ERROR
 // event) -> relist from "" with deletes synthesised for objects that vanished, resume from the last
-// resourceVersion after a clean end of the watch.
+// resourceVersion after a clean end of the watch. Lists are streamed (Client::list_each): a scripted
+// list is a stream whose chunks split the answer anywhere.
 #include "operator/runtime/informer.h"
 
 #include <gtest/gtest.h>
@@ -18,6 +19,12 @@ using testing::ok;
 std::string cm(const std::string& name, const std::string& rv) {
   return R"({"metadata":{"name":")" + name + R"(","namespace":"ns","resourceVersion":")" + rv +
          R"(","managedFields":[{"manager":"x"}]}})";
+}
+// A list answer as a stream cut into 7-byte chunks (items and metadata straddle chunk boundaries).
+testing::ScriptedStream list_stream(const std::string& body) {
+  testing::ScriptedStream s;
+  for (size_t i = 0; i < body.size(); i += 7) s.chunks.push_back(body.substr(i, 7));
+  return s;
 }
 std::string ev(const std::string& type, const std::string& obj) {
   return R"({"type":")" + type + R"(","object":)" + obj + "}\n";
@@ -59,12 +66,12 @@ std::shared_ptr<Client> make_client(std::shared_ptr<FakeTransport> t) {
 
 TEST(Informer, ListWatchAndRelistOnGone) {
   auto t = std::make_shared<FakeTransport>();
-  t->push(ok(R"({"metadata":{"resourceVersion":"10"},"items":[)" + cm("a", "1") + "," + cm("b", "2") + "]}"));
+  t->push_stream(list_stream(R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10"},"items":[)" + cm("a", "1") + "," + cm("b", "2") + "]}"));
   t->push_stream({200, "", {ev("ADDED", cm("c", "11")), ev("MODIFIED", cm("a", "12")),
                             ev("DELETED", cm("b", "13")), ev("BOOKMARK", R"({"metadata":{"resourceVersion":"14"}})"),
                             ev("ERROR", R"({"kind":"Status","code":410,"reason":"Expired","message":"too old resource version"})")}});
   // Relist after the 410: c vanished meanwhile, d appeared, a unchanged.
-  t->push(ok(R"({"metadata":{"resourceVersion":"20"},"items":[)" + cm("a", "12") + "," + cm("d", "19") + "]}"));
+  t->push_stream(list_stream(R"({"metadata":{"resourceVersion":"20"},"items":[)" + cm("a", "12") + "," + cm("d", "19") + "]}"));
   // Then the watch from 20 ends cleanly; the next watch must resume from the bookmark's 25.
   t->push_stream({200, "", {ev("BOOKMARK", R"({"metadata":{"resourceVersion":"25"}})")}});
 
@@ -100,9 +107,43 @@ TEST(Informer, ListWatchAndRelistOnGone) {
   EXPECT_LT(timeout, 600);
 }
 
+// old_object_in_updates = false: updates carry a null old object, from watch events and relists
+// alike (a relist then reports every already-cached object as updated, whatever its version).
+TEST(Informer, UpdatesWithoutTheOldObject) {
+  auto t = std::make_shared<FakeTransport>();
+  t->push_stream(list_stream(R"({"metadata":{"resourceVersion":"10"},"items":[)" + cm("a", "1") + "]}"));
+  t->push_stream({200, "", {ev("MODIFIED", cm("a", "11")),
+                            ev("ERROR", R"({"kind":"Status","code":410,"reason":"Expired","message":"too old"})")}});
+  t->push_stream(list_stream(R"({"metadata":{"resourceVersion":"20"},"items":[)" + cm("a", "11") + "]}"));
+  InformerOptions o;
+  o.namespace_name = "ns";
+  o.store.compact = true;
+  o.store.indexes = std::map<std::string, IndexFunc>{};
+  o.old_object_in_updates = false;
+  Informer inf(make_client(t), resources::kConfigMaps, o);
+  std::mutex mu;
+  std::vector<std::string> seen;
+  EventHandlers h;
+  h.on_add = [&](const ObjectPtr& n) {
+    std::lock_guard l(mu);
+    seen.push_back("add " + n->at("metadata").value("resourceVersion", ""));
+  };
+  h.on_update = [&](const ObjectPtr& old_obj, const ObjectPtr& n) {
+    std::lock_guard l(mu);
+    seen.push_back(std::string(old_obj ? "update with old " : "update ") + n->at("metadata").value("resourceVersion", ""));
+  };
+  inf.add_handlers(h);
+  inf.start();
+  ASSERT_TRUE(eventually([&] { return inf.list_count() == 2; }));
+  inf.stop();
+  std::lock_guard l(mu);
+  EXPECT_EQ(seen, (std::vector<std::string>{"add 1", "update 11", "update 11"}));
+  EXPECT_EQ(inf.store().get("ns/a")->at("metadata").at("resourceVersion"), "11");
+}
+
 TEST(Informer, HandlersAddedLateSeeTheCache) {
   auto t = std::make_shared<FakeTransport>();
-  t->push(ok(R"({"metadata":{"resourceVersion":"10"},"items":[)" + cm("a", "1") + "]}"));
+  t->push_stream(list_stream(R"({"metadata":{"resourceVersion":"10"},"items":[)" + cm("a", "1") + "]}"));
   Informer inf(make_client(t), resources::kConfigMaps);
   inf.start();
   ASSERT_TRUE(inf.wait_for_sync(5s));
@@ -114,7 +155,7 @@ TEST(Informer, HandlersAddedLateSeeTheCache) {
 
 TEST(Informer, ResyncRedeliversUpdates) {
   auto t = std::make_shared<FakeTransport>();
-  t->push(ok(R"({"metadata":{"resourceVersion":"10"},"items":[)" + cm("a", "1") + "]}"));
+  t->push_stream(list_stream(R"({"metadata":{"resourceVersion":"10"},"items":[)" + cm("a", "1") + "]}"));
   InformerOptions o;
   o.resync_period = 50ms;
   Informer inf(make_client(t), resources::kConfigMaps, o);
@@ -130,8 +171,8 @@ TEST(Informer, ResyncRedeliversUpdates) {
 
 TEST(Informer, ListFailureIsRetriedAndNotSynced) {
   auto t = std::make_shared<FakeTransport>();
-  t->push(testing::status(403, "Forbidden", "no"));
-  t->push(ok(R"({"metadata":{"resourceVersion":"10"},"items":[]})"));
+  t->push_stream({403, testing::status(403, "Forbidden", "no").body, {}});
+  t->push_stream(list_stream(R"({"metadata":{"resourceVersion":"10"},"items":[]})"));
   InformerOptions o;
   o.backoff.initial = 10ms;
   Informer inf(make_client(t), resources::kConfigMaps, o);

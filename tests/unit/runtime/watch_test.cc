@@ -78,5 +78,71 @@ TEST(WatchEvent, SkipsManagedFieldsWhileParsing) {
   EXPECT_EQ(ev->object["data"]["managedFields"], "kept too");
 }
 
+// A list answer whose strings hold every character the scanner must not take for structure.
+const char* kTrickyList =
+    R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"42","continue":"x}]{[\""},)"
+    R"("items":[{"metadata":{"name":"a","annotations":{"note":"} ] { [ \" \\ \u00e9 items"}},"items":[{"x":1}]},)"
+    R"({"metadata":{"name":"b"},"status":{"message":"\\"}},)"
+    R"({"metadata":{"name":"c"},"spec":{"list":[[],[{}],"]"]}}],"extra":{"items":[{"not":"an item"}]}})";
+
+struct Split {
+  std::vector<nlohmann::json> items;
+  nlohmann::json metadata;
+  bool complete = false;
+};
+
+Split split_list(const std::string& body, size_t chunk_size) {
+  ListSplitter splitter;
+  Split out;
+  for (size_t i = 0; i < body.size(); i += chunk_size) {
+    splitter.feed(
+        std::string_view(body).substr(i, chunk_size),
+        [&](std::string_view item) {
+          out.items.push_back(nlohmann::json::parse(item));
+          return true;
+        },
+        [&](std::string_view meta) { out.metadata = nlohmann::json::parse(meta); });
+  }
+  out.complete = splitter.complete();
+  return out;
+}
+
+TEST(ListSplitter, AnyChunkingGivesTheItemsAndMetadata) {
+  const std::string body = kTrickyList;
+  const auto whole = nlohmann::json::parse(body);
+  for (size_t chunk = 1; chunk <= body.size(); ++chunk) {
+    const Split s = split_list(body, chunk);
+    ASSERT_EQ(s.items.size(), 3u) << "chunk size " << chunk;
+    for (size_t i = 0; i < 3; ++i) EXPECT_EQ(s.items[i], whole["items"][i]) << "chunk size " << chunk;
+    EXPECT_EQ(s.metadata, whole["metadata"]) << "chunk size " << chunk;
+    EXPECT_TRUE(s.complete);
+  }
+}
+
+TEST(ListSplitter, IncompleteAnswerIsNotComplete) {
+  const std::string body = kTrickyList;
+  const Split s = split_list(body.substr(0, body.size() - 1), 64);
+  EXPECT_FALSE(s.complete);
+  EXPECT_EQ(s.items.size(), 3u);
+}
+
+TEST(ListSplitter, StopsWhenTheHandlerSaysSo) {
+  ListSplitter splitter;
+  int items = 0;
+  EXPECT_FALSE(splitter.feed(kTrickyList, [&](std::string_view) { return ++items < 2; }, [](std::string_view) {}));
+  EXPECT_EQ(items, 2);
+}
+
+TEST(ParseObjectWithoutManagedFields, SkipsOnlyMetadataManagedFields) {
+  auto j = parse_object_without_managed_fields(
+      R"({"metadata":{"name":"a","managedFields":[{"manager":"m"}]},"spec":{"managedFields":1}})");
+  ASSERT_TRUE(j.is_object());
+  EXPECT_FALSE(j["metadata"].contains("managedFields"));
+  EXPECT_EQ(j["metadata"]["name"], "a");
+  EXPECT_EQ(j["spec"]["managedFields"], 1);
+  EXPECT_TRUE(parse_object_without_managed_fields("[1,2]").is_null());
+  EXPECT_TRUE(parse_object_without_managed_fields("{").is_null());
+}
+
 }  // namespace
 }  // namespace shepherd::runtime

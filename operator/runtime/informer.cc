@@ -178,9 +178,9 @@ Result<bool> Informer::do_list(std::stop_token stop) {
     if (!item.contains("kind")) item["kind"] = resource_.kind;
     ObjectPtr obj = cache(std::move(item));
     seen.insert(object_key(*obj));
-    auto [replaced, old] = store_.upsert(obj, options_.old_object_in_updates);
-    if (!replaced) dispatch_add(obj);
-    else if (!old || rv_of(*old) != rv_of(*obj)) dispatch_update(old, obj);
+    ObjectPtr old = store_.upsert(obj);
+    if (!old) dispatch_add(obj);
+    else if (rv_of(*old) != rv_of(*obj)) dispatch_update(old, obj);
     return !stop.stop_requested();
   };
   auto res = client_->list_each(resource_, options_.namespace_name, lo, on_item, stop);
@@ -250,8 +250,8 @@ void Informer::apply_event(WatchEvent& ev) {
     case WatchEvent::Type::kAdded:
     case WatchEvent::Type::kModified: {
       ObjectPtr obj = cache(std::move(ev.object));
-      auto [replaced, old] = store_.upsert(obj, options_.old_object_in_updates);
-      if (replaced) dispatch_update(old, obj);
+      ObjectPtr old = store_.upsert(obj);
+      if (old) dispatch_update(old, obj);
       else dispatch_add(obj);
       break;
     }

@@ -46,11 +46,6 @@ struct InformerOptions {
   std::vector<std::string> skip_fields;
   // How the cache keeps objects: compact (MessagePack) or parsed, a projection, which indexes.
   StoreOptions store;
-  // false: on_update handlers receive a null old object, and a compact store without indexes does
-  // not decode the previous version of an object on each update (for a kind whose objects are
-  // large and whose handlers only need the new object, such as a controller's primary resource).
-  // A relist then reports every listed object that was already cached as updated.
-  bool old_object_in_updates = true;
   BackoffOptions backoff;
 };
 

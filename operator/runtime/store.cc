@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <utility>
 
 namespace shepherd::runtime {
 
@@ -143,27 +142,21 @@ void Store::index_locked(const std::string* key, const nlohmann::json& obj, bool
   }
 }
 
-ObjectPtr Store::upsert(ObjectPtr obj) { return upsert(std::move(obj), true).old; }
-
-Store::Upserted Store::upsert(ObjectPtr obj, bool want_old) {
+ObjectPtr Store::upsert(ObjectPtr obj) {
   const std::string key = object_key(*obj);
   Entry entry = make_entry(obj);  // outside the lock: encoding and projecting take time
-  Upserted out;
-  Entry previous;  // destroyed after the lock is released
   std::unique_lock lock(mu_);
+  ObjectPtr old;
   auto it = items_.find(key);
   if (it != items_.end()) {
-    out.replaced = true;
-    if (want_old || !index_funcs_.empty()) {
-      out.old = object_of(it->second);
-      index_locked(&it->first, *out.old, false);
-    }
-    previous = std::exchange(it->second, std::move(entry));
+    old = object_of(it->second);
+    index_locked(&it->first, *old, false);
+    it->second = std::move(entry);
   } else {
     it = items_.emplace(key, std::move(entry)).first;
   }
   index_locked(&it->first, *obj, true);
-  return out;
+  return old;
 }
 
 ObjectPtr Store::remove(const std::string& key) {

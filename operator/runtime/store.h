@@ -70,14 +70,6 @@ class Store {
 
   // Inserts or replaces; returns the previous object (null if none).
   ObjectPtr upsert(ObjectPtr obj);
-  struct Upserted {
-    bool replaced = false;  // an object with the same key was there
-    ObjectPtr old;          // that object; null unless asked for or decoded for the indexes anyway
-  };
-  // As upsert(obj), but a compact store decodes the previous object only when `want_old` or when
-  // it has indexes to update: for large compact objects (a plan of thousands of entries) that
-  // decode costs as much memory and time as the new object's parse.
-  Upserted upsert(ObjectPtr obj, bool want_old);
   // Removes by key; returns the removed object (null if absent).
   ObjectPtr remove(const std::string& key);
   // Replaces the whole content (after a relist); returns the objects that were dropped.

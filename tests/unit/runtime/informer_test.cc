@@ -107,40 +107,6 @@ TEST(Informer, ListWatchAndRelistOnGone) {
   EXPECT_LT(timeout, 600);
 }
 
-// old_object_in_updates = false: updates carry a null old object, from watch events and relists
-// alike (a relist then reports every already-cached object as updated, whatever its version).
-TEST(Informer, UpdatesWithoutTheOldObject) {
-  auto t = std::make_shared<FakeTransport>();
-  t->push_stream(list_stream(R"({"metadata":{"resourceVersion":"10"},"items":[)" + cm("a", "1") + "]}"));
-  t->push_stream({200, "", {ev("MODIFIED", cm("a", "11")),
-                            ev("ERROR", R"({"kind":"Status","code":410,"reason":"Expired","message":"too old"})")}});
-  t->push_stream(list_stream(R"({"metadata":{"resourceVersion":"20"},"items":[)" + cm("a", "11") + "]}"));
-  InformerOptions o;
-  o.namespace_name = "ns";
-  o.store.compact = true;
-  o.store.indexes = std::map<std::string, IndexFunc>{};
-  o.old_object_in_updates = false;
-  Informer inf(make_client(t), resources::kConfigMaps, o);
-  std::mutex mu;
-  std::vector<std::string> seen;
-  EventHandlers h;
-  h.on_add = [&](const ObjectPtr& n) {
-    std::lock_guard l(mu);
-    seen.push_back("add " + n->at("metadata").value("resourceVersion", ""));
-  };
-  h.on_update = [&](const ObjectPtr& old_obj, const ObjectPtr& n) {
-    std::lock_guard l(mu);
-    seen.push_back(std::string(old_obj ? "update with old " : "update ") + n->at("metadata").value("resourceVersion", ""));
-  };
-  inf.add_handlers(h);
-  inf.start();
-  ASSERT_TRUE(eventually([&] { return inf.list_count() == 2; }));
-  inf.stop();
-  std::lock_guard l(mu);
-  EXPECT_EQ(seen, (std::vector<std::string>{"add 1", "update 11", "update 11"}));
-  EXPECT_EQ(inf.store().get("ns/a")->at("metadata").at("resourceVersion"), "11");
-}
-
 TEST(Informer, HandlersAddedLateSeeTheCache) {
   auto t = std::make_shared<FakeTransport>();
   t->push_stream(list_stream(R"({"metadata":{"resourceVersion":"10"},"items":[)" + cm("a", "1") + "]}"));

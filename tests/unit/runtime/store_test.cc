@@ -115,35 +115,6 @@ TEST(Store, ProjectedReadsWithoutProjectionReturnObjects) {
   EXPECT_EQ(*s.by_index_projected(kOwnerIndex, "u")[0], *a);
 }
 
-// upsert(obj, want_old = false): a compact store without indexes does not decode the previous
-// object; with indexes it must (to un-index it) and says so by returning it.
-TEST(Store, UpsertDecodesThePreviousObjectOnlyWhenAskedOrIndexed) {
-  StoreOptions bare;
-  bare.compact = true;
-  bare.indexes = std::map<std::string, IndexFunc>{};
-  Store s(bare);
-  auto first = s.upsert(obj("n", "a", {{"v", "1"}}), false);
-  EXPECT_FALSE(first.replaced);
-  EXPECT_FALSE(first.old);
-  auto second = s.upsert(obj("n", "a", {{"v", "2"}}), false);
-  EXPECT_TRUE(second.replaced);
-  EXPECT_FALSE(second.old) << "not asked for, no index to update: not decoded";
-  EXPECT_EQ(s.get("n/a")->at("metadata").at("labels").at("v"), "2");
-  auto third = s.upsert(obj("n", "a", {{"v", "3"}}), true);
-  ASSERT_TRUE(third.old);
-  EXPECT_EQ(third.old->at("metadata").at("labels").at("v"), "2");
-
-  StoreOptions indexed;
-  indexed.compact = true;
-  Store t(indexed);  // default indexes
-  t.upsert(obj("n", "a", {{"v", "1"}}, "u1"), false);
-  auto moved = t.upsert(obj("n", "a", {{"v", "1"}}, "u2"), false);
-  EXPECT_TRUE(moved.replaced);
-  ASSERT_TRUE(moved.old) << "decoded to un-index it";
-  EXPECT_TRUE(t.by_index(kOwnerIndex, "u1").empty()) << "the old owner's entry is gone";
-  EXPECT_EQ(keys_of(t.by_index(kOwnerIndex, "u2")), (std::set<std::string>{"n/a"}));
-}
-
 TEST(Store, CustomIndex) {
   Store s;
   s.add_index("phase", [](const json& o) {

@@ -133,6 +133,28 @@ TEST(ListSplitter, StopsWhenTheHandlerSaysSo) {
   EXPECT_EQ(items, 2);
 }
 
+// skip_fields: the object's top-level fields named are never parsed; nested fields of the same
+// name, and the event's own keys, are kept.
+TEST(WatchEvent, SkipsTheNamedTopLevelFieldsOfTheObject) {
+  const std::string line =
+      R"({"type":"MODIFIED","object":{"metadata":{"name":"p","managedFields":[{}]},)"
+      R"("spec":{"consumers":[{"name":"a"}]},"status":{"spec":"kept","phase":"Progressing"}}})";
+  auto ev = parse_watch_event(line, {"spec"});
+  ASSERT_TRUE(ev);
+  EXPECT_EQ(ev->type, WatchEvent::Type::kModified);
+  EXPECT_FALSE(ev->object.contains("spec"));
+  EXPECT_FALSE(ev->object["metadata"].contains("managedFields"));
+  EXPECT_EQ(ev->object["metadata"]["name"], "p");
+  EXPECT_EQ(ev->object["status"]["spec"], "kept");
+  EXPECT_EQ(ev->object["status"]["phase"], "Progressing");
+  auto whole = parse_watch_event(line);
+  ASSERT_TRUE(whole);
+  EXPECT_EQ(whole->object["spec"]["consumers"][0]["name"], "a");
+  auto item = parse_object_without_managed_fields(R"({"metadata":{"name":"p"},"spec":{"x":1},"status":{"spec":2}})", {"spec"});
+  EXPECT_FALSE(item.contains("spec"));
+  EXPECT_EQ(item["status"]["spec"], 2);
+}
+
 TEST(ParseObjectWithoutManagedFields, SkipsOnlyMetadataManagedFields) {
   auto j = parse_object_without_managed_fields(
       R"({"metadata":{"name":"a","managedFields":[{"manager":"m"}]},"spec":{"managedFields":1}})");

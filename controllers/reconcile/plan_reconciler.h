@@ -34,10 +34,11 @@ class PlanReconciler {
   std::set<std::string> secrets_present(const std::string& ns, const std::set<std::string>& names);
   void record(const nlohmann::json& plan, const api::Event& e);
 
-  // The typed spec of a plan for one (uid, generation). The spec changes only with the generation;
-  // a plan of 10,000 consumers is about 6 MB typed, which a reconcile of a status change or a
-  // child's progress would otherwise rebuild from the decoded object every time. A reconcile
-  // borrows `spec` (moves it into PlanObserved and back): a key is reconciled by one worker at a time.
+  // The typed spec of a plan for one (uid, generation), read with a GET: the plan cache holds
+  // metadata and status only (cache_trim.h). The spec changes only with the generation; a plan of
+  // 10,000 consumers is 6.8 MB typed, which a reconcile of a status change or a child's progress
+  // would otherwise rebuild every time. A reconcile borrows `spec` (moves it into PlanObserved and
+  // back): a key is reconciled by one worker at a time.
   struct SpecMemo {
     std::string uid;
     std::int64_t generation = -1;

@@ -38,8 +38,7 @@ std::string own_namespace() {
 // Counts plans per status.phase (for the shepherd_plans gauge).
 std::map<std::string, int> plan_phase_counts(const runtime::Store& store) {
   std::map<std::string, int> counts;
-  // The projection (cache_trim.h) has the status: nothing is decoded.
-  for (const auto& o : store.list_projected()) counts[o->value("/status/phase"_json_pointer, std::string("Pending"))]++;
+  for (const auto& o : store.list()) counts[o->value("/status/phase"_json_pointer, std::string("Pending"))]++;
   return counts;
 }
 

@@ -9,16 +9,26 @@ namespace shepherd::runtime {
 namespace {
 using nlohmann::json;
 
+// A transport that answers every request with {} and a clock the test moves.
+struct Fixture {
+  std::shared_ptr<testing::FakeTransport> t = std::make_shared<testing::FakeTransport>();
+  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+  Fixture() { t->fallback = [](const Request&) { return testing::ok("{}"); }; }
+  EventRecorder recorder(const EventRecorderOptions& eo) {
+    ClientOptions co;
+    co.qps = 0;
+    return EventRecorder(std::make_shared<Client>(t, co), eo, clock);
+  }
+};
+
 TEST(EventRecorder, CreatesThenAggregatesThenRateLimits) {
-  auto t = std::make_shared<testing::FakeTransport>();
-  t->fallback = [](const Request&) { return testing::ok("{}"); };
-  ClientOptions co;
-  co.qps = 0;
-  auto clock = std::make_shared<FakeClock>();
+  Fixture f;
+  auto& t = f.t;
+  auto& clock = f.clock;
   EventRecorderOptions eo;
   eo.per_object_burst = 3;
   eo.instance = "pod-1";
-  EventRecorder rec(std::make_shared<Client>(t, co), eo, clock);
+  EventRecorder rec = f.recorder(eo);
   json plan = {{"apiVersion", "shepherd.dev/v1alpha1"},
                {"kind", "MigrationPlan"},
                {"metadata", {{"name", "p"}, {"namespace", "ns"}, {"uid", "u-1"}}}};
@@ -65,15 +75,11 @@ TEST(EventRecorder, RecreatesWhenTheAggregatedEventExpired) {
 // The per-object buckets are an LRU of cache_size entries: the least recently used object's
 // bucket is forgotten (its limit starts again), a recently used one keeps its count.
 TEST(EventRecorder, PerObjectBucketsAreBoundedLeastRecentlyUsedFirst) {
-  auto t = std::make_shared<testing::FakeTransport>();
-  t->fallback = [](const Request&) { return testing::ok("{}"); };
-  ClientOptions co;
-  co.qps = 0;
-  auto clock = std::make_shared<FakeClock>();
+  Fixture f;
   EventRecorderOptions eo;
   eo.per_object_burst = 1;
   eo.cache_size = 2;
-  EventRecorder rec(std::make_shared<Client>(t, co), eo, clock);
+  EventRecorder rec = f.recorder(eo);
   auto obj = [](const std::string& uid) {
     return json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", uid}, {"namespace", "ns"}, {"uid", uid}}}};
   };

@@ -74,7 +74,7 @@ void trim_pod(json& pod) {
 runtime::InformerOptions plan_informer_options() {
   runtime::InformerOptions o;
   // Metadata and status only: the spec is skipped while decoding lists and watch events. At
-  // 10,000 consumers it is 0.75 MB of JSON and 5.6 MB parsed, and every status write of the plan
+  // 10,000 consumers it is 0.75 MB of JSON and 5.6 MiB parsed, and every status write of the plan
   // sends it back in a watch event; the plan reconciler reads it with a GET once per generation.
   o.skip_fields = {"spec"};
   o.store.indexes = std::map<std::string, runtime::IndexFunc>{};

@@ -36,7 +36,7 @@ class PlanReconciler {
 
   // The typed spec of a plan for one (uid, generation), read with a GET: the plan cache holds
   // metadata and status only (cache_trim.h). The spec changes only with the generation; a plan of
-  // 10,000 consumers is 6.8 MB typed, which a reconcile of a status change or a child's progress
+  // 10,000 consumers is 6.6 MiB typed, which a reconcile of a status change or a child's progress
   // would otherwise rebuild every time. A reconcile borrows `spec` (moves it into PlanObserved and
   // back): a key is reconciled by one worker at a time.
   struct SpecMemo {

@@ -140,13 +140,20 @@ Result<json> Client::get(const Resource& r, const std::string& ns, const std::st
   return request("get", r, Request{"GET", r.path(ns, name), "", ""}, stop);
 }
 
-Result<json> Client::list(const Resource& r, const std::string& ns, const ListOptions& o,
-                          std::stop_token stop) {
+namespace {
+// The path and query of one page of a list (list, list_each).
+std::string list_path(const Resource& r, const std::string& ns, const ListOptions& o) {
   Query q(r.path(ns));
   q.add("labelSelector", o.label_selector).add("fieldSelector", o.field_selector);
   if (o.limit > 0) q.add("limit", std::to_string(o.limit));
   q.add("continue", o.continue_token).add("resourceVersion", o.resource_version);
-  return request("list", r, Request{"GET", q.str(), "", ""}, stop);
+  return q.str();
+}
+}  // namespace
+
+Result<json> Client::list(const Resource& r, const std::string& ns, const ListOptions& o,
+                          std::stop_token stop) {
+  return request("list", r, Request{"GET", list_path(r, ns, o), "", ""}, stop);
 }
 
 Result<json> Client::list_all(const Resource& r, const std::string& ns, ListOptions o,
@@ -186,10 +193,7 @@ Result<std::string> Client::list_each(const Resource& r, const std::string& ns, 
   std::string first_rv;
   bool first_page = true;
   while (true) {
-    Query q(r.path(ns));
-    q.add("labelSelector", o.label_selector).add("fieldSelector", o.field_selector);
-    q.add("limit", std::to_string(o.limit));
-    q.add("continue", o.continue_token).add("resourceVersion", o.resource_version);
+    const std::string path = list_path(r, ns, o);
     wait(bucket_.reserve(), stop);
     if (stop.stop_requested()) return ApiError::cancelled();
 
@@ -199,7 +203,7 @@ Result<std::string> Client::list_each(const Resource& r, const std::string& ns, 
     bool stopped_by_handler = false;
     const auto t0 = std::chrono::steady_clock::now();
     Response resp = transport_->stream(
-        Request{"GET", q.str(), "", ""},
+        Request{"GET", path, "", ""},
         [&](std::string_view chunk) {
           return splitter.feed(
               chunk,

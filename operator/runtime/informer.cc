@@ -165,6 +165,7 @@ Result<bool> Informer::do_list(std::stop_token stop) {
     std::lock_guard lock(mu_);
     // First list and relists after errors: "0" (any version; served from the watch cache). After
     // a 410 the last version is gone; rv_ was cleared and we ask for the latest ("").
+    // (Two steps: assigning the conditional of two literals trips g++ 12's -Wrestrict here.)
     const bool latest = rv_.empty() && list_count_ > 0;
     lo.resource_version = latest ? std::string() : std::string("0");
   }

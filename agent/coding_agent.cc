@@ -9,8 +9,9 @@
 
 namespace shepherd::agent {
 
-CodingAgentRound run_coding_agent(const Task& task, const Workspace& ws, const std::vector<ReviewItem>& review,
-                                  const VerifyResult& verify, int iteration, const Deadline& deadline, const Log& log) {
+CodingAgentRound run_coding_agent(const Task& task, const Workspace& ws,
+                                  const std::vector<ReviewItem>& review, const VerifyResult& verify,
+                                  int iteration, const Deadline& deadline, const Log& log) {
   CodingAgentRound round;
   const auto prompt_file = ws.root() / ("prompt-" + std::to_string(iteration) + ".md");
   {
@@ -25,13 +26,15 @@ CodingAgentRound run_coding_agent(const Task& task, const Workspace& ws, const s
   o.merge_stderr = true;
   o.max_output = 64 * 1024;
   o.timeout = deadline.cap(std::chrono::hours(1));
-  o.unset_env = {"SHEPHERD_TASK", "GIT_ASKPASS", "GIT_SSH_COMMAND", "SSH_AUTH_SOCK", "SHEPHERD_GIT_TOKEN_FILE"};
+  o.unset_env = {"SHEPHERD_TASK", "GIT_ASKPASS", "GIT_SSH_COMMAND", "SSH_AUTH_SOCK",
+                 "SHEPHERD_GIT_TOKEN_FILE"};
   o.env["SHEPHERD_PROMPT_FILE"] = prompt_file.string();
   o.env["SHEPHERD_REPOSITORY"] = ws.repo().string();
   o.env["SHEPHERD_ITERATION"] = std::to_string(iteration);
   o.env["HOME"] = ws.home().string();
   o.env["TMPDIR"] = ws.home().string();
-  log.info("coding agent round " + std::to_string(iteration) + ": running " + task.agent.coding_agent.command[0]);
+  log.info("coding agent round " + std::to_string(iteration) + ": running " +
+           task.agent.coding_agent.command[0]);
   RunResult r = run(task.agent.coding_agent.command, o);
   round.exit_code = r.exit_code;
   round.timed_out = r.timed_out;

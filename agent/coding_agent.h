@@ -19,7 +19,8 @@ struct CodingAgentRound {
   std::vector<std::string> violations;  // non-empty: the round broke containment; the run fails
 };
 
-CodingAgentRound run_coding_agent(const Task& task, const Workspace& ws, const std::vector<ReviewItem>& review,
-                                  const VerifyResult& verify, int iteration, const Deadline& deadline, const Log& log);
+CodingAgentRound run_coding_agent(const Task& task, const Workspace& ws,
+                                  const std::vector<ReviewItem>& review, const VerifyResult& verify,
+                                  int iteration, const Deadline& deadline, const Log& log);
 
 }  // namespace shepherd::agent

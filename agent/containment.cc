@@ -57,7 +57,8 @@ bool symlink_stays_inside(const fs::path& repo, const std::string& link, const s
   return ec || inside(canon_root, canon);
 }
 
-TreeSnapshot snapshot(const fs::path& repo, const fs::path& workspace, const std::vector<std::string>& ignored) {
+TreeSnapshot snapshot(const fs::path& repo, const fs::path& workspace,
+                      const std::vector<std::string>& ignored) {
   TreeSnapshot s;
   const fs::path git = repo / ".git";
   s.git_state[""] = fs::is_symlink(git) ? "symlink" : (fs::is_directory(git) ? "dir" : "missing");
@@ -86,7 +87,8 @@ TreeSnapshot snapshot(const fs::path& repo, const fs::path& workspace, const std
   return s;
 }
 
-std::vector<std::string> violations(const fs::path& repo, const TreeSnapshot& before, const TreeSnapshot& after) {
+std::vector<std::string> violations(const fs::path& repo, const TreeSnapshot& before,
+                                    const TreeSnapshot& after) {
   std::vector<std::string> out;
   for (const auto& [path, content] : after.git_state) {
     auto it = before.git_state.find(path);

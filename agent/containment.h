@@ -21,7 +21,8 @@ TreeSnapshot snapshot(const std::filesystem::path& repo, const std::filesystem::
                       const std::vector<std::string>& ignored_workspace_entries);
 
 // Whether `link` (a symlink at repo-relative path) with `target` resolves inside `repo`.
-bool symlink_stays_inside(const std::filesystem::path& repo, const std::string& link, const std::string& target);
+bool symlink_stays_inside(const std::filesystem::path& repo, const std::string& link,
+                          const std::string& target);
 
 // Human-readable violations, empty when `after` is acceptable.
 std::vector<std::string> violations(const std::filesystem::path& repo, const TreeSnapshot& before,

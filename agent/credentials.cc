@@ -91,14 +91,15 @@ std::string ssh_command(const fs::path& key, const fs::path& known_hosts, const 
 GitAuth::GitAuth(const Credentials& credentials, const fs::path& parent) {
   fs::create_directories(parent);
   std::string tmpl = (parent / "git-auth-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a private directory in " + parent.string());
+  if (mkdtemp(tmpl.data()) == nullptr)
+    throw std::runtime_error("cannot create a private directory in " + parent.string());
   dir_ = tmpl;
   fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::replace);
 
   env_["GIT_TERMINAL_PROMPT"] = "0";
   env_["GIT_CONFIG_NOSYSTEM"] = "1";
   env_["GIT_CONFIG_GLOBAL"] = "/dev/null";
-  env_["HOME"] = dir_.string();  // nothing of a user's ~/.gitconfig or ~/.ssh applies
+  env_["HOME"] = dir_.string();        // nothing of a user's ~/.gitconfig or ~/.ssh applies
   env_["GIT_ASKPASS"] = "/bin/false";  // never prompt for a password we do not have
   env_["SSH_ASKPASS"] = "/bin/false";
   if (credentials.has_token()) {
@@ -118,7 +119,8 @@ GitAuth::GitAuth(const Credentials& credentials, const fs::path& parent) {
   fs::path known_hosts;
   if (!credentials.known_hosts_file.empty()) {
     known_hosts = dir_ / "known_hosts.pinned";
-    write_private(known_hosts, read_file(credentials.known_hosts_file), fs::perms::owner_read | fs::perms::owner_write);
+    write_private(known_hosts, read_file(credentials.known_hosts_file),
+                  fs::perms::owner_read | fs::perms::owner_write);
   }
   env_["GIT_SSH_COMMAND"] = ssh_command(key, known_hosts, dir_);
 }

@@ -10,7 +10,8 @@ class Deadline {
  public:
   explicit Deadline(std::chrono::seconds budget) : end_(std::chrono::steady_clock::now() + budget) {}
   std::chrono::milliseconds remaining() const {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end_ - std::chrono::steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(end_ - std::chrono::steady_clock::now());
     return std::max(left, std::chrono::milliseconds(0));
   }
   bool expired() const { return remaining().count() == 0; }

@@ -49,21 +49,21 @@ nlohmann::json diff_config_map(const Task& task, const std::string& diff) {
        {{"name", task.diff.config_map},
         {"namespace", task.namespace_},
         {"labels",
-         {{"app.kubernetes.io/managed-by", "shepherd"},
-          {"app.kubernetes.io/component", "agent-diff"}}},
+         {{"app.kubernetes.io/managed-by", "shepherd"}, {"app.kubernetes.io/component", "agent-diff"}}},
         {"annotations",
          {{"shepherd.dev/plan", task.plan},
           {"shepherd.dev/consumer", task.consumer.name},
           {"shepherd.dev/attempt", std::to_string(task.attempt)},
           {"shepherd.dev/action", to_string(task.action)}}}}},
       {"data",
-       {{"diff", data}, {"bytes", std::to_string(diff.size())}, {"truncated", truncated ? "true" : "false"}}}};
+       {{"diff", data},
+        {"bytes", std::to_string(diff.size())},
+        {"truncated", truncated ? "true" : "false"}}}};
   if (task.diff.owner) {
-    cm["metadata"]["ownerReferences"] = nlohmann::json::array(
-        {{{"apiVersion", task.diff.owner->api_version},
-          {"kind", task.diff.owner->kind},
-          {"name", task.diff.owner->name},
-          {"uid", task.diff.owner->uid}}});
+    cm["metadata"]["ownerReferences"] = nlohmann::json::array({{{"apiVersion", task.diff.owner->api_version},
+                                                                {"kind", task.diff.owner->kind},
+                                                                {"name", task.diff.owner->name},
+                                                                {"uid", task.diff.owner->uid}}});
   }
   return cm;
 }
@@ -92,9 +92,11 @@ DiffResult store_diff(const Task& task, const std::string& diff, const Log& log)
     req.body = diff_config_map(task, diff).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     HttpResponse res = http_call(req);
     if (res.status < 200 || res.status >= 300) {
-      std::string why = res.status == 0 ? res.error : "HTTP " + std::to_string(res.status) + ": " + res.body.substr(0, 300);
-      throw std::runtime_error("cannot store the diff in ConfigMap " + task.namespace_ + "/" + task.diff.config_map +
-                               " (" + why + "); check the agent's service account may patch configmaps");
+      std::string why =
+          res.status == 0 ? res.error : "HTTP " + std::to_string(res.status) + ": " + res.body.substr(0, 300);
+      throw std::runtime_error("cannot store the diff in ConfigMap " + task.namespace_ + "/" +
+                               task.diff.config_map + " (" + why +
+                               "); check the agent's service account may patch configmaps");
     }
     result.config_map = task.diff.config_map;
     log.info("diff (" + std::to_string(diff.size()) + " bytes) stored in ConfigMap " + task.namespace_ + "/" +

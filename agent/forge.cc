@@ -17,7 +17,8 @@ std::string trim_slash(std::string s) {
 
 class RestForge : public Forge {
  protected:
-  RestForge(std::string api, std::string token) : api_(trim_slash(std::move(api))), token_(std::move(token)) {}
+  RestForge(std::string api, std::string token)
+      : api_(trim_slash(std::move(api))), token_(std::move(token)) {}
 
   json call(const std::string& method, const std::string& path, const json& body, const std::string& what) {
     HttpRequest req;
@@ -32,11 +33,12 @@ class RestForge : public Forge {
     last_status_ = res.status;
     if (res.status == 0) throw ForgeError(what + ": " + method + " " + path + ": " + res.error);
     if (res.status < 200 || res.status >= 300) {
-      throw ForgeError(what + ": " + method + " " + path + " returned HTTP " + std::to_string(res.status) + ": " +
-                       res.body.substr(0, 300));
+      throw ForgeError(what + ": " + method + " " + path + " returned HTTP " + std::to_string(res.status) +
+                       ": " + res.body.substr(0, 300));
     }
     json j = json::parse(res.body, nullptr, false);
-    if (j.is_discarded()) throw ForgeError(what + ": " + method + " " + path + " returned a body that is not JSON");
+    if (j.is_discarded())
+      throw ForgeError(what + ": " + method + " " + path + " returned a body that is not JSON");
     return j;
   }
   virtual std::string accept() const { return "application/json"; }
@@ -75,7 +77,8 @@ class GitHub final : public RestForge {
                      const std::string& body) override {
     try {
       json pr = call("POST", "/repos/" + repo_ + "/pulls",
-                     {{"title", title}, {"head", branch}, {"base", base}, {"body", body}}, "opening the pull request");
+                     {{"title", title}, {"head", branch}, {"base", base}, {"body", body}},
+                     "opening the pull request");
       return PullRequest{id_string(pr.at("number")), pr.value("html_url", "")};
     } catch (const ForgeError&) {
       // 422: one already exists for this head (a race with another attempt): adopt it.
@@ -87,7 +90,8 @@ class GitHub final : public RestForge {
   }
 
   void close(const PullRequest& pr) override {
-    call("PATCH", "/repos/" + repo_ + "/pulls/" + pr.number, {{"state", "closed"}}, "closing the pull request");
+    call("PATCH", "/repos/" + repo_ + "/pulls/" + pr.number, {{"state", "closed"}},
+         "closing the pull request");
   }
 
  private:
@@ -101,8 +105,9 @@ class GitLab final : public RestForge {
       : RestForge(std::move(api), std::move(token)), project_(url_encode(project)) {}
 
   std::optional<PullRequest> find_open(const std::string& branch) override {
-    json list = call("GET", "/projects/" + project_ + "/merge_requests?state=opened&source_branch=" + url_encode(branch),
-                     nullptr, "finding the merge request");
+    json list = call(
+        "GET", "/projects/" + project_ + "/merge_requests?state=opened&source_branch=" + url_encode(branch),
+        nullptr, "finding the merge request");
     if (!list.is_array()) throw ForgeError("finding the merge request: expected a JSON array");
     for (const auto& mr : list) {
       if (mr.value("source_branch", branch) != branch) continue;
@@ -114,9 +119,10 @@ class GitLab final : public RestForge {
   PullRequest create(const std::string& branch, const std::string& base, const std::string& title,
                      const std::string& body) override {
     try {
-      json mr = call("POST", "/projects/" + project_ + "/merge_requests",
-                     {{"source_branch", branch}, {"target_branch", base}, {"title", title}, {"description", body}},
-                     "opening the merge request");
+      json mr =
+          call("POST", "/projects/" + project_ + "/merge_requests",
+               {{"source_branch", branch}, {"target_branch", base}, {"title", title}, {"description", body}},
+               "opening the merge request");
       return PullRequest{id_string(mr.at("iid")), mr.value("web_url", "")};
     } catch (const ForgeError&) {
       if (last_status_ == 409) {  // "Another open merge request already exists for this source branch"
@@ -157,10 +163,12 @@ std::string project_from_url(const std::string& url) {
 std::unique_ptr<Forge> make_forge(const PullRequestSettings& settings, const std::string& repository_url,
                                   const std::string& token) {
   std::string project = settings.repository.empty() ? project_from_url(repository_url) : settings.repository;
-  if (project.empty()) throw ForgeError("task.agent.pullRequest.repository: cannot derive it from the repository URL; set it");
+  if (project.empty())
+    throw ForgeError("task.agent.pullRequest.repository: cannot derive it from the repository URL; set it");
   if (settings.provider == Provider::GitHub) {
     if (project.find('/') == std::string::npos) {
-      throw ForgeError("task.agent.pullRequest.repository: must be owner/name for GitHub (got '" + project + "')");
+      throw ForgeError("task.agent.pullRequest.repository: must be owner/name for GitHub (got '" + project +
+                       "')");
     }
     return std::make_unique<GitHub>(settings.api_url, token, project);
   }

@@ -25,14 +25,22 @@ std::string join(const std::vector<std::string>& v) {
 
 std::vector<std::string> git_base_argv(const fs::path& repo) {
   return {"git",
-          "-C", repo.string(),
-          "-c", "core.hooksPath=/dev/null",
-          "-c", "credential.helper=",
-          "-c", "core.pager=cat",
-          "-c", "color.ui=false",
-          "-c", "core.quotePath=false",
-          "-c", "advice.detachedHead=false",
-          "-c", "protocol.version=2"};
+          "-C",
+          repo.string(),
+          "-c",
+          "core.hooksPath=/dev/null",
+          "-c",
+          "credential.helper=",
+          "-c",
+          "core.pager=cat",
+          "-c",
+          "color.ui=false",
+          "-c",
+          "core.quotePath=false",
+          "-c",
+          "advice.detachedHead=false",
+          "-c",
+          "protocol.version=2"};
 }
 
 Git::Git(fs::path repo, std::map<std::string, std::string> env, const Log& log, const Deadline& deadline)

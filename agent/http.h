@@ -18,7 +18,7 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-  int status = 0;     // 0 = no response (error says why)
+  int status = 0;  // 0 = no response (error says why)
   std::string body;
   std::string error;  // transport error; never contains request headers
 };

@@ -19,7 +19,8 @@ std::string stage_and_verify(const Git& git, const Task& task, const Workspace& 
                              const Log& log, const std::string& base_tree, VerifyResult& verify) {
   std::string tree = git.stage_all();
   if (tree != base_tree) {
-    verify = run_verify(task.consumer.verify, ws.repo() / task.consumer.repository.path, ws.home(), deadline, log);
+    verify =
+        run_verify(task.consumer.verify, ws.repo() / task.consumer.repository.path, ws.home(), deadline, log);
     git.reset_to_index();
   } else {
     verify = VerifyResult{};
@@ -38,8 +39,11 @@ void migrate(const Task& task, const Environment& env, const Credentials& creds,
     Git git(ws.repo(), auth.env(), log, deadline);
     git.clone(task.consumer.repository.url, task.consumer.repository.revision);
   }
-  Git git(ws.repo(), {{"GIT_TERMINAL_PROMPT", "0"}, {"GIT_CONFIG_NOSYSTEM", "1"}, {"GIT_CONFIG_GLOBAL", "/dev/null"},
-                      {"HOME", ws.home().string()}},
+  Git git(ws.repo(),
+          {{"GIT_TERMINAL_PROMPT", "0"},
+           {"GIT_CONFIG_NOSYSTEM", "1"},
+           {"GIT_CONFIG_GLOBAL", "/dev/null"},
+           {"HOME", ws.home().string()}},
           log, deadline);
   base = git.rev_parse("HEAD");
   base_tree = git.rev_parse("HEAD^{tree}");
@@ -50,15 +54,18 @@ void migrate(const Task& task, const Environment& env, const Credentials& creds,
     throw std::runtime_error("the repository is larger than task.limits.maxRepoBytes (" +
                              std::to_string(task.limits.max_repo_bytes) + " bytes)");
   }
-  if (!task.consumer.repository.path.empty() && !std::filesystem::is_directory(ws.repo() / task.consumer.repository.path)) {
+  if (!task.consumer.repository.path.empty() &&
+      !std::filesystem::is_directory(ws.repo() / task.consumer.repository.path)) {
     throw std::runtime_error("task.consumer.repository.path: '" + task.consumer.repository.path +
-                             "' is not a directory in the repository at " + task.consumer.repository.revision);
+                             "' is not a directory in the repository at " +
+                             task.consumer.repository.revision);
   }
 
   RewriteOutcome rw = rewrite_repository(task, ws.repo());
   for (const auto& note : rw.notes) log.info(note);
-  log.info("rewrite: " + std::to_string(rw.edits) + " edit(s) in " + std::to_string(rw.files_changed) + " of " +
-           std::to_string(rw.files_scanned) + " file(s), " + std::to_string(rw.review.size()) + " review item(s)");
+  log.info("rewrite: " + std::to_string(rw.edits) + " edit(s) in " + std::to_string(rw.files_changed) +
+           " of " + std::to_string(rw.files_scanned) + " file(s), " + std::to_string(rw.review.size()) +
+           " review item(s)");
   result.edits = rw.edits;
   std::vector<ReviewItem> review = rw.review;
 
@@ -95,26 +102,31 @@ void migrate(const Task& task, const Environment& env, const Credentials& creds,
       result.message = "nothing in the repository refers to what changed";
     } else {
       result.outcome = Outcome::NeedsReview;
-      result.message = std::to_string(review.size()) + " place(s) need review and there is no automatic change to publish";
+      result.message =
+          std::to_string(review.size()) + " place(s) need review and there is no automatic change to publish";
     }
     return;
   }
   if (!verify_passed(verify)) {
     result.outcome = Outcome::Failed;
-    result.message = std::string("verification ") + (verify.timed_out ? "timed out" : "failed with exit code " +
-                     std::to_string(verify.exit_code)) + "; nothing was published (the diff is in the diff ConfigMap)";
+    result.message =
+        std::string("verification ") +
+        (verify.timed_out ? "timed out" : "failed with exit code " + std::to_string(verify.exit_code)) +
+        "; nothing was published (the diff is in the diff ConfigMap)";
     return;
   }
   result.outcome = review.empty() ? Outcome::Changed : Outcome::NeedsReview;
   if (task.agent.mode == Mode::DryRun) {
-    result.message = "dry run: " + std::to_string(result.files_changed) + " file(s) would change; nothing was pushed";
+    result.message =
+        "dry run: " + std::to_string(result.files_changed) + " file(s) would change; nothing was pushed";
     return;
   }
 
   GitAuth auth(creds, ws.root());
   Git publisher(ws.repo(), auth.env(), log, deadline);
-  PushOutcome pushed = push_change(publisher, task, tree, base,
-                                   commit_message(task, result.edits, result.files_changed, review.size()), log);
+  PushOutcome pushed =
+      push_change(publisher, task, tree, base,
+                  commit_message(task, result.edits, result.files_changed, review.size()), log);
   result.commit = pushed.commit;
   result.branch = task.agent.branch;
   result.message = (pushed.pushed ? "pushed " : "already published on ") + task.agent.branch;
@@ -122,7 +134,8 @@ void migrate(const Task& task, const Environment& env, const Credentials& creds,
     result.pull_request = ensure_pull_request(task, creds.token, pull_request_body(task, result), log);
     result.message += "; pull request " + result.pull_request;
   }
-  if (result.outcome == Outcome::NeedsReview) result.message += "; " + std::to_string(review.size()) + " place(s) need review";
+  if (result.outcome == Outcome::NeedsReview)
+    result.message += "; " + std::to_string(review.size()) + " place(s) need review";
 }
 
 }  // namespace shepherd::agent

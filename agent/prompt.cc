@@ -55,7 +55,8 @@ std::string build_prompt(const Task& task, const std::vector<ReviewItem>& review
     for (std::size_t i = 0; i < task.consumer.verify.command.size(); ++i) {
       p << (i ? " " : "") << task.consumer.verify.command[i];
     }
-    p << "` exited " << verify.exit_code << (verify.timed_out ? " (timed out)" : "") << ". Last output:\n\n```\n"
+    p << "` exited " << verify.exit_code << (verify.timed_out ? " (timed out)" : "")
+      << ". Last output:\n\n```\n"
       << verify.output_tail << "\n```\n";
   }
   return p.str();

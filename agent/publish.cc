@@ -6,14 +6,16 @@
 namespace shepherd::agent {
 
 std::string commit_trailers(const Task& task) {
-  return "Shepherd-Plan: " + task.namespace_ + "/" + task.plan + "\nShepherd-Consumer: " + task.consumer.name + "\n";
+  return "Shepherd-Plan: " + task.namespace_ + "/" + task.plan +
+         "\nShepherd-Consumer: " + task.consumer.name + "\n";
 }
 
 std::string commit_message(const Task& task, int edits, int files_changed, std::size_t review_count) {
-  std::string m = "Migrate " + task.consumer.name + " to " + task.dataset.name + " v" + task.dataset.to.version + "\n\n";
+  std::string m =
+      "Migrate " + task.consumer.name + " to " + task.dataset.name + " v" + task.dataset.to.version + "\n\n";
   m += "Shepherd rewrote " + std::to_string(edits) + " reference(s) in " + std::to_string(files_changed) +
-       " file(s) for the schema change of " + task.dataset.name + " (v" + task.dataset.from.version + " -> v" +
-       task.dataset.to.version + ").\n";
+       " file(s) for the schema change of " + task.dataset.name + " (v" + task.dataset.from.version +
+       " -> v" + task.dataset.to.version + ").\n";
   if (review_count > 0) m += std::to_string(review_count) + " place(s) need a person's review.\n";
   m += "\n" + commit_trailers(task);
   return m;
@@ -47,7 +49,8 @@ PushOutcome push_change(const Git& git, const Task& task, const std::string& tre
   return out;
 }
 
-std::string ensure_pull_request(const Task& task, const std::string& token, const std::string& body, const Log& log) {
+std::string ensure_pull_request(const Task& task, const std::string& token, const std::string& body,
+                                const Log& log) {
   const auto& settings = *task.agent.pull_request;
   auto forge = make_forge(settings, task.consumer.repository.url, token);
   if (auto existing = forge->find_open(task.agent.branch)) {
@@ -55,7 +58,8 @@ std::string ensure_pull_request(const Task& task, const std::string& token, cons
     return existing->url;
   }
   const std::string base = settings.base.empty() ? task.consumer.repository.revision : settings.base;
-  const std::string title = "Migrate " + task.consumer.name + " to " + task.dataset.name + " v" + task.dataset.to.version;
+  const std::string title =
+      "Migrate " + task.consumer.name + " to " + task.dataset.name + " v" + task.dataset.to.version;
   PullRequest pr = forge->create(task.agent.branch, base, title, body);
   log.info("opened pull request " + pr.url);
   return pr.url;
@@ -64,8 +68,9 @@ std::string ensure_pull_request(const Task& task, const std::string& token, cons
 std::string pull_request_body(const Task& task, const AgentResult& result) {
   std::string b = "Automated migration by [Shepherd](https://shepherd.dev) for plan `" + task.plan +
                   "` (namespace `" + task.namespace_ + "`), consumer `" + task.consumer.name + "`.\n\n";
-  b += "Dataset `" + task.dataset.name + "` v" + task.dataset.from.version + " → v" + task.dataset.to.version + ": " +
-       std::to_string(result.edits) + " edit(s) in " + std::to_string(result.files_changed) + " file(s).\n\n";
+  b += "Dataset `" + task.dataset.name + "` v" + task.dataset.from.version + " → v" +
+       task.dataset.to.version + ": " + std::to_string(result.edits) + " edit(s) in " +
+       std::to_string(result.files_changed) + " file(s).\n\n";
   if (result.verify.ran) {
     b += "Verification exited " + std::to_string(result.verify.exit_code) + " after " +
          std::to_string(static_cast<int>(result.verify.seconds)) + " s.\n\n";

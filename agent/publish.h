@@ -28,7 +28,8 @@ PushOutcome push_change(const Git& git, const Task& task, const std::string& tre
                         const std::string& message, const Log& log);
 
 // Opens (or finds) the pull request for task.agent.branch; returns its URL.
-std::string ensure_pull_request(const Task& task, const std::string& token, const std::string& body, const Log& log);
+std::string ensure_pull_request(const Task& task, const std::string& token, const std::string& body,
+                                const Log& log);
 
 // Text of the pull request: summary, review items, verification, how to get the diff.
 std::string pull_request_body(const Task& task, const AgentResult& result);

@@ -66,10 +66,14 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 
 std::string to_string(Outcome o) {
   switch (o) {
-    case Outcome::Changed: return "Changed";
-    case Outcome::NoChanges: return "NoChanges";
-    case Outcome::NeedsReview: return "NeedsReview";
-    case Outcome::Failed: return "Failed";
+    case Outcome::Changed:
+      return "Changed";
+    case Outcome::NoChanges:
+      return "NoChanges";
+    case Outcome::NeedsReview:
+      return "NeedsReview";
+    case Outcome::Failed:
+      return "Failed";
   }
   return "Failed";
 }

@@ -40,14 +40,16 @@ rewrite::ChangeSet to_change_set(const Task& task) {
 RewriteOutcome rewrite_repository(const Task& task, const std::filesystem::path& repo) {
   rewrite::Limits limits;
   limits.max_file_bytes = static_cast<std::size_t>(task.limits.max_file_bytes);
-  rewrite::Report report = rewrite::migrate_tree(repo, task.consumer.repository.path, to_change_set(task), limits);
+  rewrite::Report report =
+      rewrite::migrate_tree(repo, task.consumer.repository.path, to_change_set(task), limits);
   RewriteOutcome out;
   out.edits = static_cast<int>(report.edits.size());
   out.files_changed = report.files_changed;
   out.files_scanned = report.files_scanned;
   for (const auto& r : report.review) out.review.push_back({r.file, r.line, r.message});
   for (const auto& s : report.skipped) out.notes.push_back("skipped " + s.file + ": " + s.reason);
-  if (report.truncated) out.notes.push_back("the scan stopped early at a limit; some files were not examined");
+  if (report.truncated)
+    out.notes.push_back("the scan stopped early at a limit; some files were not examined");
   return out;
 }
 

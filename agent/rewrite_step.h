@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <vector>
 
-#include "agent/task.h"
 #include "agent/rewrite/engine.h"
+#include "agent/task.h"
 
 namespace shepherd::agent {
 

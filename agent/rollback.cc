@@ -52,8 +52,9 @@ void rollback(const Task& task, const Environment& env, const Credentials& creds
         git.ok({"revert", "--no-commit", "--no-edit", target.commit});
         const std::string tree = git.ok({"write-tree"});
         std::string tree_id = tree.substr(0, tree.find_first_of("\r\n"));
-        const std::string message = "Revert Shepherd migration of " + task.consumer.name + "\n\nThis reverts commit " +
-                                    target.commit + ".\n\n" + commit_trailers(task);
+        const std::string message = "Revert Shepherd migration of " + task.consumer.name +
+                                    "\n\nThis reverts commit " + target.commit + ".\n\n" +
+                                    commit_trailers(task);
         const std::string revert =
             git.commit_tree(tree_id, head, message, task.agent.author.name, task.agent.author.email);
         git.push(revert, branch, head);

@@ -177,12 +177,16 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
       ssize_t n = read(p.fd, buf, sizeof buf);
       if (n > 0) {
         if (p.fd == out_r.get()) {
-          append_bounded(result.out, buf, static_cast<std::size_t>(n), options.max_output, result.out_truncated);
+          append_bounded(result.out, buf, static_cast<std::size_t>(n), options.max_output,
+                         result.out_truncated);
         } else {
           append_bounded(result.err, buf, static_cast<std::size_t>(n), options.max_output, err_cut);
         }
       } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-        if (p.fd == out_r.get()) out_r.reset(); else err_r.reset();
+        if (p.fd == out_r.get())
+          out_r.reset();
+        else
+          err_r.reset();
       }
     }
   }

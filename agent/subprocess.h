@@ -10,17 +10,17 @@
 namespace shepherd::agent {
 
 struct RunOptions {
-  std::string cwd;                           // "" = current directory
-  std::map<std::string, std::string> env;    // added to (or overriding) the inherited environment
-  std::vector<std::string> unset_env;        // removed from the inherited environment
+  std::string cwd;                         // "" = current directory
+  std::map<std::string, std::string> env;  // added to (or overriding) the inherited environment
+  std::vector<std::string> unset_env;      // removed from the inherited environment
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};
   std::string stdin_data;
-  bool merge_stderr = false;                 // stderr goes into `out` (interleaved as written)
-  std::size_t max_output = 64u << 20;        // `out` and `err` keep at most this many last bytes
+  bool merge_stderr = false;           // stderr goes into `out` (interleaved as written)
+  std::size_t max_output = 64u << 20;  // `out` and `err` keep at most this many last bytes
 };
 
 struct RunResult {
-  int exit_code = -1;      // exit status; 128+signal if killed; 124 timed out; 127 could not start
+  int exit_code = -1;  // exit status; 128+signal if killed; 124 timed out; 127 could not start
   bool timed_out = false;
   bool started = false;
   double seconds = 0;

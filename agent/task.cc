@@ -45,8 +45,8 @@ std::string str(const json& obj, const std::string& key, const std::string& path
   return s;
 }
 
-std::int64_t integer(const json& obj, const std::string& key, const std::string& path,
-                     std::int64_t fallback, std::int64_t min, std::int64_t max) {
+std::int64_t integer(const json& obj, const std::string& key, const std::string& path, std::int64_t fallback,
+                     std::int64_t min, std::int64_t max) {
   const json* v = member(obj, key);
   if (v == nullptr) return fallback;
   if (!v->is_number_integer()) fail(path, "must be an integer");
@@ -76,13 +76,13 @@ void check_ref(const std::string& ref, const std::string& path) {
   if (ref.empty()) fail(path, "required");
   if (ref[0] == '-') fail(path, "must not start with '-'");
   for (char c : ref) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == ' ' || c == '~' || c == '^' || c == ':' ||
-        c == '?' || c == '*' || c == '[' || c == '\\' || c == 0x7f) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' ||
+        c == '*' || c == '[' || c == '\\' || c == 0x7f) {
       fail(path, "is not a valid git ref name");
     }
   }
-  if (ref.find("..") != std::string::npos || ref.find("@{") != std::string::npos ||
-      ref.back() == '/' || ref.back() == '.' || ref.ends_with(".lock")) {
+  if (ref.find("..") != std::string::npos || ref.find("@{") != std::string::npos || ref.back() == '/' ||
+      ref.back() == '.' || ref.ends_with(".lock")) {
     fail(path, "is not a valid git ref name");
   }
 }
@@ -157,8 +157,8 @@ Task parse(const json& j) {
   if (const json* v = member(c, "verify")) {
     if (!v->is_object()) fail("task.consumer.verify", "must be an object");
     t.consumer.verify.command = argv(*v, "command", "task.consumer.verify.command");
-    t.consumer.verify.timeout_seconds = static_cast<int>(
-        integer(*v, "timeoutSeconds", "task.consumer.verify.timeoutSeconds", 900, 1, 86400));
+    t.consumer.verify.timeout_seconds =
+        static_cast<int>(integer(*v, "timeoutSeconds", "task.consumer.verify.timeoutSeconds", 900, 1, 86400));
   }
 
   const json& d = object(j, "dataset", "task.dataset");
@@ -186,15 +186,16 @@ Task parse(const json& j) {
   if (const json* ca = member(a, "codingAgent")) {
     if (!ca->is_object()) fail("task.agent.codingAgent", "must be an object");
     t.agent.coding_agent.command = argv(*ca, "command", "task.agent.codingAgent.command");
-    t.agent.coding_agent.max_iterations = static_cast<int>(
-        integer(*ca, "maxIterations", "task.agent.codingAgent.maxIterations", 3, 0, 20));
+    t.agent.coding_agent.max_iterations =
+        static_cast<int>(integer(*ca, "maxIterations", "task.agent.codingAgent.maxIterations", 3, 0, 20));
   }
   if (const json* au = member(a, "author")) {
     if (!au->is_object()) fail("task.agent.author", "must be an object");
     t.agent.author.name = str(*au, "name", "task.agent.author.name", false, t.agent.author.name);
     t.agent.author.email = str(*au, "email", "task.agent.author.email", false, t.agent.author.email);
     for (char ch : t.agent.author.name + t.agent.author.email) {
-      if (ch == '<' || ch == '>' || ch == '\n') fail("task.agent.author", "must not contain <, > or newlines");
+      if (ch == '<' || ch == '>' || ch == '\n')
+        fail("task.agent.author", "must not contain <, > or newlines");
     }
   }
   if (const json* pr = member(a, "pullRequest")) {
@@ -226,23 +227,25 @@ Task parse(const json& j) {
     RollbackTarget target;
     target.commit = str(*rb, "commit", "task.rollback.commit", false);
     for (char ch : target.commit) {
-      if (!std::isxdigit(static_cast<unsigned char>(ch))) fail("task.rollback.commit", "must be a hex commit id");
+      if (!std::isxdigit(static_cast<unsigned char>(ch)))
+        fail("task.rollback.commit", "must be a hex commit id");
     }
     target.branch = str(*rb, "branch", "task.rollback.branch", false, t.agent.branch);
     if (!target.branch.empty()) check_ref(target.branch, "task.rollback.branch");
     target.pull_request = str(*rb, "pullRequest", "task.rollback.pullRequest", false);
     t.rollback = target;
   }
-  if (t.action == Action::Rollback && !t.rollback) fail("task.rollback", "required when task.action is rollback");
+  if (t.action == Action::Rollback && !t.rollback)
+    fail("task.rollback", "required when task.action is rollback");
 
   if (const json* l = member(j, "limits")) {
     if (!l->is_object()) fail("task.limits", "must be an object");
     t.limits.deadline_seconds = static_cast<int>(
         integer(*l, "deadlineSeconds", "task.limits.deadlineSeconds", t.limits.deadline_seconds, 1, 86400));
-    t.limits.max_repo_bytes = integer(*l, "maxRepoBytes", "task.limits.maxRepoBytes",
-                                      t.limits.max_repo_bytes, 1, std::int64_t{1} << 40);
-    t.limits.max_file_bytes = integer(*l, "maxFileBytes", "task.limits.maxFileBytes",
-                                      t.limits.max_file_bytes, 1, std::int64_t{1} << 32);
+    t.limits.max_repo_bytes = integer(*l, "maxRepoBytes", "task.limits.maxRepoBytes", t.limits.max_repo_bytes,
+                                      1, std::int64_t{1} << 40);
+    t.limits.max_file_bytes = integer(*l, "maxFileBytes", "task.limits.maxFileBytes", t.limits.max_file_bytes,
+                                      1, std::int64_t{1} << 32);
   }
   if (t.action == Action::Rollback && member(j, "diff") == nullptr) return t;  // rollback stores no diff
   const json& df = object(j, "diff", "task.diff");
@@ -253,10 +256,10 @@ Task parse(const json& j) {
   }
   if (const json* o = member(df, "owner")) {
     if (!o->is_object()) fail("task.diff.owner", "must be an object");
-    t.diff.owner = OwnerRef{str(*o, "apiVersion", "task.diff.owner.apiVersion", true),
-                            str(*o, "kind", "task.diff.owner.kind", true),
-                            str(*o, "name", "task.diff.owner.name", true),
-                            str(*o, "uid", "task.diff.owner.uid", true)};
+    t.diff.owner =
+        OwnerRef{str(*o, "apiVersion", "task.diff.owner.apiVersion", true),
+                 str(*o, "kind", "task.diff.owner.kind", true), str(*o, "name", "task.diff.owner.name", true),
+                 str(*o, "uid", "task.diff.owner.uid", true)};
   }
 
   return t;
@@ -283,9 +286,12 @@ ParseResult parse_task(const std::string& json_text) {
 
 std::string to_string(Mode m) {
   switch (m) {
-    case Mode::DryRun: return "DryRun";
-    case Mode::Push: return "Push";
-    case Mode::PullRequest: return "PullRequest";
+    case Mode::DryRun:
+      return "DryRun";
+    case Mode::Push:
+      return "Push";
+    case Mode::PullRequest:
+      return "PullRequest";
   }
   return "?";
 }

@@ -23,9 +23,9 @@ inline constexpr std::size_t kMaxResultBytes = 4096;
 // "task.<path>: required". Unknown fields are ignored (forward compatibility).
 // ---------------------------------------------------------------------------------------------
 
-enum class Action { Migrate, Rollback };           // "migrate" | "rollback"
-enum class Mode { DryRun, Push, PullRequest };     // "DryRun" | "Push" | "PullRequest"
-enum class Provider { GitHub, GitLab };            // "GitHub" | "GitLab"
+enum class Action { Migrate, Rollback };        // "migrate" | "rollback"
+enum class Mode { DryRun, Push, PullRequest };  // "DryRun" | "Push" | "PullRequest"
+enum class Provider { GitHub, GitLab };         // "GitHub" | "GitLab"
 
 struct Repository {
   std::string url;       // required: https://…, ssh://…, git@host:path, git://…, file://… or /path
@@ -56,10 +56,18 @@ struct Dataset {
 };
 
 // changes[i]: an object with exactly one of these keys.
-struct Rename { std::string field, to; };                              // {"rename":{field,to}}
-struct Retype { std::string field, from, to, expression; };            // {"retype":{field,from,to,expression?}}
-struct Drop { std::string field; };                                    // {"drop":{field}}
-struct Add { std::string field, type; };                               // {"add":{field,type}}
+struct Rename {
+  std::string field, to;
+};  // {"rename":{field,to}}
+struct Retype {
+  std::string field, from, to, expression;
+};  // {"retype":{field,from,to,expression?}}
+struct Drop {
+  std::string field;
+};  // {"drop":{field}}
+struct Add {
+  std::string field, type;
+};  // {"add":{field,type}}
 using Change = std::variant<Rename, Retype, Drop, Add>;
 
 struct CodingAgent {
@@ -75,8 +83,8 @@ struct Author {
 // agent.pullRequest: where and how to open pull/merge requests (mode PullRequest; rollback).
 struct PullRequestSettings {
   Provider provider = Provider::GitHub;  // "provider"
-  std::string api_url;     // "apiUrl", required in PullRequest mode: https://api.github.com,
-                           // https://gitlab.example.com/api/v4
+  std::string api_url;                   // "apiUrl", required in PullRequest mode: https://api.github.com,
+                                         // https://gitlab.example.com/api/v4
   std::string repository;  // optional: GitHub "owner/name" or GitLab project id or "group/project";
                            // default: derived from consumer.repository.url
   std::string base;        // optional: target branch; default consumer.repository.revision
@@ -103,14 +111,14 @@ struct OwnerRef {
 };
 
 struct DiffTarget {
-  std::string config_map;  // "configMap", required: ConfigMap name in task.namespace
+  std::string config_map;         // "configMap", required: ConfigMap name in task.namespace
   std::optional<OwnerRef> owner;  // "owner": {apiVersion, kind, name, uid}, optional
 };
 
 struct Limits {
-  int deadline_seconds = 1700;                       // "deadlineSeconds": whole run, 1..86400
-  std::int64_t max_repo_bytes = 2LL << 30;           // "maxRepoBytes": checked after clone
-  std::int64_t max_file_bytes = 1LL << 20;           // "maxFileBytes": larger files not rewritten
+  int deadline_seconds = 1700;              // "deadlineSeconds": whole run, 1..86400
+  std::int64_t max_repo_bytes = 2LL << 30;  // "maxRepoBytes": checked after clone
+  std::int64_t max_file_bytes = 1LL << 20;  // "maxFileBytes": larger files not rewritten
 };
 
 struct Task {
@@ -121,7 +129,7 @@ struct Task {
   Dataset dataset;
   std::vector<Change> changes;  // required for migrate, 1..200
   AgentSettings agent;
-  int attempt = 1;  // >= 1
+  int attempt = 1;                         // >= 1
   std::optional<RollbackTarget> rollback;  // required for action rollback
   DiffTarget diff;
   Limits limits;  // "limits", optional
@@ -155,9 +163,9 @@ struct ReviewItem {
 
 struct VerifyResult {
   bool ran = false;
-  int exit_code = 0;     // "exitCode"; 124 when it timed out, 127 when it could not start
+  int exit_code = 0;  // "exitCode"; 124 when it timed out, 127 when it could not start
   double seconds = 0;
-  bool timed_out = false;  // "timedOut"
+  bool timed_out = false;   // "timedOut"
   std::string output_tail;  // "outputTail": last bytes of stdout+stderr
 };
 
@@ -172,7 +180,7 @@ struct AgentResult {
   Outcome outcome = Outcome::Failed;
   std::string action = "migrate";
   int attempt = 1;
-  std::string commit;        // commit on `branch` (migrate: the change; rollback: the revert or "")
+  std::string commit;  // commit on `branch` (migrate: the change; rollback: the revert or "")
   std::string branch;
   std::string pull_request;  // URL
   int files_changed = 0;     // "filesChanged"

@@ -5,8 +5,8 @@
 
 namespace shepherd::agent {
 
-VerifyResult run_verify(const Verify& verify, const std::filesystem::path& cwd, const std::filesystem::path& home,
-                        const Deadline& deadline, const Log& log) {
+VerifyResult run_verify(const Verify& verify, const std::filesystem::path& cwd,
+                        const std::filesystem::path& home, const Deadline& deadline, const Log& log) {
   VerifyResult v;
   if (verify.command.empty()) return v;
   RunOptions o;
@@ -28,9 +28,12 @@ VerifyResult run_verify(const Verify& verify, const std::filesystem::path& cwd, 
   v.seconds = r.seconds;
   std::string out = r.out;
   if (!r.started) out += r.err;
-  if (r.timed_out) out += "\n[shepherd: verification timed out after " + std::to_string(static_cast<int>(r.seconds)) + " s; process group killed]\n";
+  if (r.timed_out)
+    out += "\n[shepherd: verification timed out after " + std::to_string(static_cast<int>(r.seconds)) +
+           " s; process group killed]\n";
   v.output_tail = out.size() > kVerifyTailBytes ? out.substr(out.size() - kVerifyTailBytes) : out;
-  log.info("verify: exit " + std::to_string(v.exit_code) + " after " + std::to_string(static_cast<int>(r.seconds)) + " s");
+  log.info("verify: exit " + std::to_string(v.exit_code) + " after " +
+           std::to_string(static_cast<int>(r.seconds)) + " s");
   return v;
 }
 

@@ -14,8 +14,8 @@ namespace shepherd::agent {
 inline constexpr std::size_t kVerifyTailBytes = 4096;
 
 // An empty command is not run (ran == false) and counts as passing.
-VerifyResult run_verify(const Verify& verify, const std::filesystem::path& cwd, const std::filesystem::path& home,
-                        const Deadline& deadline, const Log& log);
+VerifyResult run_verify(const Verify& verify, const std::filesystem::path& cwd,
+                        const std::filesystem::path& home, const Deadline& deadline, const Log& log);
 
 inline bool verify_passed(const VerifyResult& v) { return !v.ran || (v.exit_code == 0 && !v.timed_out); }
 

@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 Environment Environment::from_process_env() {
   Environment e;
   if (const char* v = std::getenv("SHEPHERD_WORKDIR"); v != nullptr && *v != '\0') e.workdir = v;
-  if (const char* v = std::getenv("SHEPHERD_GIT_CREDENTIALS_DIR"); v != nullptr && *v != '\0') e.credentials_dir = v;
+  if (const char* v = std::getenv("SHEPHERD_GIT_CREDENTIALS_DIR"); v != nullptr && *v != '\0')
+    e.credentials_dir = v;
   return e;
 }
 
@@ -24,7 +25,8 @@ Workspace::Workspace(const fs::path& workdir, const std::string& label) {
   std::string safe;
   for (char c : label) safe += (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-') ? c : '_';
   std::string tmpl = (workdir / ("run-" + safe.substr(0, 60) + "-XXXXXX")).string();
-  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot create a workspace under " + workdir.string());
+  if (mkdtemp(tmpl.data()) == nullptr)
+    throw std::runtime_error("cannot create a workspace under " + workdir.string());
   root_ = tmpl;
   fs::permissions(root_, fs::perms::owner_all, fs::perm_options::replace);
   fs::create_directory(home());

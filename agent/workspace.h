@@ -12,7 +12,7 @@ namespace shepherd::agent {
 
 // Where the agent's inputs come from, read from the environment once in main.
 struct Environment {
-  std::filesystem::path workdir = "/workspace";                      // SHEPHERD_WORKDIR
+  std::filesystem::path workdir = "/workspace";                     // SHEPHERD_WORKDIR
   std::filesystem::path credentials_dir = "/var/run/shepherd/git";  // SHEPHERD_GIT_CREDENTIALS_DIR
   static Environment from_process_env();
 };

@@ -10,8 +10,8 @@
 namespace shepherd::operator_main {
 
 struct Flags {
-  std::string kubeconfig;                 // empty: $KUBECONFIG, then in-cluster, then ~/.kube/config
-  std::string watch_namespace;            // empty: all namespaces
+  std::string kubeconfig;       // empty: $KUBECONFIG, then in-cluster, then ~/.kube/config
+  std::string watch_namespace;  // empty: all namespaces
   std::string agent_image = "shepherd-agent:0.1.0";
   std::string metrics_bind_address = ":8080";       // "0" disables
   std::string health_probe_bind_address = ":8081";  // "0" disables
@@ -19,8 +19,8 @@ struct Flags {
   std::string leader_election_namespace;  // empty: the pod's namespace in cluster, else "default"
   std::string leader_election_id = "shepherd-operator";
   int max_concurrent_reconciles = 4;
-  std::string log_format = "json";        // json | text
-  std::string log_level = "info";         // debug | info | warn | error
+  std::string log_format = "json";  // json | text
+  std::string log_level = "info";   // debug | info | warn | error
   double kube_api_qps = 50;
   int kube_api_burst = 100;
 };

@@ -18,10 +18,10 @@
 #include "operator/flags.h"
 #include "operator/metrics.h"
 #include "operator/probes.h"
-#include "operator/runtime/config.h"
-#include "operator/runtime/http_transport.h"
-#include "operator/runtime/log.h"
-#include "operator/runtime/manager.h"
+#include "runtime/config.h"
+#include "runtime/http_transport.h"
+#include "runtime/log.h"
+#include "runtime/manager.h"
 
 namespace {
 
@@ -46,7 +46,8 @@ std::map<std::string, int> plan_phase_counts(const runtime::Store& store) {
 std::map<std::string, int> consumer_phase_counts(const runtime::Store& store) {
   std::map<std::string, int> counts;
   for (const auto& o : store.list_projected()) {
-    if (auto s = controllers::reconcile::consumer_summary_from_json(*o)) counts[controllers::api::to_string(s->phase)]++;
+    if (auto s = controllers::reconcile::consumer_summary_from_json(*o))
+      counts[controllers::api::to_string(s->phase)]++;
   }
   return counts;
 }
@@ -67,7 +68,9 @@ int run(const Flags& flags) {
   co.qps = flags.kube_api_qps;
   co.burst = flags.kube_api_burst;
   co.field_manager = "shepherd-operator";
-  co.observer = [metrics](const runtime::RequestMetric& m) { metrics->api_request(m.verb, m.resource, m.code); };
+  co.observer = [metrics](const runtime::RequestMetric& m) {
+    metrics->api_request(m.verb, m.resource, m.code);
+  };
   auto client = std::make_shared<runtime::Client>(transport.value(), co);
   controllers::reconcile::register_shepherd_resources();
 
@@ -77,7 +80,8 @@ int run(const Flags& flags) {
       exposer = std::make_unique<prometheus::Exposer>(addr->host + ":" + std::to_string(addr->port));
       exposer->RegisterCollectable(metrics->registry());
     } catch (const std::exception& e) {
-      runtime::log_error("cannot serve metrics", {{"address", flags.metrics_bind_address}, {"error", e.what()}});
+      runtime::log_error("cannot serve metrics",
+                         {{"address", flags.metrics_bind_address}, {"error", e.what()}});
       return 1;
     }
   }
@@ -85,7 +89,8 @@ int run(const Flags& flags) {
   runtime::ManagerOptions mo;
   if (flags.leader_elect) {
     runtime::LeaderElectionConfig le;
-    le.lease_namespace = flags.leader_election_namespace.empty() ? own_namespace() : flags.leader_election_namespace;
+    le.lease_namespace =
+        flags.leader_election_namespace.empty() ? own_namespace() : flags.leader_election_namespace;
     le.lease_name = flags.leader_election_id;
     le.identity = runtime::default_identity();
     le.on_new_leader = [](const std::string& id) { runtime::log_info("leader is now", {{"identity", id}}); };
@@ -109,12 +114,15 @@ int run(const Flags& flags) {
   opts.hooks.on_reconcile = [metrics](const std::string& c, const std::string& result, runtime::Duration d) {
     metrics->reconcile(c, result, std::chrono::duration_cast<std::chrono::nanoseconds>(d));
   };
-  opts.hooks.on_queue_depth = [metrics](const std::string& c, size_t depth) { metrics->queue_depth(c, depth); };
+  opts.hooks.on_queue_depth = [metrics](const std::string& c, size_t depth) {
+    metrics->queue_depth(c, depth);
+  };
 
-  auto plan_reconciler = std::make_shared<controllers::reconcile::PlanReconciler>(client, plans, cmigs, events);
+  auto plan_reconciler =
+      std::make_shared<controllers::reconcile::PlanReconciler>(client, plans, cmigs, events);
   auto plan_controller = std::make_shared<runtime::Controller>(
-      "migrationplan", plans, [plan_reconciler](const std::string& key) { return plan_reconciler->reconcile(key); },
-      opts);
+      "migrationplan", plans,
+      [plan_reconciler](const std::string& key) { return plan_reconciler->reconcile(key); }, opts);
   plan_controller->owns(cmigs);
   manager.add(plan_controller);
 
@@ -159,15 +167,15 @@ int run(const Flags& flags) {
       metrics->set_plan_phases(plan_phase_counts(plans->store()));
       metrics->set_consumer_phases(consumer_phase_counts(cmigs->store()));
       malloc_trim(0);  // give freed pages back to the system (e.g. after a large plan's reconcile)
-      for (int i = 0; i < 50 && !st.stop_requested(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 50 && !st.stop_requested(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
 
-  runtime::log_info("shepherd-operator starting",
-                    {{"namespace", ns.empty() ? "(all)" : ns},
-                     {"leaderElection", flags.leader_elect},
-                     {"workers", flags.max_concurrent_reconciles},
-                     {"agentImage", flags.agent_image}});
+  runtime::log_info("shepherd-operator starting", {{"namespace", ns.empty() ? "(all)" : ns},
+                                                   {"leaderElection", flags.leader_elect},
+                                                   {"workers", flags.max_concurrent_reconciles},
+                                                   {"agentImage", flags.agent_image}});
   bool graceful = manager.run(stop.get_token());
   gauges.request_stop();
   if (!graceful) {

@@ -6,10 +6,10 @@
 namespace shepherd::operator_main {
 namespace {
 
-constexpr std::array kPlanPhases{"Pending", "Progressing", "Blocked", "Paused",
+constexpr std::array kPlanPhases{"Pending",   "Progressing", "Blocked",   "Paused",
                                  "Succeeded", "RollingBack", "RolledBack"};
-constexpr std::array kConsumerPhases{"Pending", "Generating", "CuttingOver", "Analyzing",
-                                     "Succeeded", "NoChanges", "NeedsReview", "Failed",
+constexpr std::array kConsumerPhases{"Pending",     "Generating", "CuttingOver", "Analyzing",
+                                     "Succeeded",   "NoChanges",  "NeedsReview", "Failed",
                                      "RollingBack", "RolledBack", "Skipped"};
 
 template <size_t N>
@@ -57,10 +57,11 @@ OperatorMetrics::OperatorMetrics()
                        .Name("shepherd_workqueue_depth")
                        .Help("Keys waiting in a controller's work queue")
                        .Register(*registry_)),
-      api_requests_(prometheus::BuildCounter()
-                        .Name("shepherd_api_requests_total")
-                        .Help("Requests to the Kubernetes API server by verb, resource and HTTP code (0: no answer)")
-                        .Register(*registry_)) {
+      api_requests_(
+          prometheus::BuildCounter()
+              .Name("shepherd_api_requests_total")
+              .Help("Requests to the Kubernetes API server by verb, resource and HTTP code (0: no answer)")
+              .Register(*registry_)) {
   set_plan_phases({});
   set_consumer_phases({});
 }

@@ -32,7 +32,8 @@ std::vector<std::size_t> offset_order(const std::vector<T>& items) {
   std::vector<std::size_t> order(items.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   auto by_offset = [&](std::size_t a, std::size_t b) { return items[a].offset < items[b].offset; };
-  if (!std::is_sorted(order.begin(), order.end(), by_offset)) std::stable_sort(order.begin(), order.end(), by_offset);
+  if (!std::is_sorted(order.begin(), order.end(), by_offset))
+    std::stable_sort(order.begin(), order.end(), by_offset);
   return order;
 }
 
@@ -70,9 +71,8 @@ FileResult apply(const std::string& path, std::string_view content, CollectingSi
   for (std::size_t i : offset_order(sink.findings)) {
     auto& f = sink.findings[i];
     int line = lines.at(std::min(f.offset, content.size())).first;
-    bool dup = std::any_of(out.review.begin(), out.review.end(), [&](const ReviewItem& r) {
-      return r.line == line && r.message == f.message;
-    });
+    bool dup = std::any_of(out.review.begin(), out.review.end(),
+                           [&](const ReviewItem& r) { return r.line == line && r.message == f.message; });
     if (!dup) out.review.push_back(ReviewItem{path, line, std::move(f.message)});
   }
   return out;

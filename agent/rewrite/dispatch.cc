@@ -1,16 +1,17 @@
 // migrate_file: picks the rewriter for a file from its name, runs it, and applies its splices.
+#include "dispatch.h"
+
 #include <string>
 
 #include "apply.h"
-#include "dispatch.h"
 #include "engine.h"
+#include "json_rewriter.h"
+#include "jvm_rewriter.h"
 #include "language.h"
 #include "plan.h"
 #include "prefilter.h"
 #include "python_rewriter.h"
 #include "sql_rewriter.h"
-#include "jvm_rewriter.h"
-#include "json_rewriter.h"
 #include "yaml_rewriter.h"
 
 namespace shepherd::rewrite {

@@ -24,9 +24,12 @@ class PiecesSink final : public Sink {
       }
       v += len;
     }
-    parent_.review(map(offset), "a rewrite (" + rule + ") spans a string concatenation; apply it by hand: " + text);
+    parent_.review(map(offset),
+                   "a rewrite (" + rule + ") spans a string concatenation; apply it by hand: " + text);
   }
-  void review(std::size_t offset, std::string message) override { parent_.review(map(offset), std::move(message)); }
+  void review(std::size_t offset, std::string message) override {
+    parent_.review(map(offset), std::move(message));
+  }
 
  private:
   std::size_t map(std::size_t offset) const {
@@ -59,7 +62,8 @@ EmbeddedResult rewrite_embedded(std::string_view file, const std::vector<Piece>&
   }
   for (const auto& p : pieces) {
     OffsetSink sink(out, p.begin);
-    r.names_location |= rewrite_location_text(file.substr(p.begin, p.end - p.begin), plan, sink, table_argument);
+    r.names_location |=
+        rewrite_location_text(file.substr(p.begin, p.end - p.begin), plan, sink, table_argument);
   }
   return r;
 }

@@ -58,9 +58,9 @@ struct ReviewItem {
 };
 
 struct Limits {
-  std::size_t max_file_bytes = std::size_t{1} << 20;      // larger files are skipped
-  std::size_t max_files = 100000;                         // stop scanning after this many files
-  std::size_t max_total_bytes = std::size_t{1} << 30;     // stop reading after this many bytes
+  std::size_t max_file_bytes = std::size_t{1} << 20;   // larger files are skipped
+  std::size_t max_files = 100000;                      // stop scanning after this many files
+  std::size_t max_total_bytes = std::size_t{1} << 30;  // stop reading after this many bytes
 };
 
 struct Skipped {
@@ -97,7 +97,7 @@ FileResult migrate_file(const std::string& path, std::string_view content, const
 // Rewrites files under root/subpath in place. Never writes outside root, never follows symlinks,
 // skips binary (NUL bytes), huge and invalid-UTF-8 files (recorded in `skipped`), and visits files
 // in a deterministic (byte-wise sorted path) order.
-Report migrate_tree(const std::filesystem::path& root, const std::string& subpath,
-                    const ChangeSet& changes, const Limits& limits = {});
+Report migrate_tree(const std::filesystem::path& root, const std::string& subpath, const ChangeSet& changes,
+                    const Limits& limits = {});
 
 }  // namespace shepherd::rewrite

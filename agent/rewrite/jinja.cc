@@ -27,16 +27,29 @@ std::vector<Call> calls(std::string_view block) {
     Call call{std::string(name), {}};
     bool ok = true;
     while (true) {
-      while (j < block.size() && (block[j] == ' ' || block[j] == '\n' || block[j] == '\t' || block[j] == '\r')) ++j;
-      if (j >= block.size()) { ok = false; break; }
+      while (j < block.size() &&
+             (block[j] == ' ' || block[j] == '\n' || block[j] == '\t' || block[j] == '\r'))
+        ++j;
+      if (j >= block.size()) {
+        ok = false;
+        break;
+      }
       if (block[j] == ')') break;
       char q = block[j];
-      if (q != '\'' && q != '"') { ok = false; break; }
+      if (q != '\'' && q != '"') {
+        ok = false;
+        break;
+      }
       std::size_t close = block.find(q, j + 1);
-      if (close == std::string_view::npos) { ok = false; break; }
+      if (close == std::string_view::npos) {
+        ok = false;
+        break;
+      }
       call.args.push_back(Arg{j + 1, close, std::string(block.substr(j + 1, close - j - 1))});
       j = close + 1;
-      while (j < block.size() && (block[j] == ' ' || block[j] == '\n' || block[j] == '\t' || block[j] == '\r')) ++j;
+      while (j < block.size() &&
+             (block[j] == ' ' || block[j] == '\n' || block[j] == '\t' || block[j] == '\r'))
+        ++j;
       if (j < block.size() && block[j] == ',') {
         ++j;
         continue;

@@ -16,8 +16,8 @@ struct Arg {
 };
 
 struct Call {
-  std::string function;  // "source" or "ref"
-  std::vector<Arg> args; // positional string arguments only
+  std::string function;   // "source" or "ref"
+  std::vector<Arg> args;  // positional string arguments only
 };
 
 std::vector<Call> calls(std::string_view block);

@@ -90,8 +90,8 @@ class Parser {
     if (c == '"') return string(n);
     // number, true, false, null
     std::size_t b = i_;
-    while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != '}' && s_[i_] != ']' && s_[i_] != ' ' && s_[i_] != '\n' &&
-           s_[i_] != '\r' && s_[i_] != '\t')
+    while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != '}' && s_[i_] != ']' && s_[i_] != ' ' &&
+           s_[i_] != '\n' && s_[i_] != '\r' && s_[i_] != '\t')
       ++i_;
     if (i_ == b) return false;
     n.type = Node::Type::Scalar;

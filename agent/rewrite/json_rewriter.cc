@@ -50,7 +50,8 @@ class Rewriter {
     bool names_dataset = false;
     for (const auto& m : n.members) {
       values(m.value, m.key.text);
-      if (m.value.type == Node::Type::String && names(m.value.text, table_key(m.key.text))) names_dataset = true;
+      if (m.value.type == Node::Type::String && names(m.value.text, table_key(m.key.text)))
+        names_dataset = true;
     }
     if (!names_dataset || is_record(n)) return;
     for (const auto& m : n.members) {
@@ -69,9 +70,12 @@ class Rewriter {
   void column(const Node& s) {
     const FieldChange* f = plan_.field(s.text, false);
     if (!f) return;
-    if (!f->rename_to.empty()) out_.replace(s.body_begin, s.body_end - s.body_begin, f->rename_to, "json.column");
+    if (!f->rename_to.empty())
+      out_.replace(s.body_begin, s.body_end - s.body_begin, f->rename_to, "json.column");
     if (f->drop) out_.review(s.begin, "names dropped field " + f->name);
-    if (f->retype) out_.review(s.begin, "names retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type + ")");
+    if (f->retype)
+      out_.review(s.begin,
+                  "names retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type + ")");
   }
 
   static bool is_record(const Node& n) {
@@ -110,7 +114,8 @@ class Rewriter {
         // Readers of old data resolve the field by its alias.
         const Node* aliases = field.get("aliases");
         if (aliases && aliases->type == Node::Type::Array) {
-          bool has = std::any_of(aliases->items.begin(), aliases->items.end(), [&](const Node& a) { return a.text == f->name; });
+          bool has = std::any_of(aliases->items.begin(), aliases->items.end(),
+                                 [&](const Node& a) { return a.text == f->name; });
           if (!has) {
             std::string add = aliases->items.empty() ? "\"" + f->name + "\"" : ", \"" + f->name + "\"";
             out_.replace(aliases->end - 1, 0, add, "avro.alias");
@@ -119,9 +124,12 @@ class Rewriter {
           out_.replace(name->end, 0, ", \"aliases\": [\"" + f->name + "\"]", "avro.alias");
         }
       }
-      if (f->drop) out_.review(field.begin, "schema declares dropped field " + f->name + ": remove it or make it optional");
+      if (f->drop)
+        out_.review(field.begin,
+                    "schema declares dropped field " + f->name + ": remove it or make it optional");
       if (f->retype)
-        out_.review(field.begin, "schema field " + f->name + " changes type (" + f->from_type + " -> " + f->to_type + "): update its type");
+        out_.review(field.begin, "schema field " + f->name + " changes type (" + f->from_type + " -> " +
+                                     f->to_type + "): update its type");
     }
   }
 
@@ -135,7 +143,8 @@ class Rewriter {
         out_.replace(m.key.body_begin, m.key.body_end - m.key.body_begin, f->rename_to, "jsonschema.rename");
       if (f->drop) out_.review(m.key.begin, "schema declares dropped field " + f->name + ": remove it");
       if (f->retype)
-        out_.review(m.key.begin, "schema field " + f->name + " changes type (" + f->from_type + " -> " + f->to_type + "): update its type");
+        out_.review(m.key.begin, "schema field " + f->name + " changes type (" + f->from_type + " -> " +
+                                     f->to_type + "): update its type");
     }
     if (const Node* req = root.get("required"))
       for (const auto& item : req->items) {

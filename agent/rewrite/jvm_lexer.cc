@@ -70,7 +70,10 @@ std::vector<Token> lex(std::string_view text, bool scala) {
     if (c == '\'') {
       // char literal 'x' or '\n'; a Scala symbol 'name is a name.
       std::size_t j = i + 1;
-      if (j < n && text[j] == '\\') j += 2; else ++j;
+      if (j < n && text[j] == '\\')
+        j += 2;
+      else
+        ++j;
       if (j < n && text[j] == '\'') {
         out.push_back(Token{Kind::Op, i, j + 1});
         i = j + 1;
@@ -86,7 +89,9 @@ std::vector<Token> lex(std::string_view text, bool scala) {
         continue;
       }
       std::size_t e = i + 1;
-      while (e < n && (is_ident_char(text[e]) || text[e] == '$' || static_cast<unsigned char>(text[e]) >= 0x80)) ++e;
+      while (e < n &&
+             (is_ident_char(text[e]) || text[e] == '$' || static_cast<unsigned char>(text[e]) >= 0x80))
+        ++e;
       out.push_back(Token{Kind::Name, i, e});
       i = e;
       continue;

@@ -24,23 +24,56 @@ bool in(std::string_view w, std::initializer_list<std::string_view> set) {
 }
 
 bool column_call(std::string_view m) {
-  return in(m, {"col", "column", "apply", "select", "groupBy", "orderBy", "sort", "drop", "dropDuplicates",
-                "withColumnRenamed", "partitionBy", "repartition", "cube", "rollup", "agg", "sortWithinPartitions",
-                "countDistinct", "count_distinct", "sum", "max", "min", "avg", "first", "last", "collect_list",
-                "collect_set", "asc", "desc", "bucketBy", "sortBy", "join", "pivot"});
+  return in(m, {"col",
+                "column",
+                "apply",
+                "select",
+                "groupBy",
+                "orderBy",
+                "sort",
+                "drop",
+                "dropDuplicates",
+                "withColumnRenamed",
+                "partitionBy",
+                "repartition",
+                "cube",
+                "rollup",
+                "agg",
+                "sortWithinPartitions",
+                "countDistinct",
+                "count_distinct",
+                "sum",
+                "max",
+                "min",
+                "avg",
+                "first",
+                "last",
+                "collect_list",
+                "collect_set",
+                "asc",
+                "desc",
+                "bucketBy",
+                "sortBy",
+                "join",
+                "pivot"});
 }
 
 // ResultSet methods whose first argument may be a column label (updaters too: updatable result sets).
 bool result_set_call(std::string_view m) {
   if (m == "findColumn" || m == "updateNull") return true;
   std::string_view type;
-  if (m.substr(0, 3) == "get") type = m.substr(3);
-  else if (m.substr(0, 6) == "update") type = m.substr(6);
-  else return false;
-  return in(type, {"Array", "AsciiStream", "BigDecimal", "BinaryStream", "Blob", "Boolean", "Byte",
-                   "Bytes", "CharacterStream", "Clob", "Date", "Double", "Float", "Int", "Long",
-                   "NCharacterStream", "NClob", "NString", "Object", "Ref", "RowId", "Short", "SQLXML",
-                   "String", "Time", "Timestamp", "URL", "UnicodeStream"});
+  if (m.substr(0, 3) == "get")
+    type = m.substr(3);
+  else if (m.substr(0, 6) == "update")
+    type = m.substr(6);
+  else
+    return false;
+  return in(
+      type,
+      {"Array", "AsciiStream",      "BigDecimal", "BinaryStream", "Blob",      "Boolean", "Byte",
+       "Bytes", "CharacterStream",  "Clob",       "Date",         "Double",    "Float",   "Int",
+       "Long",  "NCharacterStream", "NClob",      "NString",      "Object",    "Ref",     "RowId",
+       "Short", "SQLXML",           "String",     "Time",         "Timestamp", "URL",     "UnicodeStream"});
 }
 
 bool table_call(std::string_view m) {
@@ -93,7 +126,9 @@ class Rewriter {
         interpolated = interpolated || t_[last].interpolated;
       }
       // A lone literal equal to a field name is a column name, handled in columns().
-      if (pieces.size() == 1 && plan_.field(text_.substr(pieces[0].begin, pieces[0].end - pieces[0].begin), false)) continue;
+      if (pieces.size() == 1 &&
+          plan_.field(text_.substr(pieces[0].begin, pieces[0].end - pieces[0].begin), false))
+        continue;
       bool table_arg = i >= 2 && is_op(i - 1, '(') && t_[i - 2].kind == Kind::Name && table_call(tx(i - 2));
       sql::LexOptions lo;
       lo.dollar_opaque = interpolated;
@@ -166,8 +201,10 @@ class Rewriter {
     for (const auto& f : plan_.fields()) {
       std::string upper = camel(f.name, true);
       bool snake = f.name.find('_') != std::string::npos;  // `ts` alone is too common to flag
-      if (name == "get" + upper || name == "set" + upper || (snake && (name == f.name || name == camel(f.name, false)))) {
-        out_.review(t_[i].begin, "accessor " + std::string(name) + " of " + plan_.dataset_label() + " record; " + what(f) +
+      if (name == "get" + upper || name == "set" + upper ||
+          (snake && (name == f.name || name == camel(f.name, false)))) {
+        out_.review(t_[i].begin, "accessor " + std::string(name) + " of " + plan_.dataset_label() +
+                                     " record; " + what(f) +
                                      ": regenerate the record class and update by hand");
         return;
       }
@@ -225,9 +262,10 @@ class Rewriter {
           out_.replace(t.body_begin, t.body_end - t.body_begin, f.rename_to, "java.resultset");
         if (f.drop) out_.review(t.body_begin, "reads dropped field " + f.name + " through " + shown);
         if (f.retype)
-          out_.review(t.body_begin, "reads retyped field " + f.name + " (" + f.from_type + " -> " + f.to_type +
-                                        ") through " + shown +
-                                        ", which the query passes through unconverted: adapt the getter by hand");
+          out_.review(t.body_begin,
+                      "reads retyped field " + f.name + " (" + f.from_type + " -> " + f.to_type +
+                          ") through " + shown +
+                          ", which the query passes through unconverted: adapt the getter by hand");
         return;
       }
       if (r.wrapped.count(f.name)) return;  // converted back in the query: same name, same type
@@ -372,7 +410,7 @@ class Rewriter {
     std::size_t receiver;  // first token of the receiver chain
     std::size_t name_at;   // the method name
     std::string_view name;
-    std::size_t open;      // its '('
+    std::size_t open;  // its '('
   };
 
   // [b, e) is exactly `receiver.method(…)`; the receiver may be any expression (`c`, `this.c`,
@@ -444,7 +482,8 @@ class Rewriter {
   void decide(const FieldChange& f, std::size_t b, std::size_t e, const std::string& shown) {
     if (!about_) return;
     if (reads_other_) {
-      out_.review(b, "cannot prove " + shown + " belongs to " + plan_.dataset_label() + ": this file also reads other tables; " + what(f));
+      out_.review(b, "cannot prove " + shown + " belongs to " + plan_.dataset_label() +
+                         ": this file also reads other tables; " + what(f));
       return;
     }
     if (!f.rename_to.empty()) out_.replace(b, e - b, f.rename_to, scala_ ? "scala.column" : "java.column");
@@ -468,8 +507,8 @@ class Rewriter {
   bool scala_;
   bool about_ = false;
   bool reads_other_ = false;
-  bool jdbc_ = false;                  // the file calls a ResultSet getter with a literal
-  std::map<std::size_t, Run> runs_;    // literal runs by first token (only when jdbc_)
+  bool jdbc_ = false;                // the file calls a ResultSet getter with a literal
+  std::map<std::size_t, Run> runs_;  // literal runs by first token (only when jdbc_)
   bool methods_found_ = false;
   std::vector<std::pair<std::size_t, std::size_t>> methods_;
 };

@@ -25,9 +25,7 @@ std::vector<std::string> split(std::string_view s, char sep) {
 }
 
 namespace {
-bool looks_like_path(std::string_view loc) {
-  return loc.find('/') != std::string_view::npos;
-}
+bool looks_like_path(std::string_view loc) { return loc.find('/') != std::string_view::npos; }
 }  // namespace
 
 Plan::Plan(const ChangeSet& changes)

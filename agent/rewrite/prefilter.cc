@@ -47,7 +47,8 @@ bool contains_ignoring_case(std::string_view hay, std::string_view needle) {
   auto candidates = [&](std::size_t at) {
     __m128i a = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)), case_f);
     __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at + m - 1)), case_l);
-    return static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, l))));
+    return static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, l))));
   };
   auto verify = [&](std::size_t at, unsigned mask) {
     for (; mask; mask &= mask - 1)
@@ -63,7 +64,8 @@ bool contains_ignoring_case(std::string_view hay, std::string_view needle) {
     if (unsigned mask = candidates(i); mask && verify(i, mask)) return true;
 #endif
   for (; i < stop; ++i)
-    if (fold(hay[i]) == first && fold(hay[i + m - 1]) == last && equal_folded(hay.data() + i, needle)) return true;
+    if (fold(hay[i]) == first && fold(hay[i + m - 1]) == last && equal_folded(hay.data() + i, needle))
+      return true;
   return false;
 }
 

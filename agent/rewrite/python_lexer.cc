@@ -25,7 +25,8 @@ std::vector<Token> lex(std::string_view text) {
       continue;
     }
     if (c == '\n') {
-      if (depth == 0 && (out.empty() || out.back().kind != Kind::Newline)) out.push_back(Token{Kind::Newline, i, i + 1});
+      if (depth == 0 && (out.empty() || out.back().kind != Kind::Newline))
+        out.push_back(Token{Kind::Newline, i, i + 1});
       ++i;
       continue;
     }
@@ -40,7 +41,8 @@ std::vector<Token> lex(std::string_view text) {
     // String literal, with up to two prefix letters.
     std::size_t p = i;
     while (p < text.size() && p - i < 2 && is_prefix_char(text[p])) ++p;
-    if (p < text.size() && (text[p] == '\'' || text[p] == '"') && (p == i || !(i > 0 && is_ident_char(text[i - 1])))) {
+    if (p < text.size() && (text[p] == '\'' || text[p] == '"') &&
+        (p == i || !(i > 0 && is_ident_char(text[i - 1])))) {
       Token t{Kind::String, i, 0};
       for (std::size_t k = i; k < p; ++k) {
         char pc = text[k];
@@ -86,7 +88,7 @@ std::vector<Token> lex(std::string_view text) {
     if ((c == ')' || c == ']' || c == '}') && depth > 0) --depth;
     std::size_t len = 1;
     if (i + 1 < text.size() && ((c == '=' && text[i + 1] == '=') || (c == '!' && text[i + 1] == '=') ||
-                                 (c == '*' && text[i + 1] == '*')))
+                                (c == '*' && text[i + 1] == '*')))
       len = 2;
     out.push_back(Token{Kind::Op, i, i + len});
     i += len;

@@ -12,9 +12,9 @@ enum class Kind { Name, String, Number, Op, Newline };
 
 struct Token {
   Kind kind;
-  std::size_t begin, end;            // whole token
+  std::size_t begin, end;                    // whole token
   std::size_t body_begin = 0, body_end = 0;  // String: the characters between the quotes
-  bool f_string = false;             // f"..." (interpolates {expr})
+  bool f_string = false;                     // f"..." (interpolates {expr})
   bool raw = false;
   bool bytes = false;
 };

@@ -22,17 +22,63 @@ bool in(std::string_view w, std::initializer_list<std::string_view> set) {
 
 // Methods whose string arguments are column names of their receiver.
 bool column_method(std::string_view m) {
-  return in(m, {"select", "groupBy", "groupby", "orderBy", "sort", "sort_values", "drop", "dropDuplicates",
-                "drop_duplicates", "withColumnRenamed", "partitionBy", "repartition", "cube", "rollup", "agg",
-                "dropna", "fillna", "join", "set_index", "rename", "sortWithinPartitions", "pivot", "merge",
-                "bucketBy", "sortBy", "describe", "selectExpr", "unique", "nunique", "value_counts", "explode"});
+  return in(m, {"select",
+                "groupBy",
+                "groupby",
+                "orderBy",
+                "sort",
+                "sort_values",
+                "drop",
+                "dropDuplicates",
+                "drop_duplicates",
+                "withColumnRenamed",
+                "partitionBy",
+                "repartition",
+                "cube",
+                "rollup",
+                "agg",
+                "dropna",
+                "fillna",
+                "join",
+                "set_index",
+                "rename",
+                "sortWithinPartitions",
+                "pivot",
+                "merge",
+                "bucketBy",
+                "sortBy",
+                "describe",
+                "selectExpr",
+                "unique",
+                "nunique",
+                "value_counts",
+                "explode"});
 }
 
 // functions.* that take a column name (not a literal) as their string argument.
 bool column_function(std::string_view f) {
-  return in(f, {"col", "column", "sum", "max", "min", "avg", "mean", "count", "countDistinct", "count_distinct",
-                "approx_count_distinct", "first", "last", "collect_list", "collect_set", "asc", "desc",
-                "sum_distinct", "stddev", "variance", "max_by", "min_by"});
+  return in(f, {"col",
+                "column",
+                "sum",
+                "max",
+                "min",
+                "avg",
+                "mean",
+                "count",
+                "countDistinct",
+                "count_distinct",
+                "approx_count_distinct",
+                "first",
+                "last",
+                "collect_list",
+                "collect_set",
+                "asc",
+                "desc",
+                "sum_distinct",
+                "stddev",
+                "variance",
+                "max_by",
+                "min_by"});
 }
 
 bool table_method(std::string_view m) {
@@ -45,8 +91,8 @@ bool table_method(std::string_view m) {
 struct Cls {
   enum class K { Unknown, Dataset, Other, Mixed };
   K k = K::Unknown;
-  bool all = false;               // every dataset field (a direct table read)
-  std::set<std::string> fields;   // otherwise, the fields a query passed through
+  bool all = false;              // every dataset field (a direct table read)
+  std::set<std::string> fields;  // otherwise, the fields a query passed through
   bool has(const std::string& f) const { return k == K::Dataset && (all || fields.count(f)); }
   void merge(const Cls& o) {
     if (o.k == K::Unknown) return;
@@ -129,7 +175,8 @@ class Rewriter {
         j = k + 1;
       }
       // A literal standing alone as a statement is a docstring: documentation, like a comment.
-      bool alone = (i == 0 || t_[i - 1].kind == Kind::Newline) && (j >= t_.size() || t_[j].kind == Kind::Newline);
+      bool alone =
+          (i == 0 || t_[i - 1].kind == Kind::Newline) && (j >= t_.size() || t_[j].kind == Kind::Newline);
       if (alone) {
         for (auto m : members) group_of_[m] = -1;
         i = members.back();
@@ -246,9 +293,11 @@ class Rewriter {
       o = static_cast<std::size_t>(open);
     }
     // List of names: .select(["a", "b"]), df[["a", "b"]]
-    if (is_op(o, '[') && o > 0 && (is_op(o - 1, '(') || is_op(o - 1, ',') || is_op(o - 1, '=') || is_op(o - 1, '['))) {
+    if (is_op(o, '[') && o > 0 &&
+        (is_op(o - 1, '(') || is_op(o - 1, ',') || is_op(o - 1, '=') || is_op(o - 1, '['))) {
       long outer = enclosing_[o];
-      if (outer >= 0 && (is_op(static_cast<std::size_t>(outer), '(') || is_op(static_cast<std::size_t>(outer), '['))) {
+      if (outer >= 0 &&
+          (is_op(static_cast<std::size_t>(outer), '(') || is_op(static_cast<std::size_t>(outer), '['))) {
         o = static_cast<std::size_t>(outer);
       }
     }
@@ -270,7 +319,7 @@ class Rewriter {
     }
     if (!method || !column_method(name)) return;
     if (name == "withColumnRenamed" && o + 1 != i) return;  // the second argument is the new name
-    std::size_t root = chain_root(o - 2);  // the receiver ends before `.name(`
+    std::size_t root = chain_root(o - 2);                   // the receiver ends before `.name(`
     Cls c = classify(root, o - 2);
     decide(f, t_[i].body_begin, t_[i].body_end, c, false, is_name(root) ? tx(root) : std::string_view{});
   }
@@ -282,7 +331,8 @@ class Rewriter {
     return m == "F" || m == "functions" || m == "f" || m == "sf" || m == "psf" || m == "fn";
   }
 
-  void decide(const FieldChange* f, std::size_t b, std::size_t e, const Cls& c, bool attribute, std::string_view root) {
+  void decide(const FieldChange* f, std::size_t b, std::size_t e, const Cls& c, bool attribute,
+              std::string_view root) {
     if (c.k == Cls::K::Other || (c.k == Cls::K::Dataset && !c.has(f->name))) return;
     if (c.k == Cls::K::Mixed) {
       out_.review(b, "cannot tell whether " + f->name + " is read from " + plan_.dataset_label() +
@@ -292,8 +342,9 @@ class Rewriter {
     if (c.k == Cls::K::Unknown) {
       if (!about_) return;
       if (attribute) {
-        out_.review(b, "attribute " + std::string(root) + "." + f->name + " may read " + plan_.dataset_label() +
-                           " (cannot prove " + std::string(root) + " is its frame); " + what(*f));
+        out_.review(b, "attribute " + std::string(root) + "." + f->name + " may read " +
+                           plan_.dataset_label() + " (cannot prove " + std::string(root) +
+                           " is its frame); " + what(*f));
         return;
       }
       if (reads_other_) {
@@ -302,7 +353,8 @@ class Rewriter {
         return;
       }
     }
-    if (!f->rename_to.empty()) out_.replace(b, e - b, f->rename_to, attribute ? "python.attribute" : "python.column");
+    if (!f->rename_to.empty())
+      out_.replace(b, e - b, f->rename_to, attribute ? "python.attribute" : "python.column");
     if (f->drop) out_.review(b, "reads dropped field " + f->name);
     if (f->retype)
       out_.review(b, "reads retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type + ")" +

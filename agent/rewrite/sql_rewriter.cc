@@ -35,18 +35,21 @@ class WordSet {
 // Words that end a FROM item or cannot be an alias.
 bool is_reserved(std::string_view w) {
   static const WordSet kWords{
-      "select", "from", "where", "group", "having", "qualify", "window", "order", "limit", "union",
-      "except", "intersect", "join", "left", "right", "inner", "outer", "full", "cross", "natural",
-      "on", "using", "as", "with", "lateral", "tablesample", "for", "pivot", "unpivot", "offset",
-      "fetch", "into", "values", "set", "when", "then", "else", "end", "and", "or", "not", "in",
-      "is", "null", "case", "by", "partition", "over", "distinct", "all", "between", "like",
-      "exists", "asc", "desc", "nulls", "first", "last", "returning", "struct", "array", "interval",
-      "cast", "true", "false", "recursive", "materialized", "insert", "update", "delete", "merge"};
+      "select",   "from",        "where",        "group",     "having",  "qualify",  "window",    "order",
+      "limit",    "union",       "except",       "intersect", "join",    "left",     "right",     "inner",
+      "outer",    "full",        "cross",        "natural",   "on",      "using",    "as",        "with",
+      "lateral",  "tablesample", "for",          "pivot",     "unpivot", "offset",   "fetch",     "into",
+      "values",   "set",         "when",         "then",      "else",    "end",      "and",       "or",
+      "not",      "in",          "is",           "null",      "case",    "by",       "partition", "over",
+      "distinct", "all",         "between",      "like",      "exists",  "asc",      "desc",      "nulls",
+      "first",    "last",        "returning",    "struct",    "array",   "interval", "cast",      "true",
+      "false",    "recursive",   "materialized", "insert",    "update",  "delete",   "merge"};
   return kWords.contains(w);
 }
 
 bool is_join_word(std::string_view w) {
-  static const WordSet kWords{"join", "left", "right", "inner", "outer", "full", "cross", "natural", "lateral"};
+  static const WordSet kWords{"join", "left",  "right",   "inner",  "outer",
+                              "full", "cross", "natural", "lateral"};
   return kWords.contains(w);
 }
 
@@ -65,8 +68,10 @@ struct Part {
 class Parts {
  public:
   void push_back(const Part& p) {
-    if (n_ < kInline) inline_[n_] = p;
-    else more_.push_back(p);
+    if (n_ < kInline)
+      inline_[n_] = p;
+    else
+      more_.push_back(p);
     ++n_;
   }
   std::size_t size() const { return n_; }
@@ -90,9 +95,9 @@ struct Chain {
 struct Source {
   enum class Kind { Dataset, Derived, Other };
   Kind kind = Kind::Other;
-  std::string alias;  // lower case; explicit alias or the name's last part
+  std::string alias;             // lower case; explicit alias or the name's last part
   std::set<std::string> fields;  // Derived: plan field names it passes through
-  std::string label;  // for messages
+  std::string label;             // for messages
   // The dataset was named by its last part without an alias and that part moves: qualifiers
   // spelled with the old table name must move too.
   std::string moved_qualifier;
@@ -117,7 +122,8 @@ struct Hit {
 
 class Analyzer {
  public:
-  Analyzer(std::string_view text, std::vector<Token> toks, const Plan& plan, const ModelIndex& models, Sink& out)
+  Analyzer(std::string_view text, std::vector<Token> toks, const Plan& plan, const ModelIndex& models,
+           Sink& out)
       : text_(text), t_(std::move(toks)), plan_(plan), models_(models), out_(out) {}
 
   Result run() {
@@ -141,13 +147,15 @@ class Analyzer {
   // ---- token helpers ----
   std::string_view tx(std::size_t i) const { return text_.substr(t_[i].begin, t_[i].end - t_[i].begin); }
   bool is_punct(std::size_t i, char c) const {
-    return i < t_.size() && t_[i].kind == Kind::Punct && t_[i].end - t_[i].begin == 1 && text_[t_[i].begin] == c;
+    return i < t_.size() && t_[i].kind == Kind::Punct && t_[i].end - t_[i].begin == 1 &&
+           text_[t_[i].begin] == c;
   }
   bool is_kw(std::size_t i, std::string_view w) const {
     return i < t_.size() && t_[i].kind == Kind::Ident && iequals(tx(i), w);
   }
   bool is_name(std::size_t i) const {
-    return i < t_.size() && (t_[i].kind == Kind::Ident || (t_[i].kind == Kind::Quoted && text_[t_[i].begin] != '\'' ));
+    return i < t_.size() &&
+           (t_[i].kind == Kind::Ident || (t_[i].kind == Kind::Quoted && text_[t_[i].begin] != '\''));
   }
   // Index of the ')' closing the '(' at i; unbalanced runs to the end.
   std::size_t close_of(std::size_t i) const {
@@ -207,7 +215,8 @@ class Analyzer {
     if (repl.size() == k) {
       for (std::size_t j = 0; j < k; ++j)
         if (!iequals(parts[from + j].text, repl[j]))
-          out_.replace(parts[from + j].begin, parts[from + j].end - parts[from + j].begin, repl[j], "sql.location");
+          out_.replace(parts[from + j].begin, parts[from + j].end - parts[from + j].begin, repl[j],
+                       "sql.location");
       return;
     }
     bool one_token = parts[from].tok == parts[to - 1].tok;
@@ -218,8 +227,9 @@ class Analyzer {
       for (std::size_t j = 0; j < repl.size(); ++j) joined += (j ? "." : "") + repl[j];
       out_.replace(parts[from].begin, parts[to - 1].end - parts[from].begin, joined, "sql.location");
     } else {
-      out_.review(parts[from].begin, "table name " + plan_.old_location() + " is quoted part by part; move it to " +
-                                         plan_.new_location() + " by hand");
+      out_.review(parts[from].begin, "table name " + plan_.old_location() +
+                                         " is quoted part by part; move it to " + plan_.new_location() +
+                                         " by hand");
     }
   }
 
@@ -230,14 +240,17 @@ class Analyzer {
         std::string_view block = tx(i);
         for (const auto& call : jinja::calls(block)) {
           if (call.function != "source" || call.args.size() != 2) continue;
-          if (!plan_.matches_old_suffix({call.args[0].value, call.args[1].value}) || plan_.old_parts().size() < 2) continue;
+          if (!plan_.matches_old_suffix({call.args[0].value, call.args[1].value}) ||
+              plan_.old_parts().size() < 2)
+            continue;
           result_.mentions_dataset = true;
           if (!plan_.moves()) continue;
           auto repl = plan_.new_suffix(2);
           if (repl.size() != 2) continue;
           for (std::size_t a = 0; a < 2; ++a)
             if (call.args[a].value != repl[a])
-              out_.replace(t_[i].begin + call.args[a].begin, call.args[a].end - call.args[a].begin, repl[a], "dbt.source");
+              out_.replace(t_[i].begin + call.args[a].begin, call.args[a].end - call.args[a].begin, repl[a],
+                           "dbt.source");
         }
         continue;
       }
@@ -273,7 +286,8 @@ class Analyzer {
     expr(b, e, empty, {}, false);
   }
 
-  std::set<std::string> query(std::size_t b, std::size_t e, const Ctes& outer, const Scope* parent, bool top = false) {
+  std::set<std::string> query(std::size_t b, std::size_t e, const Ctes& outer, const Scope* parent,
+                              bool top = false) {
     if (!is_kw(b, "with")) return set_operations(b, e, outer, parent, top);
     Ctes ctes = outer;  // the WITH list adds names visible in this query only
     std::size_t i = b;
@@ -303,7 +317,8 @@ class Analyzer {
   }
 
   // Set operations: the first part names the output columns.
-  std::set<std::string> set_operations(std::size_t i, std::size_t e, const Ctes& ctes, const Scope* parent, bool top) {
+  std::set<std::string> set_operations(std::size_t i, std::size_t e, const Ctes& ctes, const Scope* parent,
+                                       bool top) {
     std::set<std::string> exports;
     bool first = true;
     std::size_t pb = i;
@@ -312,8 +327,9 @@ class Analyzer {
         j = close_of(j);
         continue;
       }
-      bool setop = j < e && (is_kw(j, "union") || is_kw(j, "intersect") ||
-                             (is_kw(j, "except") && !is_punct(j + 1, '(') && !(j > 0 && is_punct(j - 1, '*'))));
+      bool setop =
+          j < e && (is_kw(j, "union") || is_kw(j, "intersect") ||
+                    (is_kw(j, "except") && !is_punct(j + 1, '(') && !(j > 0 && is_punct(j - 1, '*'))));
       if (j == e || setop) {
         auto ex = query_part(pb, j, ctes, parent, top);
         if (first) exports = std::move(ex);
@@ -325,9 +341,11 @@ class Analyzer {
     return exports;
   }
 
-  std::set<std::string> query_part(std::size_t b, std::size_t e, const Ctes& ctes, const Scope* parent, bool top) {
+  std::set<std::string> query_part(std::size_t b, std::size_t e, const Ctes& ctes, const Scope* parent,
+                                   bool top) {
     if (b >= e) return {};
-    if (is_punct(b, '(') && close_of(b) + 1 >= e) return query(b + 1, std::min(close_of(b), e), ctes, parent, top);
+    if (is_punct(b, '(') && close_of(b) + 1 >= e)
+      return query(b + 1, std::min(close_of(b), e), ctes, parent, top);
     if (is_kw(b, "select")) return select_block(b, e, ctes, parent, top);
     if (is_kw(b, "with")) return query(b, e, ctes, parent, top);
     Scope s;
@@ -336,7 +354,8 @@ class Analyzer {
     return {};
   }
 
-  std::set<std::string> select_block(std::size_t b, std::size_t e, const Ctes& ctes, const Scope* parent, bool top) {
+  std::set<std::string> select_block(std::size_t b, std::size_t e, const Ctes& ctes, const Scope* parent,
+                                     bool top) {
     std::size_t from = e, after_from = e;
     for (std::size_t i = b + 1; i < e; ++i) {
       if (is_punct(i, '(')) {
@@ -430,7 +449,9 @@ class Analyzer {
           i = close_of(after) + 1;
         } else {
           std::string_view last = c.parts.back().text;
-          src.label = std::string(c.parts.size() == 1 ? last : text_.substr(t_[c.first].begin, t_[c.last].end - t_[c.first].begin));
+          src.label = std::string(c.parts.size() == 1
+                                      ? last
+                                      : text_.substr(t_[c.first].begin, t_[c.last].end - t_[c.first].begin));
           src.alias = lower(last);
           auto cte = c.parts.size() == 1 ? ctes.find(src.alias) : ctes.end();
           if (cte != ctes.end()) {
@@ -505,8 +526,10 @@ class Analyzer {
       if (!f) continue;
       bool dataset = false, other = false;
       for (const auto& s : scope.sources) {
-        if (s.kind == Source::Kind::Dataset || (s.kind == Source::Kind::Derived && s.fields.count(f->name))) dataset = true;
-        else other = true;
+        if (s.kind == Source::Kind::Dataset || (s.kind == Source::Kind::Derived && s.fields.count(f->name)))
+          dataset = true;
+        else
+          other = true;
       }
       if (!dataset) continue;
       if (!other) {
@@ -514,7 +537,8 @@ class Analyzer {
         apply_hit(Hit{f, &c.parts.back(), nullptr, {}}, false);
       } else {
         out_.review(t_[i].begin, "JOIN ... USING (" + f->name + ") joins " + plan_.dataset_label() +
-                                     " with another table; " + what(*f) + " on one side only: rewrite the join by hand");
+                                     " with another table; " + what(*f) +
+                                     " on one side only: rewrite the join by hand");
       }
     }
   }
@@ -525,10 +549,12 @@ class Analyzer {
     return f.name + " changes type";
   }
 
-  void select_item(std::size_t b, std::size_t e, Scope& scope, const Ctes& ctes, std::set<std::string>& exports, bool top) {
+  void select_item(std::size_t b, std::size_t e, Scope& scope, const Ctes& ctes,
+                   std::set<std::string>& exports, bool top) {
     // `*`, `t.*`, optionally with EXCEPT (...) / REPLACE (...)
     std::size_t star = e;
-    if (is_punct(b, '*')) star = b;
+    if (is_punct(b, '*'))
+      star = b;
     else if (is_name(b)) {
       Chain c = read_chain(b, e);
       if (is_punct(c.last + 1, '.') && is_punct(c.last + 2, '*')) star = c.last + 2;
@@ -556,7 +582,9 @@ class Analyzer {
           const FieldChange* f = plan_.field(c.parts.back().text, true);
           if (f && passed.count(f->name)) {
             passed.erase(f->name);
-            if (!f->rename_to.empty()) out_.replace(c.parts.back().begin, c.parts.back().end - c.parts.back().begin, f->rename_to, "sql.rename");
+            if (!f->rename_to.empty())
+              out_.replace(c.parts.back().begin, c.parts.back().end - c.parts.back().begin, f->rename_to,
+                           "sql.rename");
           }
         }
       } else if (star + 1 < e) {
@@ -565,9 +593,11 @@ class Analyzer {
       for (const auto& name : passed) {
         const FieldChange* f = plan_.field(name, false);
         if (f && f->retype && top)  // inside a CTE, the named uses downstream are checked instead
-          out_.review(t_[star].begin, "SELECT * passes retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type +
-                                          ") through unchanged; select it explicitly" +
-                                          (f->expression.empty() ? std::string() : " as " + expression(*f, f->name) + " AS " + f->name));
+          out_.review(t_[star].begin,
+                      "SELECT * passes retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type +
+                          ") through unchanged; select it explicitly" +
+                          (f->expression.empty() ? std::string()
+                                                 : " as " + expression(*f, f->name) + " AS " + f->name));
       }
       exports.insert(passed.begin(), passed.end());
       return;
@@ -578,9 +608,16 @@ class Analyzer {
       std::size_t after = c.last + 1;
       std::optional<std::size_t> alias;
       bool bare = false;
-      if (after == e) bare = true;
-      else if (is_kw(after, "as") && after + 2 == e && is_name(after + 1)) { bare = true; alias = after + 1; }
-      else if (after + 1 == e && is_name(after) && !(t_[after].kind == Kind::Ident && is_reserved(tx(after)))) { bare = true; alias = after; }
+      if (after == e)
+        bare = true;
+      else if (is_kw(after, "as") && after + 2 == e && is_name(after + 1)) {
+        bare = true;
+        alias = after + 1;
+      } else if (after + 1 == e && is_name(after) &&
+                 !(t_[after].kind == Kind::Ident && is_reserved(tx(after)))) {
+        bare = true;
+        alias = after;
+      }
       if (bare) {
         if (alias) scope.select_aliases.insert(lower(read_chain(*alias, *alias + 1).parts.back().text));
         auto hit = resolve(c, scope, false);
@@ -597,7 +634,9 @@ class Analyzer {
           if (!alias) repl += " AS " + std::string(hit->column->text);
           if (!alias && top) result_.wrapped.insert(f.name);
           out_.replace(t_[c.first].begin, t_[c.last].end - t_[c.first].begin, repl, "sql.retype");
-          if (hit->qualifier) out_.review(t_[c.first].begin, "qualifier " + std::string(hit->qualifier->text) + " should become " + hit->new_qualifier);
+          if (hit->qualifier)
+            out_.review(t_[c.first].begin, "qualifier " + std::string(hit->qualifier->text) +
+                                               " should become " + hit->new_qualifier);
           return;
         }
         apply_hit(*hit, false);
@@ -613,7 +652,8 @@ class Analyzer {
 
   std::string expression(const FieldChange& f, std::string_view ref) const {
     std::string out = f.expression;
-    for (auto pos = out.find("{field}"); pos != std::string::npos; pos = out.find("{field}", pos + ref.size()))
+    for (auto pos = out.find("{field}"); pos != std::string::npos;
+         pos = out.find("{field}", pos + ref.size()))
       out.replace(pos, 7, ref);
     return out;
   }
@@ -634,7 +674,7 @@ class Analyzer {
       if (!is_name(i) || (i > b && is_punct(i - 1, '.'))) continue;
       Chain c = read_chain(i, e);
       i = c.last;
-      if (is_punct(c.last + 1, '(')) continue;  // function name
+      if (is_punct(c.last + 1, '(')) continue;                // function name
       if (c.first > 0 && is_kw(c.first - 1, "as")) continue;  // an alias being defined
       if (c.parts.size() == 1 && t_[c.first].kind == Kind::Ident && is_reserved(c.parts[0].text)) continue;
       if (c.parts.size() == 1 && aliases_visible && scope.select_aliases.count(lower(c.parts[0].text))) {
@@ -656,7 +696,8 @@ class Analyzer {
       for (char q : {'\'', '"'}) {
         std::string needle = std::string(1, q) + f.name + std::string(1, q);
         if (block.find(needle) != std::string_view::npos)
-          out_.review(t_[i].begin, "Jinja expression names " + f.name + "; " + what(f) + ": check it by hand");
+          out_.review(t_[i].begin,
+                      "Jinja expression names " + f.name + "; " + what(f) + ": check it by hand");
       }
     }
   }
@@ -704,8 +745,9 @@ class Analyzer {
       }
       const FieldChange* f = plan_.field(p[1].text, true);
       if (f && has_dataset(scope) && !plan_.field(p[0].text, true))
-        out_.review(p[1].begin, "cannot tell whether " + std::string(p[0].text) + "." + std::string(p[1].text) + " reads " +
-                                    plan_.dataset_label() + ": " + std::string(p[0].text) + " is not a table of this query; " + what(*f));
+        out_.review(p[1].begin, "cannot tell whether " + std::string(p[0].text) + "." +
+                                    std::string(p[1].text) + " reads " + plan_.dataset_label() + ": " +
+                                    std::string(p[0].text) + " is not a table of this query; " + what(*f));
       if (!plan_.field(p[0].text, true)) return std::nullopt;
       // struct_column.subfield: the first part is the column
     }
@@ -715,13 +757,16 @@ class Analyzer {
       if (s->sources.empty()) continue;
       bool hit = false, other = false;
       for (const auto& src : s->sources) {
-        if (carries(src, *f)) hit = true;
-        else other = true;
+        if (carries(src, *f))
+          hit = true;
+        else
+          other = true;
       }
       if (!hit) {
         for (const auto& src : s->sources)
           if (src.maybe) {
-            out_.review(p[0].begin, "cannot tell whether " + src.label + " is " + plan_.dataset_label() + "; " + what(*f));
+            out_.review(p[0].begin, "cannot tell whether " + src.label + " is " + plan_.dataset_label() +
+                                        "; " + what(*f));
             break;
           }
         return std::nullopt;  // belongs to the tables of this query, none of which is ours
@@ -730,8 +775,9 @@ class Analyzer {
         std::string names;
         for (const auto& src : s->sources)
           if (!carries(src, *f)) names += (names.empty() ? "" : ", ") + src.label;
-        out_.review(p[0].begin, "cannot prove " + std::string(p[0].text) + " belongs to " + plan_.dataset_label() +
-                                    ": the query also reads " + names + "; " + what(*f) + (f->drop ? "" : ": qualify it and rewrite by hand"));
+        out_.review(p[0].begin, "cannot prove " + std::string(p[0].text) + " belongs to " +
+                                    plan_.dataset_label() + ": the query also reads " + names + "; " +
+                                    what(*f) + (f->drop ? "" : ": qualify it and rewrite by hand"));
         return std::nullopt;
       }
       if (output_alias) return std::nullopt;  // shadowed by a select alias of the same name: leave it
@@ -744,14 +790,17 @@ class Analyzer {
     const FieldChange& f = *h.field;
     result_.reads_dataset = true;
     if (h.qualifier)
-      out_.replace(h.qualifier->begin, h.qualifier->end - h.qualifier->begin, h.new_qualifier, "sql.location");
+      out_.replace(h.qualifier->begin, h.qualifier->end - h.qualifier->begin, h.new_qualifier,
+                   "sql.location");
     if (!f.rename_to.empty())
       out_.replace(h.column->begin, h.column->end - h.column->begin, f.rename_to, "sql.rename");
     if (f.drop) out_.review(h.column->begin, "reads dropped field " + f.name);
     if (f.retype)
-      out_.review(h.column->begin, "reads retyped field " + f.name + " (" + f.from_type + " -> " + f.to_type + ")" +
-                                       (f.expression.empty() ? std::string(": adapt by hand")
-                                                             : ": not a plain SELECT item; apply " + expression(f, h.column->text) + " by hand"));
+      out_.review(h.column->begin,
+                  "reads retyped field " + f.name + " (" + f.from_type + " -> " + f.to_type + ")" +
+                      (f.expression.empty() ? std::string(": adapt by hand")
+                                            : ": not a plain SELECT item; apply " +
+                                                  expression(f, h.column->text) + " by hand"));
   }
 
   std::string_view text_;
@@ -764,16 +813,20 @@ class Analyzer {
 
 }  // namespace
 
-Result rewrite(std::string_view text, const Plan& plan, const ModelIndex& models, Sink& out, const LexOptions& options) {
+Result rewrite(std::string_view text, const Plan& plan, const ModelIndex& models, Sink& out,
+               const LexOptions& options) {
   return rewrite(text, lex(text, options), plan, models, out);
 }
 
-Result rewrite(std::string_view text, std::vector<Token> tokens, const Plan& plan, const ModelIndex& models, Sink& out) {
+Result rewrite(std::string_view text, std::vector<Token> tokens, const Plan& plan, const ModelIndex& models,
+               Sink& out) {
   Analyzer a(text, std::move(tokens), plan, models, out);
   return a.run();
 }
 
-bool looks_like_sql(std::string_view text, const LexOptions& options) { return looks_like_sql(text, lex(text, options)); }
+bool looks_like_sql(std::string_view text, const LexOptions& options) {
+  return looks_like_sql(text, lex(text, options));
+}
 
 bool looks_like_sql(std::string_view text, const std::vector<Token>& tokens) {
   bool select = false, from = false, insert = false, into = false, update = false, set = false,
@@ -793,7 +846,8 @@ bool looks_like_sql(std::string_view text, const std::vector<Token>& tokens) {
     del |= iequals(w, "delete");
     merge |= iequals(w, "merge");
   }
-  return (select && from) || (insert && into) || (update && set) || (create && table) || (del && from) || (merge && into);
+  return (select && from) || (insert && into) || (update && set) || (create && table) || (del && from) ||
+         (merge && into);
 }
 
 }  // namespace shepherd::rewrite::sql

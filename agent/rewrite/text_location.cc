@@ -18,16 +18,20 @@ struct Segment {
 };
 
 // Do the k segments from `from` name the last k parts of the old location (ignoring case)?
-bool old_suffix(std::string_view text, const std::vector<Segment>& segs, std::size_t from, std::size_t k, const Plan& plan) {
+bool old_suffix(std::string_view text, const std::vector<Segment>& segs, std::size_t from, std::size_t k,
+                const Plan& plan) {
   const auto& old = plan.old_parts();
   if (k == 0 || k > old.size()) return false;
   std::size_t off = old.size() - k;
   for (std::size_t j = 0; j < k; ++j)
-    if (!iequals(text.substr(segs[from + j].begin, segs[from + j].end - segs[from + j].begin), old[off + j])) return false;
+    if (!iequals(text.substr(segs[from + j].begin, segs[from + j].end - segs[from + j].begin), old[off + j]))
+      return false;
   return true;
 }
 
-std::string_view seg_text(std::string_view text, const Segment& s) { return text.substr(s.begin, s.end - s.begin); }
+std::string_view seg_text(std::string_view text, const Segment& s) {
+  return text.substr(s.begin, s.end - s.begin);
+}
 
 std::vector<Segment> segments(std::string_view text, std::size_t b, std::size_t e, char sep) {
   std::vector<Segment> out;
@@ -49,7 +53,7 @@ bool path_location(std::string_view text, const Plan& plan, Sink& out) {
     bool left = pos == 0 || !is_name_char(text[pos - 1]);
     bool right = end == text.size() || !is_name_char(text[end]) || text[end] == '/';
     if (text[end - 1] == '/') right = true;
-    if (end < text.size() && text[end] == '.' ) right = false;
+    if (end < text.size() && text[end] == '.') right = false;
     if (!left || !right) continue;
     found = true;
     if (plan.moves()) out.replace(pos, old.size(), plan.new_location(), "text.location");
@@ -72,7 +76,8 @@ bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, b
     }
     // A run of name characters and separators ('.' for table names, '/' for paths).
     std::size_t b = i;
-    while (i < text.size() && (is_name_char(text[i]) || text[i] == '.' || text[i] == '/' || text[i] == ':')) ++i;
+    while (i < text.size() && (is_name_char(text[i]) || text[i] == '.' || text[i] == '/' || text[i] == ':'))
+      ++i;
     std::size_t e = i;
     while (e > b && (text[e - 1] == '.' || text[e - 1] == ':')) --e;  // sentence punctuation
     std::string_view run = text.substr(b, e - b);
@@ -86,13 +91,16 @@ bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, b
           if (!old_suffix(text, segs, s, k, plan)) continue;
           found = true;
           if (k == 1) {
-            out.review(segs[s].begin, "path segment " + std::string(seg_text(text, segs[s])) + " may be the storage of " + plan.dataset_label() +
-                                          "; move it to " + plan.new_location() + " by hand if so");
+            out.review(segs[s].begin, "path segment " + std::string(seg_text(text, segs[s])) +
+                                          " may be the storage of " + plan.dataset_label() + "; move it to " +
+                                          plan.new_location() + " by hand if so");
           } else if (plan.moves()) {
             auto repl = plan.new_suffix(k);
             if (repl.size() == k) {
               for (std::size_t j = 0; j < k; ++j)
-                if (seg_text(text, segs[s + j]) != repl[j]) out.replace(segs[s + j].begin, segs[s + j].end - segs[s + j].begin, repl[j], "text.location");
+                if (seg_text(text, segs[s + j]) != repl[j])
+                  out.replace(segs[s + j].begin, segs[s + j].end - segs[s + j].begin, repl[j],
+                              "text.location");
             } else {
               out.review(segs[s].begin, "path names " + plan.dataset_label() + "; move it by hand");
             }
@@ -113,7 +121,8 @@ bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, b
       auto repl = plan.new_suffix(k);
       if (repl.size() == k) {
         for (std::size_t j = 0; j < k; ++j)
-          if (seg_text(text, parts[j]) != repl[j]) out.replace(parts[j].begin, parts[j].end - parts[j].begin, repl[j], "text.location");
+          if (seg_text(text, parts[j]) != repl[j])
+            out.replace(parts[j].begin, parts[j].end - parts[j].begin, repl[j], "text.location");
       } else {
         std::string joined;
         for (std::size_t j = 0; j < repl.size(); ++j) joined += (j ? "." : "") + repl[j];

@@ -40,7 +40,8 @@ bool inside(const fs::path& root, const fs::path& p) {
 // Collects rewritable files depth-first, entries sorted by name, so runs are reproducible. Reads
 // the directory with readdir(): the entry's type comes with its name (an lstat only where the
 // file system does not say), and paths are built only for what is kept.
-void walk(const fs::path& root, const fs::path& dir, const Limits& limits, std::vector<Candidate>& out, Report& report) {
+void walk(const fs::path& root, const fs::path& dir, const Limits& limits, std::vector<Candidate>& out,
+          Report& report) {
   enum class Type { Other, Symlink, Directory, Regular };
   struct Entry {
     std::string name;
@@ -62,9 +63,15 @@ void walk(const fs::path& root, const fs::path& dir, const Limits& limits, std::
       if (t == DT_UNKNOWN) {
         struct stat st {};
         if (::fstatat(::dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone: as before
-        t = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+        t = S_ISLNK(st.st_mode)   ? DT_LNK
+            : S_ISDIR(st.st_mode) ? DT_DIR
+            : S_ISREG(st.st_mode) ? DT_REG
+                                  : DT_UNKNOWN;
       }
-      Type type = t == DT_LNK ? Type::Symlink : t == DT_DIR ? Type::Directory : t == DT_REG ? Type::Regular : Type::Other;
+      Type type = t == DT_LNK   ? Type::Symlink
+                  : t == DT_DIR ? Type::Directory
+                  : t == DT_REG ? Type::Regular
+                                : Type::Other;
       entries.push_back(Entry{std::string(name), type});
     }
     ::closedir(d);
@@ -72,7 +79,8 @@ void walk(const fs::path& root, const fs::path& dir, const Limits& limits, std::
     ec = std::error_code(errno, std::generic_category());
   }
   if (ec) {
-    report.skipped.push_back(Skipped{fs::relative(dir, root).generic_string(), "unreadable directory: " + ec.message()});
+    report.skipped.push_back(
+        Skipped{fs::relative(dir, root).generic_string(), "unreadable directory: " + ec.message()});
     return;
   }
   // Byte-wise by name, as path::compare orders single names.
@@ -250,11 +258,11 @@ bool write_rewritten(const fs::path& path, std::string_view original, const std:
 // What the model index pass already did with one SQL candidate, so that the main pass neither
 // reads nor analyses it a second time.
 struct Prepared {
-  bool read = false;     // read_text succeeded: `size` bytes, text, within the per-file limit
+  bool read = false;  // read_text succeeded: `size` bytes, text, within the per-file limit
   std::size_t size = 0;
-  bool kept = false;     // passed the pre-check: `content` holds it
+  bool kept = false;  // passed the pre-check: `content` holds it
   std::string content;
-  bool analysed = false; // `sink` holds its SQL rewrite, which did not depend on the index
+  bool analysed = false;  // `sink` holds its SQL rewrite, which did not depend on the index
   CollectingSink sink;
 };
 
@@ -318,7 +326,8 @@ ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, c
 
 }  // namespace
 
-Report migrate_tree(const fs::path& root_in, const std::string& subpath, const ChangeSet& changes, const Limits& limits) {
+Report migrate_tree(const fs::path& root_in, const std::string& subpath, const ChangeSet& changes,
+                    const Limits& limits) {
   Report report;
   std::error_code ec;
   fs::path root = fs::canonical(root_in, ec);

@@ -71,7 +71,8 @@ class Parser {
         break;
       }
     }
-    while (l.end > l.begin && (s_[l.end - 1] == ' ' || s_[l.end - 1] == '\r' || s_[l.end - 1] == '\t')) --l.end;
+    while (l.end > l.begin && (s_[l.end - 1] == ' ' || s_[l.end - 1] == '\r' || s_[l.end - 1] == '\t'))
+      --l.end;
     l.blank = l.end == l.begin;
     return l;
   }
@@ -79,7 +80,9 @@ class Parser {
   void skip_blank() {
     while (cur_ < lines_.size() && lines_[cur_].blank) ++cur_;
   }
-  static bool is_item(std::string_view t) { return t == "-" || (t.size() >= 2 && t[0] == '-' && t[1] == ' '); }
+  static bool is_item(std::string_view t) {
+    return t == "-" || (t.size() >= 2 && t[0] == '-' && t[1] == ' ');
+  }
 
   // Position of the `:` that ends a key on this line, or npos.
   std::size_t key_colon(const Line& l) const {
@@ -218,8 +221,10 @@ class Parser {
         std::size_t j = i;
         char q = 0;
         while (j < close && (q || s_[j] != ',')) {
-          if (!q && (s_[j] == '\'' || s_[j] == '"')) q = s_[j];
-          else if (q && s_[j] == q) q = 0;
+          if (!q && (s_[j] == '\'' || s_[j] == '"'))
+            q = s_[j];
+          else if (q && s_[j] == q)
+            q = 0;
           if (!q && (s_[j] == '[' || s_[j] == '{')) {
             n.type = Node::Type::Opaque;
             n.seq.clear();
@@ -242,8 +247,8 @@ class Parser {
     n.type = Node::Type::Scalar;
     n.scalar = scalar(b, e);
     // A plain scalar may continue on deeper lines; then it is not one we can rewrite safely.
-    if (cur_ < lines_.size() && !lines_[cur_].blank && lines_[cur_].indent > indent && key_colon(lines_[cur_]) == std::string_view::npos &&
-        !is_item(text(lines_[cur_]))) {
+    if (cur_ < lines_.size() && !lines_[cur_].blank && lines_[cur_].indent > indent &&
+        key_colon(lines_[cur_]) == std::string_view::npos && !is_item(text(lines_[cur_]))) {
       n.type = Node::Type::Opaque;
       while (cur_ < lines_.size() && (lines_[cur_].blank || lines_[cur_].indent > indent)) ++cur_;
     }

@@ -42,7 +42,8 @@ class Rewriter {
     bool names_dataset = false;
     for (const auto& e : n.map) {
       values(e.value, e.key.text);
-      if (e.value.type == Node::Type::Scalar && !e.value.scalar.block && names(e.value.scalar.text, table_key(e.key.text)))
+      if (e.value.type == Node::Type::Scalar && !e.value.scalar.block &&
+          names(e.value.scalar.text, table_key(e.key.text)))
         names_dataset = true;
     }
     if (!names_dataset) return;
@@ -65,7 +66,9 @@ class Rewriter {
     if (!f || (only && !only->count(f->name))) return;
     if (!f->rename_to.empty()) out_.replace(s.begin, s.end - s.begin, f->rename_to, rule);
     if (f->drop) out_.review(s.begin, "documents dropped field " + f->name + ": remove it");
-    if (f->retype) out_.review(s.begin, "documents retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type + ")");
+    if (f->retype)
+      out_.review(s.begin,
+                  "documents retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type + ")");
   }
 
   // columns: [- name: x, tests: ...] and model/table-level tests that list columns.
@@ -73,7 +76,8 @@ class Rewriter {
     if (const Node* cols = owner.get("columns"))
       for (const auto& c : cols->seq) {
         if (c.type == Node::Type::Scalar) column(c.scalar, only, rule);
-        if (const Node* name = c.get("name"); name && name->type == Node::Type::Scalar) column(name->scalar, only, rule);
+        if (const Node* name = c.get("name"); name && name->type == Node::Type::Scalar)
+          column(name->scalar, only, rule);
       }
     for (const char* tests_key : {"tests", "data_tests"})
       if (const Node* tests = owner.get(tests_key)) test_columns(*tests, only, rule);
@@ -81,7 +85,8 @@ class Rewriter {
 
   void test_columns(const Node& n, const std::set<std::string>* only, const char* rule) {
     for (const auto& e : n.map) {
-      if (e.key.text == "column_name" && e.value.type == Node::Type::Scalar) column(e.value.scalar, only, rule);
+      if (e.key.text == "column_name" && e.value.type == Node::Type::Scalar)
+        column(e.value.scalar, only, rule);
       if (e.key.text == "combination_of_columns")
         for (const auto& item : e.value.seq)
           if (item.type == Node::Type::Scalar) column(item.scalar, only, rule);
@@ -95,7 +100,8 @@ class Rewriter {
     if (old.size() < 2) return;
     for (const auto& src : sources.seq) {
       std::string schema = src.str("schema");
-      bool schema_ok = iequals(src.str("name"), old[old.size() - 2]) || (!schema.empty() && iequals(schema, old[old.size() - 2]));
+      bool schema_ok = iequals(src.str("name"), old[old.size() - 2]) ||
+                       (!schema.empty() && iequals(schema, old[old.size() - 2]));
       std::string database = src.str("database");
       if (!database.empty() && old.size() >= 3 && !iequals(database, old[old.size() - 3])) schema_ok = false;
       const Node* tables = src.get("tables");
@@ -104,7 +110,8 @@ class Rewriter {
         const Node* name = table.get("name");
         const Node* identifier = table.get("identifier");
         const Node* physical = identifier ? identifier : name;
-        if (!physical || physical->type != Node::Type::Scalar || !iequals(physical->scalar.text, old.back())) continue;
+        if (!physical || physical->type != Node::Type::Scalar || !iequals(physical->scalar.text, old.back()))
+          continue;
         if (plan_.moves()) {
           auto repl = plan_.new_suffix(2);
           // Keep source('x', 'table') in SQL and the table's name here in step: both move.
@@ -112,7 +119,8 @@ class Rewriter {
             if (n && n->type == Node::Type::Scalar && iequals(n->scalar.text, old.back()) && repl.size() == 2)
               out_.replace(n->scalar.begin, n->scalar.end - n->scalar.begin, repl[1], "dbt.sources");
           if (const Node* s = src.get("schema"); s && s->type == Node::Type::Scalar && repl.size() == 2 &&
-                                                  iequals(s->scalar.text, old[old.size() - 2]) && s->scalar.text != repl[0])
+                                                 iequals(s->scalar.text, old[old.size() - 2]) &&
+                                                 s->scalar.text != repl[0])
             out_.replace(s->scalar.begin, s->scalar.end - s->scalar.begin, repl[0], "dbt.sources");
         }
         columns_of(table, nullptr, "dbt.sources.column");
@@ -136,7 +144,8 @@ class Rewriter {
 
 }  // namespace
 
-void rewrite(const std::string&, std::string_view text, const Plan& plan, const ModelIndex& models, Sink& out) {
+void rewrite(const std::string&, std::string_view text, const Plan& plan, const ModelIndex& models,
+             Sink& out) {
   Rewriter r(text, plan, models, out);
   for (const auto& doc : parse(text)) r.document(doc);
 }

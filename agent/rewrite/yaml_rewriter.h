@@ -10,6 +10,7 @@
 
 namespace shepherd::rewrite::yaml {
 
-void rewrite(const std::string& path, std::string_view text, const Plan& plan, const ModelIndex& models, Sink& out);
+void rewrite(const std::string& path, std::string_view text, const Plan& plan, const ModelIndex& models,
+             Sink& out);
 
 }  // namespace shepherd::rewrite::yaml

@@ -14,11 +14,11 @@
 #include "controllers/reconcile/cache_trim.h"
 #include "controllers/reconcile/job_observation.h"
 #include "controllers/reconcile/resources.h"
-#include "operator/runtime/client.h"
-#include "operator/runtime/events.h"
-#include "operator/runtime/informer.h"
-#include "operator/runtime/merge_patch.h"
-#include "operator/runtime/store.h"
+#include "runtime/client.h"
+#include "runtime/events.h"
+#include "runtime/informer.h"
+#include "runtime/merge_patch.h"
+#include "runtime/store.h"
 
 namespace shepherd::bench {
 namespace {
@@ -154,8 +154,10 @@ class Baseline {
         t = queue_.front();
         queue_.pop_front();
       }
-      if (t.finish) finish_consumer(t.index);
-      else start_consumer(t.index);
+      if (t.finish)
+        finish_consumer(t.index);
+      else
+        start_consumer(t.index);
     }
   }
 
@@ -169,7 +171,8 @@ class Baseline {
     Slot& slot = slots_[i];
     api::ConsumerMigration cm = plan::make_consumer_migration(plan_, i, 0);
     auto created = client_->create(kConsumerMigrations, ns_, json(cm));
-    if (!created) return fail("creating ConsumerMigration " + cm.metadata.name + ": " + created.error().message);
+    if (!created)
+      return fail("creating ConsumerMigration " + cm.metadata.name + ": " + created.error().message);
     auto parsed = api::parse_consumer_migration(created.value());
     if (!parsed.value) return fail("cannot read ConsumerMigration " + cm.metadata.name + ": " + parsed.error);
     consumer::ConsumerObserved observed;
@@ -276,7 +279,8 @@ class Baseline {
     json patch = json::object();
     patch["metadata"] = {{"resourceVersion", plan_obj_["metadata"].value("resourceVersion", "")}};
     patch["status"] = runtime::merge_patch_diff(plan_obj_.value("status", json::object()), decision.status);
-    auto r = client_->patch(kMigrationPlans, ns_, plan_.metadata.name, runtime::PatchType::kMerge, patch, {}, "status");
+    auto r = client_->patch(kMigrationPlans, ns_, plan_.metadata.name, runtime::PatchType::kMerge, patch, {},
+                            "status");
     if (!r) return fail("writing the plan's status: " + r.error().message);
     plan_obj_ = r.value();
     auto parsed = api::parse_plan(plan_obj_);

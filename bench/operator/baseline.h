@@ -1,4 +1,4 @@
-// The baseline: a bare client (operator/runtime's Client, no rate limit, several threads) making
+// The baseline: a bare client (runtime's Client, no rate limit, several threads) making
 // the API writes the operator makes for a plan, as fast as it can, with the same bodies:
 //   per consumer  POST ConsumerMigration (plan::make_consumer_migration), PUT its status to
 //                 Generating, POST the agent Job (consumer::decide_consumer's CreateJob, completed
@@ -18,7 +18,7 @@
 #include <string>
 
 #include "bench/operator/metrics_text.h"
-#include "operator/runtime/transport.h"
+#include "runtime/transport.h"
 
 namespace shepherd::bench {
 

@@ -13,11 +13,13 @@ bool is_terminal(const std::string& phase) {
 
 }  // namespace
 
-CompletionWatch::CompletionWatch(std::shared_ptr<runtime::Client> client, const std::string& ns, size_t expected)
+CompletionWatch::CompletionWatch(std::shared_ptr<runtime::Client> client, const std::string& ns,
+                                 size_t expected)
     : expected_(expected) {
   runtime::InformerOptions io;
   io.namespace_name = ns;
-  informer_ = std::make_shared<runtime::Informer>(std::move(client), controllers::reconcile::kConsumerMigrations, io);
+  informer_ =
+      std::make_shared<runtime::Informer>(std::move(client), controllers::reconcile::kConsumerMigrations, io);
   runtime::EventHandlers h;
   h.on_add = [this](const runtime::ObjectPtr& o) { observe(o); };
   h.on_update = [this](const runtime::ObjectPtr&, const runtime::ObjectPtr& o) { observe(o); };
@@ -40,8 +42,10 @@ void CompletionWatch::observe(const runtime::ObjectPtr& obj) {
     known = phase;
     return;
   }
-  if (is_terminal(phase)) ++terminal_;
-  else --terminal_;
+  if (is_terminal(phase))
+    ++terminal_;
+  else
+    --terminal_;
   known = phase;
   if (terminal_ >= expected_ && done_at_ == Clock::time_point{}) {
     done_at_ = Clock::now();

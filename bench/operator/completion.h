@@ -11,8 +11,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "operator/runtime/client.h"
-#include "operator/runtime/informer.h"
+#include "runtime/client.h"
+#include "runtime/informer.h"
 
 namespace shepherd::bench {
 

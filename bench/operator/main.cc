@@ -29,9 +29,9 @@
 #include "bench/operator/plane.h"
 #include "bench/operator/workload.h"
 #include "controllers/reconcile/resources.h"
-#include "operator/runtime/config.h"
-#include "operator/runtime/http_transport.h"
-#include "operator/runtime/log.h"
+#include "runtime/config.h"
+#include "runtime/http_transport.h"
+#include "runtime/log.h"
 
 namespace {
 
@@ -81,14 +81,22 @@ bool parse(int argc, char** argv, Options* o) {
       o->sizes.clear();
       std::stringstream ss(v);
       for (std::string s; std::getline(ss, s, ',');) o->sizes.push_back(std::stoi(s));
-    } else if (k == "--max-parallel") o->max_parallel = std::stoi(v);
-    else if (k == "--baseline-threads") o->baseline_threads = std::stoi(v);
-    else if (k == "--kube-api-qps") o->kube_api_qps = v;
-    else if (k == "--kube-api-burst") o->kube_api_burst = v;
-    else if (k == "--max-concurrent-reconciles") o->workers = v;
-    else if (k == "--plane-qps") o->plane_qps = v;
-    else if (k == "--plane-burst") o->plane_burst = v;
-    else if (k == "--timeout-minutes") o->timeout_minutes = std::stoi(v);
+    } else if (k == "--max-parallel")
+      o->max_parallel = std::stoi(v);
+    else if (k == "--baseline-threads")
+      o->baseline_threads = std::stoi(v);
+    else if (k == "--kube-api-qps")
+      o->kube_api_qps = v;
+    else if (k == "--kube-api-burst")
+      o->kube_api_burst = v;
+    else if (k == "--max-concurrent-reconciles")
+      o->workers = v;
+    else if (k == "--plane-qps")
+      o->plane_qps = v;
+    else if (k == "--plane-burst")
+      o->plane_burst = v;
+    else if (k == "--timeout-minutes")
+      o->timeout_minutes = std::stoi(v);
     else if (k == "--only") {
       o->run_baseline = v == "baseline";
       o->run_operator = v == "operator";
@@ -181,8 +189,8 @@ void print_progress(const std::string& what, const CompletionWatch& w, Clock::ti
 }
 
 // Waits for completion, printing progress every 30 s.
-bool wait_completion(const std::string& what, CompletionWatch& watch, Clock::time_point t0, Clock::time_point deadline,
-                     size_t n) {
+bool wait_completion(const std::string& what, CompletionWatch& watch, Clock::time_point t0,
+                     Clock::time_point deadline, size_t n) {
   while (Clock::now() < deadline) {
     auto next = std::min(deadline, Clock::now() + std::chrono::seconds(30));
     if (watch.wait(next)) return true;
@@ -195,7 +203,8 @@ RunResult run_side(Context& ctx, int n, bool with_operator) {
   RunResult res;
   res.ran = true;
   const std::string what = with_operator ? "operator" : "baseline";
-  const std::string ns = "bench-" + what + "-" + std::to_string(n) + "-" + std::to_string(::getpid() % 100000);
+  const std::string ns =
+      "bench-" + what + "-" + std::to_string(n) + "-" + std::to_string(::getpid() % 100000);
   if (auto r = create_namespace(*ctx.client, ns); !r) {
     res.error = "creating namespace " + ns + ": " + r.error().message;
     return res;
@@ -242,7 +251,8 @@ RunResult run_side(Context& ctx, int n, bool with_operator) {
     std::atomic<bool> finished{false};
     std::thread progress([&] {
       while (!finished.load()) {
-        for (int i = 0; i < 300 && !finished.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        for (int i = 0; i < 300 && !finished.load(); ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
         if (!finished.load()) print_progress(what, watch, t0, static_cast<size_t>(n));
       }
     });
@@ -268,8 +278,9 @@ RunResult run_side(Context& ctx, int n, bool with_operator) {
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }
     res.client_verbs = delta(sum_metric(op->metrics(), "shepherd_api_requests_total", {"verb"}), op_before);
-    for (const auto& [k, v] : delta(sum_metric(op->metrics(), "shepherd_api_requests_total", {"verb", "resource"}),
-                                    sum_metric(op_metrics_before, "shepherd_api_requests_total", {"verb", "resource"}))) {
+    for (const auto& [k, v] :
+         delta(sum_metric(op->metrics(), "shepherd_api_requests_total", {"verb", "resource"}),
+               sum_metric(op_metrics_before, "shepherd_api_requests_total", {"verb", "resource"}))) {
       const auto slash = k.find('/');
       if (is_write(k.substr(0, slash)) && k.substr(slash + 1).rfind("migrationplans.", 0) == 0) {
         res.plan_status_writes += v;
@@ -307,14 +318,15 @@ void print_side(const std::string& what, const RunResult& r, int n) {
               << " s; extrapolated (linear, at the measured rate): "
               << (r.terminal ? fmt(r.seconds * n / static_cast<double>(r.terminal), 0) + " s" : "n/a");
   }
-  std::cout << "\n    writes " << static_cast<long>(writes(r.client_verbs)) << " = " << fmt(writes(r.client_verbs) / n)
-            << " per consumer:" << verbs_text(r.client_verbs);
+  std::cout << "\n    writes " << static_cast<long>(writes(r.client_verbs)) << " = "
+            << fmt(writes(r.client_verbs) / n) << " per consumer:" << verbs_text(r.client_verbs);
   if (r.plan_status_writes + r.plan_event_writes > 0) {
     const double total = writes(r.client_verbs);
     const double plan = r.plan_status_writes + r.plan_event_writes;
-    std::cout << "\n    of which about the plan itself: " << static_cast<long>(r.plan_status_writes) << " status writes + "
-              << static_cast<long>(r.plan_event_writes) << " Event writes; for the consumers: "
-              << static_cast<long>(total - plan) << " = " << fmt((total - plan) / n) << " per consumer";
+    std::cout << "\n    of which about the plan itself: " << static_cast<long>(r.plan_status_writes)
+              << " status writes + " << static_cast<long>(r.plan_event_writes)
+              << " Event writes; for the consumers: " << static_cast<long>(total - plan) << " = "
+              << fmt((total - plan) / n) << " per consumer";
   }
   if (r.hwm_kib >= 0) std::cout << "\n    peak RSS (VmHWM) " << fmt(r.hwm_kib * 1024.0 / 1e6, 1) << " MB";
   if (r.rss_kib >= 0) std::cout << ", RSS at the end (VmRSS) " << fmt(r.rss_kib * 1024.0 / 1e6, 1) << " MB";
@@ -324,11 +336,13 @@ void print_side(const std::string& what, const RunResult& r, int n) {
       std::cout << " " << k << "=" << static_cast<long>(v);
     }
     std::cout << "\n    reconciles by controller/result:";
-    for (const auto& [k, v] : sum_metric(r.op_metrics, "shepherd_reconcile_total", {"controller", "result"})) {
+    for (const auto& [k, v] :
+         sum_metric(r.op_metrics, "shepherd_reconcile_total", {"controller", "result"})) {
       std::cout << " " << k << "=" << static_cast<long>(v);
     }
     std::cout << "\n    reconcile time by controller:";
-    for (const auto& [k, v] : sum_metric(r.op_metrics, "shepherd_reconcile_duration_seconds_sum", {"controller"})) {
+    for (const auto& [k, v] :
+         sum_metric(r.op_metrics, "shepherd_reconcile_duration_seconds_sum", {"controller"})) {
       std::cout << " " << k << "=" << fmt(v, 1) << " s";
     }
   }
@@ -374,10 +388,11 @@ int main(int argc, char** argv) {
     std::cerr << "bench_operator: " << err << "\n";
     return 1;
   }
-  std::cout << "control plane: " << plane->dir << (plane->owned ? " (started here; kube-controller-manager and "
-                                                                   "kube-scheduler client QPS " + options.plane_qps +
-                                                                       ", burst " + options.plane_burst + ")"
-                                                                 : " (given by SHEPHERD_BENCH_CP_DIR)")
+  std::cout << "control plane: " << plane->dir
+            << (plane->owned ? " (started here; kube-controller-manager and "
+                               "kube-scheduler client QPS " +
+                                   options.plane_qps + ", burst " + options.plane_burst + ")"
+                             : " (given by SHEPHERD_BENCH_CP_DIR)")
             << std::endl;
   int rc = 0;
   {
@@ -417,9 +432,10 @@ int main(int argc, char** argv) {
       plane_down(*plane, po);
       return 1;
     }
-    std::cout << "operator flags: --kube-api-qps=" << options.kube_api_qps << " --kube-api-burst="
-              << options.kube_api_burst << " --max-concurrent-reconciles=" << options.workers
-              << "; plans: waves [100], maxParallel " << options.max_parallel
+    std::cout << "operator flags: --kube-api-qps=" << options.kube_api_qps
+              << " --kube-api-burst=" << options.kube_api_burst
+              << " --max-concurrent-reconciles=" << options.workers << "; plans: waves [100], maxParallel "
+              << options.max_parallel
               << ", no cut-over, no health checks; baseline: " << options.baseline_threads
               << " client threads, no rate limit\n";
 
@@ -452,15 +468,17 @@ int main(int argc, char** argv) {
         const double wpc = (total - plan_level) / n;
         std::string s = std::to_string(n) + " consumers: operator writes per consumer " + fmt(wpc) +
                         " (target <= 6: " + (wpc <= 6 ? "MET" : "MISSED") + "), plus " +
-                        std::to_string(static_cast<long>(plan_level)) + " for the plan itself; all writes / N = " +
-                        fmt(total / n, 4);
+                        std::to_string(static_cast<long>(plan_level)) +
+                        " for the plan itself; all writes / N = " + fmt(total / n, 4);
         if (base.ran) s += "; baseline all writes / N = " + fmt(writes(base.client_verbs) / n, 4);
         summary.push_back(s);
         const double bytes = op.hwm_kib * 1024.0;
         s = std::to_string(n) + " consumers: operator peak RSS " + fmt(bytes / 1e6, 1) + " MB (" +
             fmt(bytes / 1048576.0, 1) + " MiB)";
-        if (n >= 10000) s += std::string(" (target < 100 MB: ") + (bytes < 100e6 ? "MET" : "MISSED") + ")";
-        else s += " (the < 100 MB target is for 10,000 consumers)";
+        if (n >= 10000)
+          s += std::string(" (target < 100 MB: ") + (bytes < 100e6 ? "MET" : "MISSED") + ")";
+        else
+          s += " (the < 100 MB target is for 10,000 consumers)";
         summary.push_back(s);
       }
     }

@@ -13,8 +13,8 @@ namespace shepherd::bench {
 
 class OperatorProcess {
  public:
-  OperatorProcess(const std::string& binary, const std::string& kubeconfig, const std::vector<std::string>& extra,
-                  const std::string& log_path);
+  OperatorProcess(const std::string& binary, const std::string& kubeconfig,
+                  const std::vector<std::string>& extra, const std::string& log_path);
   // Waits until /readyz answers 200 (caches synced); false after the timeout or when it exited.
   bool wait_ready(std::chrono::seconds timeout);
   std::string metrics();

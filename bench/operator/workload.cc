@@ -13,7 +13,8 @@ json make_plan(const std::string& name, const std::string& ns, int consumers, in
   for (int i = 0; i < consumers; ++i) {
     char id[16];
     std::snprintf(id, sizeof id, "c%05d", i);
-    list.push_back({{"name", id}, {"repository", {{"url", std::string("https://git.example.com/") + id + ".git"}}}});
+    list.push_back(
+        {{"name", id}, {"repository", {{"url", std::string("https://git.example.com/") + id + ".git"}}}});
   }
   return {{"apiVersion", "shepherd.dev/v1alpha1"},
           {"kind", "MigrationPlan"},
@@ -35,8 +36,9 @@ runtime::Result<bool> create_namespace(runtime::Client& client, const std::strin
   auto r = client.create(runtime::resources::kNamespaces, "",
                          {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}});
   if (!r && !r.error().is_already_exists()) return r.error();
-  auto sa = client.create(runtime::resources::kServiceAccounts, ns,
-                          {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "shepherd-agent"}}}});
+  auto sa = client.create(
+      runtime::resources::kServiceAccounts, ns,
+      {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "shepherd-agent"}}}});
   if (!sa && !sa.error().is_already_exists()) return sa.error();
   // kube-controller-manager has seen the namespace once it made its `default` service account;
   // a moment more lets the API server's admission caches see ours (a pod of an unseen service

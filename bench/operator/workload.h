@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "operator/runtime/client.h"
+#include "runtime/client.h"
 
 namespace shepherd::bench {
 

@@ -19,8 +19,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -55,8 +55,11 @@ std::string body(const std::string& ext, bool ours, std::mt19937& rng) {
            "  from plays p join prod.catalog.tracks t on t.track_id = p.track_id\n  group by p.user_id\n)\n"
            "select user_id, n from agg -- user_id per listener\n;\n";
   } else if (ext == "py") {
-    unit = "df = spark.table(\"" + table + "\")\nout = df.select(\"user_id\", F.col(\"track_id\")).groupBy(\"user_id\").count()\n"
-           "q = \"\"\"\nSELECT user_id, ts FROM `" + table + "` WHERE legacy_flag\n\"\"\"\n# user_id comment\n"
+    unit = "df = spark.table(\"" + table +
+           "\")\nout = df.select(\"user_id\", F.col(\"track_id\")).groupBy(\"user_id\").count()\n"
+           "q = \"\"\"\nSELECT user_id, ts FROM `" +
+           table +
+           "` WHERE legacy_flag\n\"\"\"\n# user_id comment\n"
            "def f(x):\n    return x + 1\n";
   } else if (ext == "java") {
     unit = "  private static final String Q = \"SELECT user_id, track_id \" +\n      \"FROM " + table +
@@ -65,7 +68,8 @@ std::string body(const std::string& ext, bool ours, std::mt19937& rng) {
     unit = "  val plays = spark.sql(\"\"\"SELECT user_id, ts\n    |FROM " + table +
            "\"\"\".stripMargin)\n  plays.select($\"user_id\", col(\"ts\")).groupBy(\"user_id\").count()\n";
   } else if (ext == "yaml") {
-    unit = "- name: job\n  input:\n    table: " + table + "\n    columns: [user_id, track_id]\n  schedule: daily\n";
+    unit = "- name: job\n  input:\n    table: " + table +
+           "\n    columns: [user_id, track_id]\n  schedule: daily\n";
   } else if (ext == "json") {
     unit = "{\"table\": \"" + table + "\", \"columns\": [\"user_id\", \"ts\"], \"owner\": \"team\"}";
     return unit + "\n";
@@ -138,9 +142,11 @@ Timing time_grep(const fs::path& dir, const std::vector<std::string>& args) {
 // behave the same write byte-identical dumps for the same seed.
 void dump(const fs::path& out, const fs::path& root, const shepherd::rewrite::Report& r) {
   std::ofstream o(out, std::ios::binary);
-  o << "scanned " << r.files_scanned << " changed " << r.files_changed << " truncated " << r.truncated << "\n";
+  o << "scanned " << r.files_scanned << " changed " << r.files_changed << " truncated " << r.truncated
+    << "\n";
   for (const auto& e : r.edits)
-    o << "edit " << e.file << ":" << e.line << ":" << e.column << " [" << e.rule << "] " << e.before << " -> " << e.after << "\n";
+    o << "edit " << e.file << ":" << e.line << ":" << e.column << " [" << e.rule << "] " << e.before << " -> "
+      << e.after << "\n";
   for (const auto& v : r.review) o << "review " << v.file << ":" << v.line << " " << v.message << "\n";
   for (const auto& s : r.skipped) o << "skipped " << s.file << " " << s.reason << "\n";
   std::vector<fs::path> files;
@@ -170,13 +176,20 @@ int main(int argc, char** argv) {
   bool keep = false, engine_run = true, once = false;
   for (int a = 1, pos = 0; a < argc; ++a) {
     std::string arg = argv[a];
-    if (arg.rfind("--dump=", 0) == 0) dump_to = arg.substr(7);
-    else if (arg == "--keep") keep = true;
-    else if (arg == "--once") once = true;
-    else if (arg.rfind("--tree=", 0) == 0) tree = arg.substr(7);
-    else if (arg == "--no-engine") keep = !(engine_run = false);
-    else if (pos++ == 0) files = std::atoi(arg.c_str());
-    else seed = static_cast<unsigned>(std::atoi(arg.c_str()));
+    if (arg.rfind("--dump=", 0) == 0)
+      dump_to = arg.substr(7);
+    else if (arg == "--keep")
+      keep = true;
+    else if (arg == "--once")
+      once = true;
+    else if (arg.rfind("--tree=", 0) == 0)
+      tree = arg.substr(7);
+    else if (arg == "--no-engine")
+      keep = !(engine_run = false);
+    else if (pos++ == 0)
+      files = std::atoi(arg.c_str());
+    else
+      seed = static_cast<unsigned>(std::atoi(arg.c_str()));
   }
   std::string tmpl = (fs::temp_directory_path() / "shepherd-bench-rewrite-XXXXXX").string();
   if (tree.empty() && !mkdtemp(tmpl.data())) return 1;
@@ -184,8 +197,8 @@ int main(int argc, char** argv) {
   if (!tree.empty()) keep = true, files = 0;
 
   std::mt19937 rng(seed);
-  const char* exts[] = {"sql", "sql", "sql", "sql", "sql", "sql", "sql", "py", "py", "py", "py", "py",
-                        "java", "java", "scala", "scala", "yaml", "yaml", "json", "md"};
+  const char* exts[] = {"sql", "sql", "sql",  "sql",  "sql",   "sql",   "sql",  "py",   "py",   "py",
+                        "py",  "py",  "java", "java", "scala", "scala", "yaml", "yaml", "json", "md"};
   std::size_t bytes = 0;
   for (int i = 0; tree.empty() && i < files; ++i) {
     std::string ext = exts[rng() % 20];
@@ -214,16 +227,19 @@ int main(int argc, char** argv) {
   std::string last = cs.dataset.from.location.substr(cs.dataset.from.location.rfind('.') + 1);
   std::vector<std::string> names{"-i", "-e", last, "-e", cs.dataset.name};
   std::vector<std::string> names_exact{"-e", last, "-e", cs.dataset.name};
-  std::vector<std::string> with_fields{"-e", last, "-e", cs.dataset.name, "-e", "user_id", "-e", "legacy_flag"};
+  std::vector<std::string> with_fields{"-e", last,      "-e", cs.dataset.name,
+                                       "-e", "user_id", "-e", "legacy_flag"};
 
   time_grep(root, names);  // warm the page cache so every timing reads from memory
   Timing grep = time_grep(root, names);
   Timing grep_exact = time_grep(root, names_exact);
   Timing grep_fields = time_grep(root, with_fields);
   if (!engine_run) {
-    std::printf("grep -rli names: wall %.3f s, cpu %.3f s; grep -rl names: wall %.3f s, cpu %.3f s; "
-                "grep -rl names+fields: wall %.3f s, cpu %.3f s\nkept: %s\n",
-                grep.wall, grep.cpu, grep_exact.wall, grep_exact.cpu, grep_fields.wall, grep_fields.cpu, root.c_str());
+    std::printf(
+        "grep -rli names: wall %.3f s, cpu %.3f s; grep -rl names: wall %.3f s, cpu %.3f s; "
+        "grep -rl names+fields: wall %.3f s, cpu %.3f s\nkept: %s\n",
+        grep.wall, grep.cpu, grep_exact.wall, grep_exact.cpu, grep_fields.wall, grep_fields.cpu,
+        root.c_str());
     return 0;
   }
   Clock clock{RUSAGE_SELF};
@@ -235,20 +251,22 @@ int main(int argc, char** argv) {
   Timing second = again_clock.stop();
 
   std::printf("files: %d (%.1f MB), scanned %d, changed %d, edits %zu, review %zu\n", files,
-              static_cast<double>(bytes) / 1e6, report.files_scanned, report.files_changed, report.edits.size(),
-              report.review.size());
-  std::printf("names: -e %s -e %s; fields: -e user_id -e legacy_flag (grep runs with LC_ALL=C)\n", last.c_str(),
-              cs.dataset.name.c_str());
-  std::printf("grep -rli names (baseline):        wall %.3f s, cpu %.3f s (user %.3f)\n", grep.wall, grep.cpu, grep.user);
-  std::printf("grep -rl  names (case-sensitive):  wall %.3f s, cpu %.3f s (user %.3f)\n", grep_exact.wall, grep_exact.cpu, grep_exact.user);
+              static_cast<double>(bytes) / 1e6, report.files_scanned, report.files_changed,
+              report.edits.size(), report.review.size());
+  std::printf("names: -e %s -e %s; fields: -e user_id -e legacy_flag (grep runs with LC_ALL=C)\n",
+              last.c_str(), cs.dataset.name.c_str());
+  std::printf("grep -rli names (baseline):        wall %.3f s, cpu %.3f s (user %.3f)\n", grep.wall, grep.cpu,
+              grep.user);
+  std::printf("grep -rl  names (case-sensitive):  wall %.3f s, cpu %.3f s (user %.3f)\n", grep_exact.wall,
+              grep_exact.cpu, grep_exact.user);
   std::printf("grep -rl  names + 2 fields (old):  wall %.3f s, cpu %.3f s (user %.3f)\n", grep_fields.wall,
               grep_fields.cpu, grep_fields.user);
   std::printf("migrate_tree:                      wall %.3f s, cpu %.3f s (user %.3f)\n", engine.wall,
               engine.cpu, engine.user);
   std::printf("second run (%zu edits):              wall %.3f s, cpu %.3f s (user %.3f)\n",
               again.edits.size(), second.wall, second.cpu, second.user);
-  std::printf("ratio to baseline:                wall %.2fx, cpu %.2fx (target <= 3x)\n", engine.wall / grep.wall,
-              engine.cpu / grep.cpu);
+  std::printf("ratio to baseline:                wall %.2fx, cpu %.2fx (target <= 3x)\n",
+              engine.wall / grep.wall, engine.cpu / grep.cpu);
   std::printf("ratio to case-sensitive grep:     wall %.2fx, cpu %.2fx\n", engine.wall / grep_exact.wall,
               engine.cpu / grep_exact.cpu);
   std::printf("ratio to old baseline:            wall %.2fx, cpu %.2fx\n", engine.wall / grep_fields.wall,

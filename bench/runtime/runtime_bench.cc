@@ -21,12 +21,12 @@
 #include <thread>
 #include <vector>
 
-#include "operator/runtime/client.h"
-#include "operator/runtime/informer.h"
-#include "operator/runtime/log.h"
-#include "operator/runtime/store.h"
-#include "operator/runtime/watch.h"
-#include "operator/runtime/workqueue.h"
+#include "runtime/client.h"
+#include "runtime/informer.h"
+#include "runtime/log.h"
+#include "runtime/store.h"
+#include "runtime/watch.h"
+#include "runtime/workqueue.h"
 
 namespace rt = shepherd::runtime;
 using nlohmann::json;
@@ -45,41 +45,68 @@ long rss_kib() {
 // A custom resource shaped like the operator's own (a ConsumerMigration-sized object).
 std::string object_text(int i, int generation) {
   const std::string name = "consumer-" + std::to_string(i);
-  json o = {
-      {"apiVersion", "shepherd.dev/v1alpha1"},
-      {"kind", "ConsumerMigration"},
-      {"metadata",
-       {{"name", name},
-        {"namespace", "team-" + std::to_string(i % 50)},
-        {"uid", "3f1c2a7e-9b1d-4c5e-8f00-" + std::to_string(100000000000 + i)},
-        {"resourceVersion", std::to_string(1000 + i * 3 + generation)},
-        {"generation", generation + 1},
-        {"creationTimestamp", "2026-11-24T10:00:00Z"},
-        {"labels", {{"shepherd.dev/plan", "orders-v2"}, {"shepherd.dev/wave", std::to_string(i % 4)}, {"app.kubernetes.io/managed-by", "shepherd"}}},
-        {"annotations", {{"shepherd.dev/source-commit", "9f2c0e4b7a1d3c5e6f708192a3b4c5d6e7f80912"}}},
-        {"ownerReferences", json::array({{{"apiVersion", "shepherd.dev/v1alpha1"}, {"kind", "MigrationPlan"}, {"name", "orders-v2"},
-                                          {"uid", "a1b2c3d4-0000-4000-8000-000000000001"}, {"controller", true}, {"blockOwnerDeletion", true}}})},
-        {"managedFields", json::array({{{"manager", "shepherd-operator"}, {"operation", "Apply"}, {"apiVersion", "shepherd.dev/v1alpha1"},
-                                        {"time", "2026-11-24T10:00:00Z"}, {"fieldsType", "FieldsV1"},
-                                        {"fieldsV1", {{"f:spec", {{"f:repository", json::object()}, {"f:path", json::object()}, {"f:dataset", json::object()}, {"f:agent", json::object()}}},
-                                                      {"f:metadata", {{"f:labels", {{"f:shepherd.dev/plan", json::object()}, {"f:shepherd.dev/wave", json::object()}}}}}}}},
-                                       {{"manager", "shepherd-operator"}, {"operation", "Update"}, {"subresource", "status"},
-                                        {"time", "2026-11-24T10:05:00Z"}, {"fieldsType", "FieldsV1"},
-                                        {"fieldsV1", {{"f:status", {{"f:phase", json::object()}, {"f:conditions", json::object()}, {"f:attempts", json::object()}}}}}}})}}},
-      {"spec",
-       {{"repository", "https://git.example.com/data/consumer-" + std::to_string(i) + ".git"},
-        {"branch", "main"},
-        {"path", "pipelines/orders"},
-        {"dataset", "orders"},
-        {"fromSchema", "v1"},
-        {"toSchema", "v2"},
-        {"agent", {{"image", "ghcr.io/example/shepherd-agent:0.1.0"}, {"timeoutSeconds", 900}}}}},
-      {"status",
-       {{"phase", generation % 2 ? "Verifying" : "Rewriting"},
-        {"attempts", generation},
-        {"observedGeneration", generation + 1},
-        {"conditions", json::array({{{"type", "Ready"}, {"status", "False"}, {"reason", "InProgress"},
-                                     {"message", "rewriting 14 files"}, {"lastTransitionTime", "2026-11-24T10:05:00Z"}}})}}}};
+  json o = {{"apiVersion", "shepherd.dev/v1alpha1"},
+            {"kind", "ConsumerMigration"},
+            {"metadata",
+             {{"name", name},
+              {"namespace", "team-" + std::to_string(i % 50)},
+              {"uid", "3f1c2a7e-9b1d-4c5e-8f00-" + std::to_string(100000000000 + i)},
+              {"resourceVersion", std::to_string(1000 + i * 3 + generation)},
+              {"generation", generation + 1},
+              {"creationTimestamp", "2026-11-24T10:00:00Z"},
+              {"labels",
+               {{"shepherd.dev/plan", "orders-v2"},
+                {"shepherd.dev/wave", std::to_string(i % 4)},
+                {"app.kubernetes.io/managed-by", "shepherd"}}},
+              {"annotations", {{"shepherd.dev/source-commit", "9f2c0e4b7a1d3c5e6f708192a3b4c5d6e7f80912"}}},
+              {"ownerReferences", json::array({{{"apiVersion", "shepherd.dev/v1alpha1"},
+                                                {"kind", "MigrationPlan"},
+                                                {"name", "orders-v2"},
+                                                {"uid", "a1b2c3d4-0000-4000-8000-000000000001"},
+                                                {"controller", true},
+                                                {"blockOwnerDeletion", true}}})},
+              {"managedFields", json::array({{{"manager", "shepherd-operator"},
+                                              {"operation", "Apply"},
+                                              {"apiVersion", "shepherd.dev/v1alpha1"},
+                                              {"time", "2026-11-24T10:00:00Z"},
+                                              {"fieldsType", "FieldsV1"},
+                                              {"fieldsV1",
+                                               {{"f:spec",
+                                                 {{"f:repository", json::object()},
+                                                  {"f:path", json::object()},
+                                                  {"f:dataset", json::object()},
+                                                  {"f:agent", json::object()}}},
+                                                {"f:metadata",
+                                                 {{"f:labels",
+                                                   {{"f:shepherd.dev/plan", json::object()},
+                                                    {"f:shepherd.dev/wave", json::object()}}}}}}}},
+                                             {{"manager", "shepherd-operator"},
+                                              {"operation", "Update"},
+                                              {"subresource", "status"},
+                                              {"time", "2026-11-24T10:05:00Z"},
+                                              {"fieldsType", "FieldsV1"},
+                                              {"fieldsV1",
+                                               {{"f:status",
+                                                 {{"f:phase", json::object()},
+                                                  {"f:conditions", json::object()},
+                                                  {"f:attempts", json::object()}}}}}}})}}},
+            {"spec",
+             {{"repository", "https://git.example.com/data/consumer-" + std::to_string(i) + ".git"},
+              {"branch", "main"},
+              {"path", "pipelines/orders"},
+              {"dataset", "orders"},
+              {"fromSchema", "v1"},
+              {"toSchema", "v2"},
+              {"agent", {{"image", "ghcr.io/example/shepherd-agent:0.1.0"}, {"timeoutSeconds", 900}}}}},
+            {"status",
+             {{"phase", generation % 2 ? "Verifying" : "Rewriting"},
+              {"attempts", generation},
+              {"observedGeneration", generation + 1},
+              {"conditions", json::array({{{"type", "Ready"},
+                                           {"status", "False"},
+                                           {"reason", "InProgress"},
+                                           {"message", "rewriting 14 files"},
+                                           {"lastTransitionTime", "2026-11-24T10:05:00Z"}}})}}}};
   return o.dump();
 }
 
@@ -144,7 +171,8 @@ void memory_bench(int n) {
     const auto t0 = std::chrono::steady_clock::now();
     size_t sum = 0;
     for (const auto& k : keys) sum += s.get(k)->size();
-    const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+    const double us =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
     return sum > 0 ? us / static_cast<double>(keys.size()) : -1.0;
   });
   const double store_full = in_child([n] {
@@ -158,10 +186,13 @@ void memory_bench(int n) {
   std::printf("memory  objects=%d  json_text=%.0f B/object (stripped %.0f B)\n", n,
               static_cast<double>(text_bytes) / n, static_cast<double>(stripped_bytes) / n);
   std::printf("  baseline map<key, raw JSON text>:          %8.0f B/object\n", baseline);
-  std::printf("  Store (managedFields stripped, indexed):   %8.0f B/object  = %.2fx baseline\n", store, store / baseline);
-  std::printf("  Store, compact (MessagePack), indexed:     %8.0f B/object  = %.2fx baseline; %.1f us per get()\n",
-              store_compact, store_compact / baseline, compact_get_us);
-  std::printf("  Store without stripping (for comparison):  %8.0f B/object  = %.2fx baseline\n", store_full, store_full / baseline);
+  std::printf("  Store (managedFields stripped, indexed):   %8.0f B/object  = %.2fx baseline\n", store,
+              store / baseline);
+  std::printf(
+      "  Store, compact (MessagePack), indexed:     %8.0f B/object  = %.2fx baseline; %.1f us per get()\n",
+      store_compact, store_compact / baseline, compact_get_us);
+  std::printf("  Store without stripping (for comparison):  %8.0f B/object  = %.2fx baseline\n", store_full,
+              store_full / baseline);
 }
 
 // Serves an empty list, then one watch stream of pre-cut chunks, then a quiet watch.
@@ -215,7 +246,8 @@ void watch_bench(int n, int distinct) {
   rt::ClientOptions co;
   co.qps = 0;
   auto client = std::make_shared<rt::Client>(transport, co);
-  rt::Informer inf(client, rt::Resource{"shepherd.dev", "v1alpha1", "consumermigrations", "ConsumerMigration", true});
+  rt::Informer inf(client,
+                   rt::Resource{"shepherd.dev", "v1alpha1", "consumermigrations", "ConsumerMigration", true});
   rt::WorkQueue queue;
   std::atomic<int> handled{0};
   std::chrono::steady_clock::time_point end;

@@ -67,7 +67,8 @@ DependencyGraph analyse_dependencies(const std::vector<ConsumerSpec>& consumers)
   std::size_t min_pos = 0;
   for (std::size_t k = 1; k < cyc.size(); ++k)
     if (cyc[k] < cyc[min_pos]) min_pos = k;
-  for (std::size_t k = 0; k < cyc.size(); ++k) g.cycle.push_back(consumers[cyc[(min_pos + k) % cyc.size()]].name);
+  for (std::size_t k = 0; k < cyc.size(); ++k)
+    g.cycle.push_back(consumers[cyc[(min_pos + k) % cyc.size()]].name);
   g.cycle.push_back(g.cycle.front());
   return g;
 }

@@ -15,7 +15,8 @@ inline constexpr std::size_t kMaxObjectName = 253;  // DNS-1123 subdomain
 
 // Returns base + suffix if it fits in max_len; otherwise cut(base) + "-" + hash8(base) + suffix.
 // Never ends the cut part with '-' or '.'. Requires suffix.size() + 9 < max_len.
-std::string bounded_name(std::string_view base, std::string_view suffix = "", std::size_t max_len = kMaxLabelValue);
+std::string bounded_name(std::string_view base, std::string_view suffix = "",
+                         std::size_t max_len = kMaxLabelValue);
 
 // Label value of an arbitrary name (e.g. a plan name of up to 253 characters).
 std::string label_value(std::string_view name);

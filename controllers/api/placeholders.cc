@@ -43,12 +43,12 @@ std::optional<std::string> check_placeholders(std::string_view text, const std::
     if (o == std::string_view::npos) break;
     const std::size_t c = text.find(close, o + open.size());
     if (c == std::string_view::npos)
-      return "unbalanced \"" + std::string(open) + "\" at offset " + std::to_string(o) + "; close it with \"" +
-             std::string(close) + "\"";
+      return "unbalanced \"" + std::string(open) + "\" at offset " + std::to_string(o) +
+             "; close it with \"" + std::string(close) + "\"";
     const std::string_view inner = text.substr(o + open.size(), c - o - open.size());
     if (!doubled && inner.find('{') != std::string_view::npos)
-      return "unbalanced \"{\" at offset " + std::to_string(o) + "; braces are only allowed around a placeholder (" +
-             list(allowed, false) + ")";
+      return "unbalanced \"{\" at offset " + std::to_string(o) +
+             "; braces are only allowed around a placeholder (" + list(allowed, false) + ")";
     const std::string name = trim(inner);
     if (allowed.count(name) == 0) {
       const std::string written = std::string(open) + std::string(inner) + std::string(close);

@@ -63,13 +63,20 @@ std::optional<Duration> parse_duration(std::string_view text) {
     while (pos < text.size() && !is_digit(text[pos]) && text[pos] != '.') ++pos;
     const std::string_view unit = text.substr(unit_start, pos - unit_start);
     long double ns_per_unit = 0;
-    if (unit == "ns") ns_per_unit = 1;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") ns_per_unit = 1e3L;
-    else if (unit == "ms") ns_per_unit = 1e6L;
-    else if (unit == "s") ns_per_unit = 1e9L;
-    else if (unit == "m") ns_per_unit = 60e9L;
-    else if (unit == "h") ns_per_unit = 3600e9L;
-    else return std::nullopt;
+    if (unit == "ns")
+      ns_per_unit = 1;
+    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+      ns_per_unit = 1e3L;
+    else if (unit == "ms")
+      ns_per_unit = 1e6L;
+    else if (unit == "s")
+      ns_per_unit = 1e9L;
+    else if (unit == "m")
+      ns_per_unit = 60e9L;
+    else if (unit == "h")
+      ns_per_unit = 3600e9L;
+    else
+      return std::nullopt;
     total_ns += (whole + frac) * ns_per_unit;
     if (total_ns > 9.2e18L) return std::nullopt;
   }

@@ -147,12 +147,14 @@ std::optional<E> value_of(const EnumName<E> (&table)[N], const std::string& s) {
 
 constexpr EnumName<AgentMode> kModes[] = {
     {AgentMode::DryRun, "DryRun"}, {AgentMode::Push, "Push"}, {AgentMode::PullRequest, "PullRequest"}};
-constexpr EnumName<Approval> kApprovals[] = {{Approval::Automatic, "Automatic"}, {Approval::Manual, "Manual"}};
-constexpr EnumName<OnFailure> kOnFailures[] = {{OnFailure::Pause, "Pause"}, {OnFailure::Rollback, "Rollback"}};
+constexpr EnumName<Approval> kApprovals[] = {{Approval::Automatic, "Automatic"},
+                                             {Approval::Manual, "Manual"}};
+constexpr EnumName<OnFailure> kOnFailures[] = {{OnFailure::Pause, "Pause"},
+                                               {OnFailure::Rollback, "Rollback"}};
 constexpr EnumName<PlanPhase> kPlanPhases[] = {
-    {PlanPhase::Pending, "Pending"},         {PlanPhase::Progressing, "Progressing"},
-    {PlanPhase::Blocked, "Blocked"},         {PlanPhase::Paused, "Paused"},
-    {PlanPhase::Succeeded, "Succeeded"},     {PlanPhase::RollingBack, "RollingBack"},
+    {PlanPhase::Pending, "Pending"},      {PlanPhase::Progressing, "Progressing"},
+    {PlanPhase::Blocked, "Blocked"},      {PlanPhase::Paused, "Paused"},
+    {PlanPhase::Succeeded, "Succeeded"},  {PlanPhase::RollingBack, "RollingBack"},
     {PlanPhase::RolledBack, "RolledBack"}};
 constexpr EnumName<ConsumerPhase> kConsumerPhases[] = {
     {ConsumerPhase::Pending, "Pending"},         {ConsumerPhase::Generating, "Generating"},
@@ -214,8 +216,8 @@ bool is_terminal(ConsumerPhase p) {
   }
 }
 bool is_active(ConsumerPhase p) {
-  return p == ConsumerPhase::Generating || p == ConsumerPhase::CuttingOver ||
-         p == ConsumerPhase::Analyzing || p == ConsumerPhase::RollingBack;
+  return p == ConsumerPhase::Generating || p == ConsumerPhase::CuttingOver || p == ConsumerPhase::Analyzing ||
+         p == ConsumerPhase::RollingBack;
 }
 bool satisfies_dependency(ConsumerPhase p) {
   return p == ConsumerPhase::Succeeded || p == ConsumerPhase::NoChanges;
@@ -490,8 +492,10 @@ void from_json(const json& j, PodSpecOverrides& v) {
   if (v.serviceAccountName.empty()) v.serviceAccountName = "shepherd-agent";
 }
 void to_json(json& j, const AgentSpec& v) {
-  j = json{{"mode", to_string(v.mode)},        {"branch", v.branch},
-           {"timeoutSeconds", v.timeoutSeconds}, {"retries", v.retries},
+  j = json{{"mode", to_string(v.mode)},
+           {"branch", v.branch},
+           {"timeoutSeconds", v.timeoutSeconds},
+           {"retries", v.retries},
            {"pod", v.pod}};
   // The CRD requires codingAgent.command when codingAgent is present: no command, no codingAgent.
   if (!v.codingAgent.command.empty()) j["codingAgent"] = v.codingAgent;
@@ -543,12 +547,15 @@ void from_json(const json& j, ConsumerSpec& v) {
 }
 
 void to_json(json& j, const IntOrPercent& v) {
-  if (v.percent) j = std::to_string(v.value) + "%";
-  else j = v.value;
+  if (v.percent)
+    j = std::to_string(v.value) + "%";
+  else
+    j = v.value;
 }
 void from_json(const json& j, IntOrPercent& v) {
   const auto p = parse_int_or_percent(j);
-  if (!p) fail("maxFailures: expected a non-negative integer or a percentage such as \"10%\", got " + j.dump());
+  if (!p)
+    fail("maxFailures: expected a non-negative integer or a percentage such as \"10%\", got " + j.dump());
   v = *p;
 }
 
@@ -578,9 +585,8 @@ void from_json(const json& j, RolloutSpec& v) {
 }
 
 void to_json(json& j, const MigrationPlanSpec& v) {
-  j = json{{"dataset", v.dataset}, {"changes", v.changes}, {"consumers", json::array()},
-           {"agent", v.agent},     {"rollout", v.rollout}, {"health", v.health},
-           {"paused", v.paused}};
+  j = json{{"dataset", v.dataset}, {"changes", v.changes}, {"consumers", json::array()}, {"agent", v.agent},
+           {"rollout", v.rollout}, {"health", v.health},   {"paused", v.paused}};
   for (const auto& c : v.consumers) j["consumers"].push_back(c);
 }
 void from_json(const json& j, MigrationPlanSpec& v) {
@@ -611,9 +617,9 @@ void from_json(const json& j, Condition& v) {
 }
 
 void to_json(json& j, const PlanTotals& v) {
-  j = json{{"consumers", v.consumers}, {"pending", v.pending},         {"running", v.running},
-           {"succeeded", v.succeeded}, {"noChanges", v.noChanges},     {"needsReview", v.needsReview},
-           {"failed", v.failed},       {"rolledBack", v.rolledBack},   {"skipped", v.skipped}};
+  j = json{{"consumers", v.consumers}, {"pending", v.pending},       {"running", v.running},
+           {"succeeded", v.succeeded}, {"noChanges", v.noChanges},   {"needsReview", v.needsReview},
+           {"failed", v.failed},       {"rolledBack", v.rolledBack}, {"skipped", v.skipped}};
 }
 void from_json(const json& j, PlanTotals& v) {
   read(j, "consumers", v.consumers);
@@ -797,9 +803,8 @@ void from_json(const json& j, ConsumerSignals& v) {
   read(j, "skip", v.skip);
 }
 void to_json(json& j, const ConsumerMigrationStatus& v) {
-  j = json{{"observedGeneration", v.observedGeneration},
-           {"phase", to_string(v.phase)},
-           {"attempts", v.attempts}};
+  j = json{
+      {"observedGeneration", v.observedGeneration}, {"phase", to_string(v.phase)}, {"attempts", v.attempts}};
   if (v.retryFrom > 0) j["retryFrom"] = v.retryFrom;
   put(j, "job", v.job);
   put(j, "result", v.result);
@@ -828,8 +833,11 @@ void from_json(const json& j, ConsumerMigrationStatus& v) {
   read(j, "message", v.message);
 }
 void to_json(json& j, const ConsumerMigrationSpec& v) {
-  j = json{{"dataset", v.dataset}, {"changes", v.changes}, {"consumer", v.consumer},
-           {"agent", v.agent},     {"health", v.health}};
+  j = json{{"dataset", v.dataset},
+           {"changes", v.changes},
+           {"consumer", v.consumer},
+           {"agent", v.agent},
+           {"health", v.health}};
   if (!v.plan.empty()) j["planRef"] = {{"name", v.plan}};
 }
 void from_json(const json& j, ConsumerMigrationSpec& v) {
@@ -842,8 +850,11 @@ void from_json(const json& j, ConsumerMigrationSpec& v) {
 }
 
 void to_json(json& j, const MigrationPlan& v) {
-  j = json{{"apiVersion", kApiVersion}, {"kind", kPlanKind}, {"metadata", v.metadata},
-           {"spec", v.spec},            {"status", v.status}};
+  j = json{{"apiVersion", kApiVersion},
+           {"kind", kPlanKind},
+           {"metadata", v.metadata},
+           {"spec", v.spec},
+           {"status", v.status}};
 }
 void from_json(const json& j, MigrationPlan& v) {
   read(j, "metadata", v.metadata);
@@ -851,8 +862,11 @@ void from_json(const json& j, MigrationPlan& v) {
   read(j, "status", v.status);
 }
 void to_json(json& j, const ConsumerMigration& v) {
-  j = json{{"apiVersion", kApiVersion}, {"kind", kConsumerMigrationKind}, {"metadata", v.metadata},
-           {"spec", v.spec},            {"status", v.status}};
+  j = json{{"apiVersion", kApiVersion},
+           {"kind", kConsumerMigrationKind},
+           {"metadata", v.metadata},
+           {"spec", v.spec},
+           {"status", v.status}};
 }
 void from_json(const json& j, ConsumerMigration& v) {
   read(j, "metadata", v.metadata);

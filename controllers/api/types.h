@@ -12,12 +12,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controllers/api/time.h"
 
@@ -144,7 +143,7 @@ struct Repository {
 };
 
 struct VerifySpec {
-  std::vector<std::string> command;         // argv, never a shell string
+  std::vector<std::string> command;  // argv, never a shell string
   std::optional<std::int64_t> timeoutSeconds;
 };
 
@@ -168,7 +167,7 @@ struct CutoverConfigMap {
 };
 struct CutoverSpec {
   CutoverTarget target;
-  std::optional<CutoverEnv> env;              // exactly one of env / configMap (CEL)
+  std::optional<CutoverEnv> env;  // exactly one of env / configMap (CEL)
   std::optional<CutoverConfigMap> configMap;
 };
 
@@ -220,7 +219,7 @@ struct AgentSpec {
   std::int64_t retries = 2;
   GitCredentials gitCredentials;
   CodingAgentSpec codingAgent;
-  std::optional<AuthorSpec> author;  // commit author; agent default when absent
+  std::optional<AuthorSpec> author;                     // commit author; agent default when absent
   nlohmann::json resources = nlohmann::json::object();  // corev1.ResourceRequirements verbatim
   PodSpecOverrides pod;
 };
@@ -387,9 +386,9 @@ struct RollbackStatus {
   std::string reason;  // HealthCheckFailed | Requested | PlanRollback | ...
   std::optional<Timestamp> startedAt;
   std::optional<Timestamp> completedAt;
-  std::string job;        // the current rollback Job
+  std::string job;            // the current rollback Job
   std::int64_t attempts = 0;  // rollback Jobs run for this rollback
-  bool restored = false;  // cut-over previous value restored
+  bool restored = false;      // cut-over previous value restored
 };
 
 struct ConsumerSignals {
@@ -456,7 +455,7 @@ Parsed<ConsumerMigration> parse_consumer_migration(const nlohmann::json& j);
 
 // ---------------------------------------------------------------------------------------------
 // JSON (ADL). to_json of MigrationPlan/ConsumerMigration writes apiVersion and kind too.
-#define SHEPHERD_API_JSON(T)                  \
+#define SHEPHERD_API_JSON(T)                   \
   void to_json(nlohmann::json& j, const T& v); \
   void from_json(const nlohmann::json& j, T& v)
 SHEPHERD_API_JSON(OwnerReference);

@@ -15,20 +15,24 @@ const std::set<std::string> kExpressionPlaceholders{"field"};
 const std::set<std::string> kValuePlaceholders{"plan", "consumer", "namespace", "dataset"};
 
 void check_text(std::vector<ValidationError>& out, const std::string& field, const std::string& text,
-                const std::set<std::string>& allowed, PlaceholderSyntax syntax = PlaceholderSyntax::Template) {
+                const std::set<std::string>& allowed,
+                PlaceholderSyntax syntax = PlaceholderSyntax::Template) {
   if (auto err = check_placeholders(text, allowed, syntax)) out.push_back({field, *err});
 }
 
-void check_changes(std::vector<ValidationError>& out, const std::string& prefix, const std::vector<Change>& changes) {
-  if (changes.empty()) out.push_back({prefix + "changes", "at least one change is required; add a rename, retype, drop or add"});
+void check_changes(std::vector<ValidationError>& out, const std::string& prefix,
+                   const std::vector<Change>& changes) {
+  if (changes.empty())
+    out.push_back({prefix + "changes", "at least one change is required; add a rename, retype, drop or add"});
   for (std::size_t i = 0; i < changes.size(); ++i) {
     const auto& c = changes[i];
     const std::string f = prefix + "changes[" + std::to_string(i) + "]." + to_string(c.kind);
     if (c.field.empty()) out.push_back({f + ".field", "field is required; name the changed field"});
     if ((c.kind == ChangeKind::Rename || c.kind == ChangeKind::Retype) && c.to.empty())
       out.push_back({f + ".to", "to is required for " + to_string(c.kind) + "; give the new " +
-                                   (c.kind == ChangeKind::Rename ? "name" : "type")});
-    if (c.kind == ChangeKind::Retype) check_text(out, f + ".expression", c.expression, kExpressionPlaceholders);
+                                    (c.kind == ChangeKind::Rename ? "name" : "type")});
+    if (c.kind == ChangeKind::Retype)
+      check_text(out, f + ".expression", c.expression, kExpressionPlaceholders);
   }
 }
 
@@ -37,8 +41,7 @@ void check_agent(std::vector<ValidationError>& out, const std::string& prefix, c
   if (agent.mode != AgentMode::DryRun && agent.branch.empty())
     out.push_back({prefix + ".branch", "branch is required with mode " + to_string(agent.mode) +
                                            "; set it, e.g. \"shepherd/{plan}\""});
-  if (agent.timeoutSeconds <= 0)
-    out.push_back({prefix + ".timeoutSeconds", "must be positive; e.g. 1800"});
+  if (agent.timeoutSeconds <= 0) out.push_back({prefix + ".timeoutSeconds", "must be positive; e.g. 1800"});
   if (agent.retries < 0) out.push_back({prefix + ".retries", "must not be negative; e.g. 2"});
 }
 
@@ -51,7 +54,8 @@ void check_health(std::vector<ValidationError>& out, const std::string& prefix, 
     if (c.prometheus.has_value() == c.workload)
       out.push_back({f, "exactly one of prometheus or workload is required; keep one"});
     if (c.prometheus)
-      check_text(out, f + ".prometheus.query", c.prometheus->query, kValuePlaceholders, PlaceholderSyntax::Query);
+      check_text(out, f + ".prometheus.query", c.prometheus->query, kValuePlaceholders,
+                 PlaceholderSyntax::Query);
     if (c.threshold.min && c.threshold.max && *c.threshold.min > *c.threshold.max)
       out.push_back({f + ".threshold", "min is greater than max; swap them"});
   }
@@ -61,7 +65,8 @@ void check_consumer(std::vector<ValidationError>& out, const std::string& prefix
   if (c.cutover) {
     if (c.cutover->env.has_value() == c.cutover->configMap.has_value())
       out.push_back({prefix + ".cutover", "exactly one of env or configMap is required; keep one"});
-    if (c.cutover->env) check_text(out, prefix + ".cutover.env.value", c.cutover->env->value, kValuePlaceholders);
+    if (c.cutover->env)
+      check_text(out, prefix + ".cutover.env.value", c.cutover->env->value, kValuePlaceholders);
     if (c.cutover->configMap)
       check_text(out, prefix + ".cutover.configMap.value", c.cutover->configMap->value, kValuePlaceholders);
   }
@@ -79,43 +84,49 @@ std::vector<ValidationError> validate_plan_spec(const MigrationPlanSpec& spec) {
   const auto& w = spec.rollout.waves;
   for (std::size_t i = 0; i < w.size(); ++i) {
     if (w[i] < 1 || w[i] > 100 || (i > 0 && w[i] <= w[i - 1])) {
-      out.push_back({"spec.rollout.waves", "waves must be strictly increasing percentages between 1 and 100; e.g. [5, 25, 100]"});
+      out.push_back({"spec.rollout.waves",
+                     "waves must be strictly increasing percentages between 1 and 100; e.g. [5, 25, 100]"});
       break;
     }
   }
   if (w.empty() || w.back() != 100)
-    out.push_back({"spec.rollout.waves", "the last wave must be 100 so that every consumer is migrated; append 100"});
-  if (spec.rollout.maxParallel < 1) out.push_back({"spec.rollout.maxParallel", "must be at least 1; e.g. 10"});
+    out.push_back(
+        {"spec.rollout.waves", "the last wave must be 100 so that every consumer is migrated; append 100"});
+  if (spec.rollout.maxParallel < 1)
+    out.push_back({"spec.rollout.maxParallel", "must be at least 1; e.g. 10"});
 
   std::unordered_set<std::string> names;
   for (std::size_t i = 0; i < spec.consumers.size(); ++i) {
     const auto& c = spec.consumers[i];
     const std::string f = "spec.consumers[" + std::to_string(i) + "]";
     if (!names.insert(c.name).second)
-      out.push_back({f + ".name", "duplicate consumer name \"" + c.name + "\"; consumer names must be unique in a plan"});
+      out.push_back({f + ".name",
+                     "duplicate consumer name \"" + c.name + "\"; consumer names must be unique in a plan"});
     check_consumer(out, f, c);
     try {
       const AgentSpec a = effective_agent(spec.agent, c);
       if (c.agent) check_agent(out, f + ".agent", a);
     } catch (const std::exception& e) {
-      out.push_back({f + ".agent", std::string("override does not parse: ") + e.what() + "; fix or remove it"});
+      out.push_back(
+          {f + ".agent", std::string("override does not parse: ") + e.what() + "; fix or remove it"});
     }
     try {
       const HealthSpec h = effective_health(spec.health, c);
       if (c.health) check_health(out, f + ".health", h);
     } catch (const std::exception& e) {
-      out.push_back({f + ".health", std::string("override does not parse: ") + e.what() + "; fix or remove it"});
+      out.push_back(
+          {f + ".health", std::string("override does not parse: ") + e.what() + "; fix or remove it"});
     }
   }
 
   const DependencyGraph g = analyse_dependencies(spec.consumers);
   for (const auto& u : g.unknown)
     out.push_back({"spec.consumers[" + std::to_string(u.consumer) + "].dependsOn",
-                   "consumer \"" + spec.consumers[u.consumer].name + "\" depends on unknown consumer \"" + u.name +
-                       "\"; add a consumer named \"" + u.name + "\" or remove it from dependsOn"});
+                   "consumer \"" + spec.consumers[u.consumer].name + "\" depends on unknown consumer \"" +
+                       u.name + "\"; add a consumer named \"" + u.name + "\" or remove it from dependsOn"});
   if (!g.cycle.empty())
-    out.push_back({"spec.consumers", "dependency cycle " + format_cycle(g.cycle) +
-                                         "; remove one of these dependsOn entries"});
+    out.push_back({"spec.consumers",
+                   "dependency cycle " + format_cycle(g.cycle) + "; remove one of these dependsOn entries"});
   return out;
 }
 
@@ -126,13 +137,15 @@ std::vector<ValidationError> validate_secrets(const MigrationPlanSpec& spec,
   const auto check = [&](const std::string& field, const std::string& secret) {
     if (secret.empty() || reported.count(secret) > 0 || secret_exists(secret)) return;
     reported.insert(secret);
-    out.push_back({field, "git secret \"" + secret + "\" does not exist in this namespace; create it or change " + field});
+    out.push_back({field, "git secret \"" + secret +
+                              "\" does not exist in this namespace; create it or change " + field});
   };
   check("spec.agent.gitCredentials.secretName", spec.agent.gitCredentials.secretName);
   for (std::size_t i = 0; i < spec.consumers.size(); ++i) {
     try {
       const AgentSpec a = effective_agent(spec.agent, spec.consumers[i]);
-      check("spec.consumers[" + std::to_string(i) + "].agent.gitCredentials.secretName", a.gitCredentials.secretName);
+      check("spec.consumers[" + std::to_string(i) + "].agent.gitCredentials.secretName",
+            a.gitCredentials.secretName);
     } catch (const std::exception&) {
       // Reported by validate_plan_spec.
     }

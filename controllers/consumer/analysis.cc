@@ -27,9 +27,12 @@ void fold_round(api::AnalysisStatus& a, const std::vector<api::Measurement>& rou
     inconclusive = inconclusive || m.outcome == api::MeasurementOutcome::Inconclusive;
     a.measurements.push_back(m);
   }
-  if (failed) ++a.failures;
-  else if (inconclusive) ++a.inconclusive;
-  else ++a.successes;
+  if (failed)
+    ++a.failures;
+  else if (inconclusive)
+    ++a.inconclusive;
+  else
+    ++a.successes;
   ++a.rounds;
   if (a.measurements.size() > api::kMaxMeasurements)
     a.measurements.erase(a.measurements.begin(),

@@ -97,28 +97,44 @@ ConsumerDecision Machine::run() {
   // Keep the current conditions unless a step sets new ones.
   if (const api::Condition* ready = api::find_condition(cmig_.status.conditions, api::kConditionReady)) {
     reason_ = ready->reason;
-    if (ready->status == api::kTrue) kstatus_ = KStatus::Ready;
-    else if (api::is_condition_true(cmig_.status.conditions, api::kConditionStalled)) kstatus_ = KStatus::Stalled;
-    else if (api::is_condition_true(cmig_.status.conditions, api::kConditionReconciling)) kstatus_ = KStatus::Reconciling;
-    else kstatus_ = KStatus::Waiting;
+    if (ready->status == api::kTrue)
+      kstatus_ = KStatus::Ready;
+    else if (api::is_condition_true(cmig_.status.conditions, api::kConditionStalled))
+      kstatus_ = KStatus::Stalled;
+    else if (api::is_condition_true(cmig_.status.conditions, api::kConditionReconciling))
+      kstatus_ = KStatus::Reconciling;
+    else
+      kstatus_ = KStatus::Waiting;
   } else {
     reason_ = "Pending";
   }
 
   const auto errors = api::validate_consumer_migration_spec(cmig_.spec);
   if (!errors.empty() && st().phase == ConsumerPhase::Pending && st().attempts == 0) {
-    const std::string message = "ConsumerMigration " + cmig_.metadata.name + " is invalid: " + api::summarize(errors);
+    const std::string message =
+        "ConsumerMigration " + cmig_.metadata.name + " is invalid: " + api::summarize(errors);
     const bool same = prev_reason_ == "InvalidSpec" && cmig_.status.message == message;
     set(ConsumerPhase::Pending, KStatus::Stalled, "InvalidSpec", message);
     if (!same) d_.events.push_back({api::EventType::Warning, "InvalidSpec", message});
   } else if (!handle_signals()) {
     switch (st().phase) {
-      case ConsumerPhase::Pending: pending(); break;
-      case ConsumerPhase::Generating: generating(); break;
-      case ConsumerPhase::CuttingOver: cutting_over(); break;
-      case ConsumerPhase::Analyzing: analyzing(); break;
-      case ConsumerPhase::RollingBack: rolling_back(); break;
-      default: break;  // terminal: only signals move it
+      case ConsumerPhase::Pending:
+        pending();
+        break;
+      case ConsumerPhase::Generating:
+        generating();
+        break;
+      case ConsumerPhase::CuttingOver:
+        cutting_over();
+        break;
+      case ConsumerPhase::Analyzing:
+        analyzing();
+        break;
+      case ConsumerPhase::RollingBack:
+        rolling_back();
+        break;
+      default:
+        break;  // terminal: only signals move it
     }
   }
 
@@ -138,8 +154,9 @@ bool Machine::handle_signals() {
   const std::string skip = annotation(cmig_.metadata, api::kAnnotationSkip);
   if (!skip.empty() && skip != cmig_.status.signals.skip) {
     st().signals.skip = skip;
-    if (phase == ConsumerPhase::RollingBack || phase == ConsumerPhase::RolledBack || phase == ConsumerPhase::Succeeded ||
-        phase == ConsumerPhase::NoChanges || phase == ConsumerPhase::Skipped) {
+    if (phase == ConsumerPhase::RollingBack || phase == ConsumerPhase::RolledBack ||
+        phase == ConsumerPhase::Succeeded || phase == ConsumerPhase::NoChanges ||
+        phase == ConsumerPhase::Skipped) {
       d_.events.push_back({api::EventType::Normal, "SignalIgnored",
                            "skip " + skip + " ignored: the consumer is " + api::to_string(phase)});
     } else {
@@ -153,7 +170,8 @@ bool Machine::handle_signals() {
   const std::string rollback = annotation(cmig_.metadata, api::kAnnotationRollback);
   if (!rollback.empty() && rollback != cmig_.status.signals.rollback) {
     st().signals.rollback = rollback;
-    if (phase == ConsumerPhase::RollingBack || phase == ConsumerPhase::RolledBack || phase == ConsumerPhase::Skipped) {
+    if (phase == ConsumerPhase::RollingBack || phase == ConsumerPhase::RolledBack ||
+        phase == ConsumerPhase::Skipped) {
       d_.events.push_back({api::EventType::Normal, "SignalIgnored",
                            "rollback " + rollback + " ignored: the consumer is " + api::to_string(phase)});
     } else if (phase == ConsumerPhase::Pending || phase == ConsumerPhase::Generating) {
@@ -162,7 +180,8 @@ bool Machine::handle_signals() {
       st().nextAttemptAt.reset();
       st().rollback = api::RollbackStatus{"Requested", o_.now, o_.now, "", 0, false};
       set(ConsumerPhase::RolledBack, KStatus::Stalled, "RolledBack",
-          "rollback requested with shepherd.dev/rollback=" + rollback + " before anything was published; attempt stopped");
+          "rollback requested with shepherd.dev/rollback=" + rollback +
+              " before anything was published; attempt stopped");
       return true;
     } else {
       // The plan's circuit breaker (onFailure: Rollback) signals with the token "failure-budget"
@@ -180,7 +199,8 @@ bool Machine::handle_signals() {
       rolling_back();
       return true;
     }
-    if (phase == ConsumerPhase::Failed || phase == ConsumerPhase::NeedsReview || phase == ConsumerPhase::RolledBack) {
+    if (phase == ConsumerPhase::Failed || phase == ConsumerPhase::NeedsReview ||
+        phase == ConsumerPhase::RolledBack) {
       st().retryFrom = st().attempts + 1;
       st().nextAttemptAt.reset();
       st().result.reset();
@@ -188,7 +208,8 @@ bool Machine::handle_signals() {
       st().analysis.reset();
       st().rollback.reset();
       set(ConsumerPhase::Pending, KStatus::Reconciling, "RetryRequested",
-          "retry requested with shepherd.dev/retry=" + retry + "; next attempt " + std::to_string(st().attempts + 1));
+          "retry requested with shepherd.dev/retry=" + retry + "; next attempt " +
+              std::to_string(st().attempts + 1));
       pending();
       return true;
     }
@@ -224,8 +245,8 @@ void Machine::pending() {
   st().job = api::JobRef{name, o_.now, std::nullopt};
   const std::int64_t first = st().retryFrom > 0 ? st().retryFrom : 1;
   set(ConsumerPhase::Generating, KStatus::Reconciling, "Generating",
-      "attempt " + std::to_string(attempt - first + 1) + " of " + std::to_string(cmig_.spec.agent.retries + 1) +
-          ": agent Job " + name);
+      "attempt " + std::to_string(attempt - first + 1) + " of " +
+          std::to_string(cmig_.spec.agent.retries + 1) + ": agent Job " + name);
 }
 
 void Machine::generating() {
@@ -248,8 +269,10 @@ void Machine::generating() {
   std::string parse_error = "the agent container left no termination message";
   if (job->termination_message) {
     auto parsed = parse_agent_result(*job->termination_message);
-    if (parsed.value) result = std::move(parsed.value);
-    else parse_error = parsed.error;
+    if (parsed.value)
+      result = std::move(parsed.value);
+    else
+      parse_error = parsed.error;
   }
   if (job->failed) {
     std::string message = "agent Job " + name + " failed";
@@ -271,7 +294,8 @@ void Machine::generating() {
   st().result = result;
   switch (result->outcome) {
     case api::Outcome::Failed:
-      attempt_failed("the agent reported Failed: " + (result->message.empty() ? "no message" : result->message));
+      attempt_failed("the agent reported Failed: " +
+                     (result->message.empty() ? "no message" : result->message));
       return;
     case api::Outcome::NoChanges:
       set(ConsumerPhase::NoChanges, KStatus::Ready, "NoChanges",
@@ -301,8 +325,9 @@ void Machine::attempt_failed(const std::string& message) {
     requeue(delay);
   } else {
     set(ConsumerPhase::Failed, KStatus::Stalled, "Failed",
-        "attempt " + std::to_string(st().attempts) + " failed: " + message + "; no retries left (agent.retries " +
-            std::to_string(cmig_.spec.agent.retries) + "); annotate shepherd.dev/retry=<token> to try again");
+        "attempt " + std::to_string(st().attempts) + " failed: " + message +
+            "; no retries left (agent.retries " + std::to_string(cmig_.spec.agent.retries) +
+            "); annotate shepherd.dev/retry=<token> to try again");
   }
 }
 
@@ -312,7 +337,8 @@ void Machine::after_publish() {
     set(ConsumerPhase::CuttingOver, KStatus::Reconciling, "CuttingOver",
         "cutting over " + (cmig_.spec.consumer.cutover->configMap
                                ? "ConfigMap " + cmig_.spec.consumer.cutover->configMap->name
-                               : cmig_.spec.consumer.cutover->target.kind + " " + cmig_.spec.consumer.cutover->target.name));
+                               : cmig_.spec.consumer.cutover->target.kind + " " +
+                                     cmig_.spec.consumer.cutover->target.name));
     cutting_over();
     return;
   }
@@ -353,8 +379,10 @@ void Machine::cutting_over() {
   if (!st().cutover->appliedAt) {
     if (obs->current.present && obs->current.value == value) {
       st().cutover->appliedAt = o_.now;
-      if (!cmig_.spec.health.checks.empty()) start_analysis();
-      else set(ConsumerPhase::Succeeded, KStatus::Ready, "Succeeded", "migrated and cut over");
+      if (!cmig_.spec.health.checks.empty())
+        start_analysis();
+      else
+        set(ConsumerPhase::Succeeded, KStatus::Ready, "Succeeded", "migrated and cut over");
       return;
     }
     d_.actions.push_back(ApplyCutover{*co, value});
@@ -393,10 +421,12 @@ void Machine::analyzing() {
     case AnalysisVerdict::Inconclusive:
       set(ConsumerPhase::Analyzing, KStatus::Stalled, "AnalysisInconclusive",
           "analysis inconclusive (" + counts + ", inconclusiveLimit " + std::to_string(h.inconclusiveLimit) +
-              "); annotate shepherd.dev/retry to analyse again, shepherd.dev/skip to accept or shepherd.dev/rollback");
+              "); annotate shepherd.dev/retry to analyse again, shepherd.dev/skip to accept or "
+              "shepherd.dev/rollback");
       return;
     case AnalysisVerdict::Running:
-      if (kstatus_ != KStatus::Stalled) set(ConsumerPhase::Analyzing, KStatus::Reconciling, "Analyzing", "analysing: " + counts);
+      if (kstatus_ != KStatus::Stalled)
+        set(ConsumerPhase::Analyzing, KStatus::Reconciling, "Analyzing", "analysing: " + counts);
       requeue(std::chrono::duration_cast<api::Duration>(next_measurement_at(a, h) - o_.now));
       return;
   }
@@ -449,8 +479,10 @@ void Machine::rolling_back() {
     std::string why = job->failure_reason + (job->failure_message.empty() ? "" : ": " + job->failure_message);
     if (job->termination_message) {
       auto parsed = parse_agent_result(*job->termination_message);
-      if (parsed.value) result = parsed.value;
-      else if (why.empty()) why = parsed.error;
+      if (parsed.value)
+        result = parsed.value;
+      else if (why.empty())
+        why = parsed.error;
     }
     const bool ok = job->succeeded && result && result->outcome != api::Outcome::Failed;
     if (!ok) {
@@ -464,7 +496,8 @@ void Machine::rolling_back() {
         options.rollback_attempt = rb.attempts;
         options.default_image = o_.default_agent_image;
         d_.actions.push_back(CreateJob{build_agent_job(cmig_, options)});
-        d_.events.push_back({api::EventType::Warning, "RollbackAttemptFailed", "rollback Job failed: " + why});
+        d_.events.push_back(
+            {api::EventType::Warning, "RollbackAttemptFailed", "rollback Job failed: " + why});
         return;
       }
       set(ConsumerPhase::Failed, KStatus::Stalled, "RollbackFailed",
@@ -492,10 +525,11 @@ std::string cutover_value(const api::ConsumerMigration& cmig) {
   const auto& co = cmig.spec.consumer.cutover;
   if (!co) return "";
   const std::string& raw = co->env ? co->env->value : (co->configMap ? co->configMap->value : std::string());
-  return api::expand_placeholders(raw, {{"plan", cmig.spec.plan.empty() ? cmig.metadata.name : cmig.spec.plan},
-                                        {"consumer", cmig.spec.consumer.name},
-                                        {"namespace", cmig.metadata.namespace_},
-                                        {"dataset", cmig.spec.dataset.name}});
+  return api::expand_placeholders(raw,
+                                  {{"plan", cmig.spec.plan.empty() ? cmig.metadata.name : cmig.spec.plan},
+                                   {"consumer", cmig.spec.consumer.name},
+                                   {"namespace", cmig.metadata.namespace_},
+                                   {"dataset", cmig.spec.dataset.name}});
 }
 
 }  // namespace shepherd::controllers::consumer

@@ -21,12 +21,11 @@
 // when the phase is Analyzing and now >= next_measurement_at().
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controllers/api/events.h"
 #include "controllers/api/types.h"
@@ -37,10 +36,10 @@ namespace shepherd::controllers::consumer {
 
 struct JobObservation {
   std::string name;
-  bool active = false;     // status.active > 0 (or not finished yet)
-  bool succeeded = false;  // condition Complete=True
-  bool failed = false;     // condition Failed=True
-  std::string failure_reason;   // of the Failed condition: DeadlineExceeded, BackoffLimitExceeded, ...
+  bool active = false;         // status.active > 0 (or not finished yet)
+  bool succeeded = false;      // condition Complete=True
+  bool failed = false;         // condition Failed=True
+  std::string failure_reason;  // of the Failed condition: DeadlineExceeded, BackoffLimitExceeded, ...
   std::string failure_message;
   std::optional<api::Timestamp> start_time;
   std::optional<api::Timestamp> completion_time;
@@ -50,9 +49,9 @@ struct JobObservation {
 };
 
 struct CutoverObservation {
-  bool found = false;           // the target workload / ConfigMap exists
-  api::PreviousValue current;   // the env var / key now: present and value
-  std::string error;            // non-empty: could not be read (retry later)
+  bool found = false;          // the target workload / ConfigMap exists
+  api::PreviousValue current;  // the env var / key now: present and value
+  std::string error;           // non-empty: could not be read (retry later)
 };
 
 struct ConsumerObserved {

@@ -24,7 +24,8 @@ std::string job_name(const std::string& cmig, std::int64_t attempt) {
 }
 
 std::string rollback_job_name(const std::string& cmig, std::int64_t attempt, std::int64_t rollback_attempt) {
-  return api::bounded_name(cmig, "-" + std::to_string(attempt) + "-rollback-" + std::to_string(rollback_attempt),
+  return api::bounded_name(cmig,
+                           "-" + std::to_string(attempt) + "-rollback-" + std::to_string(rollback_attempt),
                            api::kMaxLabelValue);
 }
 
@@ -46,9 +47,11 @@ json build_task(const api::ConsumerMigration& cmig, const JobOptions& options) {
     consumer["verify"] = {{"command", c.verify.command}};
     if (c.verify.timeoutSeconds) consumer["verify"]["timeoutSeconds"] = *c.verify.timeoutSeconds;
   }
-  json agent{{"mode", api::to_string(spec.agent.mode)}, {"branch", expanded_branch(cmig)},
-             {"codingAgent", {{"command", spec.agent.codingAgent.command},
-                              {"maxIterations", spec.agent.codingAgent.maxIterations}}}};
+  json agent{{"mode", api::to_string(spec.agent.mode)},
+             {"branch", expanded_branch(cmig)},
+             {"codingAgent",
+              {{"command", spec.agent.codingAgent.command},
+               {"maxIterations", spec.agent.codingAgent.maxIterations}}}};
   if (spec.agent.author) agent["author"] = *spec.agent.author;
   json task{{"apiVersion", kTaskApiVersion},
             {"action", options.action == JobAction::Migrate ? "migrate" : "rollback"},
@@ -81,9 +84,10 @@ json build_task(const api::ConsumerMigration& cmig, const JobOptions& options) {
 json build_agent_job(const api::ConsumerMigration& cmig, const JobOptions& options) {
   const auto& spec = cmig.spec;
   const auto& pod = spec.agent.pod;
-  const std::string name = options.action == JobAction::Migrate
-                               ? job_name(cmig.metadata.name, options.attempt)
-                               : rollback_job_name(cmig.metadata.name, options.attempt, options.rollback_attempt);
+  const std::string name =
+      options.action == JobAction::Migrate
+          ? job_name(cmig.metadata.name, options.attempt)
+          : rollback_job_name(cmig.metadata.name, options.attempt, options.rollback_attempt);
   const std::string plan_label = api::label_value(spec.plan.empty() ? cmig.metadata.name : spec.plan);
   // Ours last: user pod labels cannot override the labels the operator selects on.
   json labels = pod.labels;
@@ -99,10 +103,9 @@ json build_agent_job(const api::ConsumerMigration& cmig, const JobOptions& optio
       {"name", "agent"},
       {"image", spec.agent.image.empty() ? options.default_image : spec.agent.image},
       {"imagePullPolicy", "IfNotPresent"},
-      {"env",
-       json::array({{{"name", "SHEPHERD_TASK"}, {"value", build_task(cmig, options).dump()}},
-                    {{"name", "SHEPHERD_GIT_CREDENTIALS_DIR"}, {"value", kGitMountPath}},
-                    {{"name", "HOME"}, {"value", "/tmp"}}})},
+      {"env", json::array({{{"name", "SHEPHERD_TASK"}, {"value", build_task(cmig, options).dump()}},
+                           {{"name", "SHEPHERD_GIT_CREDENTIALS_DIR"}, {"value", kGitMountPath}},
+                           {{"name", "HOME"}, {"value", "/tmp"}}})},
       {"securityContext",
        {{"runAsNonRoot", true},
         {"runAsUser", kAgentUid},
@@ -117,7 +120,8 @@ json build_agent_job(const api::ConsumerMigration& cmig, const JobOptions& optio
       {"volumeMounts", json::array({{{"name", "workspace"}, {"mountPath", "/workspace"}},
                                     {{"name", "tmp"}, {"mountPath", "/tmp"}}})},
       {"workingDir", "/workspace"}};
-  if (spec.agent.resources.is_object() && !spec.agent.resources.empty()) container["resources"] = spec.agent.resources;
+  if (spec.agent.resources.is_object() && !spec.agent.resources.empty())
+    container["resources"] = spec.agent.resources;
 
   json volumes = json::array({{{"name", "workspace"}, {"emptyDir", json::object()}},
                               {{"name", "tmp"}, {"emptyDir", json::object()}}});
@@ -153,7 +157,8 @@ json build_agent_job(const api::ConsumerMigration& cmig, const JobOptions& optio
   json job_spec{{"backoffLimit", 0},
                 {"activeDeadlineSeconds", spec.agent.timeoutSeconds},
                 {"template", {{"metadata", pod_meta}, {"spec", pod_spec}}}};
-  if (options.ttl_seconds_after_finished) job_spec["ttlSecondsAfterFinished"] = *options.ttl_seconds_after_finished;
+  if (options.ttl_seconds_after_finished)
+    job_spec["ttlSecondsAfterFinished"] = *options.ttl_seconds_after_finished;
 
   json meta{{"name", name}, {"namespace", cmig.metadata.namespace_}, {"labels", labels}};
   if (!cmig.metadata.uid.empty())

@@ -27,16 +27,20 @@ std::string escape_token(const std::string& token) {
 
 }  // namespace
 
-std::variant<api::PreviousValue, CutoverError> read_configmap_key(const json& live, const api::CutoverConfigMap& spec) {
+std::variant<api::PreviousValue, CutoverError> read_configmap_key(const json& live,
+                                                                  const api::CutoverConfigMap& spec) {
   const api::CutoverTarget target = as_target(spec);
   if (auto error = check_target(live, target)) return *error;
   const std::string where = "key \"" + spec.key + "\" of " + describe(target);
   if (live.contains("immutable") && live["immutable"] == true) {
-    return CutoverError{"ImmutableConfigMap", describe(target) + " is immutable; " + where +
-                                                  " cannot be cut over (use a new ConfigMap or an env cut-over)"};
+    return CutoverError{"ImmutableConfigMap",
+                        describe(target) + " is immutable; " + where +
+                            " cannot be cut over (use a new ConfigMap or an env cut-over)"};
   }
-  if (live.contains("binaryData") && live["binaryData"].is_object() && live["binaryData"].contains(spec.key)) {
-    return CutoverError{"BinaryDataNotSupported", where + " is in binaryData; only data keys can be cut over"};
+  if (live.contains("binaryData") && live["binaryData"].is_object() &&
+      live["binaryData"].contains(spec.key)) {
+    return CutoverError{"BinaryDataNotSupported",
+                        where + " is in binaryData; only data keys can be cut over"};
   }
   api::PreviousValue previous;
   if (live.contains("data") && live["data"].is_object() && live["data"].contains(spec.key) &&
@@ -63,8 +67,8 @@ Patch configmap_remove_patch(const api::CutoverConfigMap& spec, const std::strin
 }
 
 bool configmap_has_value(const json& live, const api::CutoverConfigMap& spec, const std::string& value) {
-  return live.is_object() && live.contains("data") && live["data"].is_object() && live["data"].contains(spec.key) &&
-         live["data"][spec.key] == value;
+  return live.is_object() && live.contains("data") && live["data"].is_object() &&
+         live["data"].contains(spec.key) && live["data"][spec.key] == value;
 }
 
 std::variant<std::optional<Patch>, CutoverError> plan_configmap_rollback(const json& live,

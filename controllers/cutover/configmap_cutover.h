@@ -3,11 +3,10 @@
 // when it was absent). Pure functions over the live ConfigMap's JSON.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "controllers/api/types.h"
 #include "controllers/cutover/patch.h"
@@ -29,7 +28,8 @@ Patch configmap_apply_patch(const api::CutoverConfigMap& spec, const std::string
 Patch configmap_remove_patch(const api::CutoverConfigMap& spec, const std::string& resource_version);
 
 // Whether data[key] == value.
-bool configmap_has_value(const nlohmann::json& live, const api::CutoverConfigMap& spec, const std::string& value);
+bool configmap_has_value(const nlohmann::json& live, const api::CutoverConfigMap& spec,
+                         const std::string& value);
 
 // Rollback, same rules as plan_env_rollback: previous present -> apply it (nullopt when already
 // equal); absent -> JsonPatch remove when the key exists, nullopt when it does not.

@@ -54,8 +54,9 @@ std::variant<EnvLocation, CutoverError> locate_env(const json& live, const api::
     for (std::size_t j = 0; j < vars.size(); ++j) {
       if (!vars[j].is_object() || vars[j].value("name", "") != env.name) continue;
       if (at.env_index) {
-        return CutoverError{"DuplicateEnv", where(target, env) + " lists env " + env.name +
-                                                " twice; server-side apply rejects that, remove the duplicate"};
+        return CutoverError{"DuplicateEnv",
+                            where(target, env) + " lists env " + env.name +
+                                " twice; server-side apply rejects that, remove the duplicate"};
       }
       if (vars[j].contains("valueFrom")) {
         return CutoverError{"ValueFromNotSupported",
@@ -65,7 +66,9 @@ std::variant<EnvLocation, CutoverError> locate_env(const json& live, const api::
       }
       at.env_index = j;
       at.previous.present = true;
-      at.previous.value = vars[j].contains("value") && vars[j]["value"].is_string() ? vars[j]["value"].get<std::string>() : "";
+      at.previous.value = vars[j].contains("value") && vars[j]["value"].is_string()
+                              ? vars[j]["value"].get<std::string>()
+                              : "";
     }
   }
   return at;
@@ -80,7 +83,8 @@ std::optional<Patch> env_apply_patch(const api::CutoverTarget& target, const api
   return Patch{PatchType::Apply, std::move(body)};
 }
 
-Patch env_remove_patch(const EnvLocation& at, const api::CutoverEnv& env, const std::string& resource_version) {
+Patch env_remove_patch(const EnvLocation& at, const api::CutoverEnv& env,
+                       const std::string& resource_version) {
   const std::string container = at.pod_spec + "/containers/" + std::to_string(at.container_index);
   const std::string var = container + "/env/" + std::to_string(at.env_index.value_or(0));
   json ops = json::array();
@@ -93,7 +97,9 @@ Patch env_remove_patch(const EnvLocation& at, const api::CutoverEnv& env, const 
   return Patch{PatchType::JsonPatch, std::move(ops)};
 }
 
-Patch release_patch(const api::CutoverTarget& target) { return Patch{PatchType::Apply, apply_skeleton(target)}; }
+Patch release_patch(const api::CutoverTarget& target) {
+  return Patch{PatchType::Apply, apply_skeleton(target)};
+}
 
 bool env_has_value(const json& live, const api::CutoverEnv& env, const std::string& value) {
   const auto pod_spec = pod_spec_pointer(live.is_object() ? live.value("kind", "") : "");
@@ -101,10 +107,11 @@ bool env_has_value(const json& live, const api::CutoverEnv& env, const std::stri
   const json::json_pointer containers_ptr(*pod_spec + "/containers");
   if (!live.contains(containers_ptr) || !live.at(containers_ptr).is_array()) return false;
   for (const auto& c : live.at(containers_ptr)) {
-    if (!c.is_object() || c.value("name", "") != env.container || !c.contains("env") || !c["env"].is_array()) continue;
+    if (!c.is_object() || c.value("name", "") != env.container || !c.contains("env") || !c["env"].is_array())
+      continue;
     for (const auto& v : c["env"]) {
-      if (v.is_object() && v.value("name", "") == env.name && !v.contains("valueFrom") && v.contains("value") &&
-          v["value"] == value) {
+      if (v.is_object() && v.value("name", "") == env.name && !v.contains("valueFrom") &&
+          v.contains("value") && v["value"] == value) {
         return true;
       }
     }
@@ -112,7 +119,8 @@ bool env_has_value(const json& live, const api::CutoverEnv& env, const std::stri
   return false;
 }
 
-std::variant<std::optional<Patch>, CutoverError> plan_env_rollback(const json& live, const api::CutoverTarget& target,
+std::variant<std::optional<Patch>, CutoverError> plan_env_rollback(const json& live,
+                                                                   const api::CutoverTarget& target,
                                                                    const api::CutoverEnv& env,
                                                                    const api::PreviousValue& previous) {
   auto located = locate_env(live, target, env);

@@ -9,11 +9,10 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "controllers/api/types.h"
 #include "controllers/cutover/patch.h"
@@ -39,7 +38,8 @@ struct EnvLocation {
 // rejects such an object, fix the manifest), ValueFromNotSupported (the variable is set with
 // valueFrom: its previous value cannot be recorded as a string, so it cannot be restored exactly;
 // change the manifest to a plain value or cut over a ConfigMap key instead).
-std::variant<EnvLocation, CutoverError> locate_env(const nlohmann::json& live, const api::CutoverTarget& target,
+std::variant<EnvLocation, CutoverError> locate_env(const nlohmann::json& live,
+                                                   const api::CutoverTarget& target,
                                                    const api::CutoverEnv& env);
 
 // The apply body that sets env.name = value in env.container and nothing else:
@@ -54,7 +54,8 @@ std::optional<Patch> env_apply_patch(const api::CutoverTarget& target, const api
 // JSON patch removing the variable at `at` (which must have env_index), guarded by `test` ops on
 // the container's and the variable's names and, when given, on metadata.resourceVersion, so that a
 // list that shifted since the read fails with 409/422 instead of removing the wrong entry.
-Patch env_remove_patch(const EnvLocation& at, const api::CutoverEnv& env, const std::string& resource_version);
+Patch env_remove_patch(const EnvLocation& at, const api::CutoverEnv& env,
+                       const std::string& resource_version);
 
 // The apply body listing nothing under spec: sent under shepherd-operator it releases every field the
 // operator owns on the object; fields it alone owned are deleted, co-owned ones stay. Not used for

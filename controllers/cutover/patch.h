@@ -3,9 +3,8 @@
 // RFC 6902 JSON patch (application/json-patch+json, ?fieldManager=shepherd-operator).
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace shepherd::controllers::cutover {
 

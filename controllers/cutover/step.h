@@ -4,10 +4,9 @@
 // leads to a re-apply; the recorded previous value is never overwritten.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "controllers/api/types.h"
 #include "controllers/cutover/patch.h"

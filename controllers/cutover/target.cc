@@ -17,18 +17,20 @@ std::string describe(const api::CutoverTarget& target) {
 
 std::optional<CutoverError> check_target(const nlohmann::json& live, const api::CutoverTarget& target) {
   if (!live.is_object()) {
-    return CutoverError{"TargetNotFound", describe(target) + " (spec.consumer.cutover.target) does not exist; "
-                                                             "create it or fix the target"};
+    return CutoverError{"TargetNotFound", describe(target) +
+                                              " (spec.consumer.cutover.target) does not exist; "
+                                              "create it or fix the target"};
   }
   const std::string kind = live.value("kind", "");
-  const auto& meta = live.contains("metadata") && live["metadata"].is_object() ? live["metadata"] : nlohmann::json::object();
+  const auto& meta =
+      live.contains("metadata") && live["metadata"].is_object() ? live["metadata"] : nlohmann::json::object();
   const std::string name = meta.value("name", "");
   const std::string ns = meta.value("namespace", "");
   const std::string api_version = live.value("apiVersion", "");
   if ((!kind.empty() && kind != target.kind) || name != target.name || ns != target.namespace_ ||
       (!api_version.empty() && !target.apiVersion.empty() && api_version != target.apiVersion)) {
-    return CutoverError{"TargetMismatch", "the object read for " + describe(target) + " is " + api_version + " " +
-                                              kind + " " + ns + "/" + name};
+    return CutoverError{"TargetMismatch", "the object read for " + describe(target) + " is " + api_version +
+                                              " " + kind + " " + ns + "/" + name};
   }
   return std::nullopt;
 }

@@ -2,10 +2,9 @@
 // Pure helpers shared by the env and ConfigMap cut-overs.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "controllers/api/types.h"
 

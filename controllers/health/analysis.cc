@@ -41,8 +41,8 @@ AnalysisDecision decide_analysis(const api::HealthSpec& spec, const api::Analysi
   if (spec.checks.empty()) {
     return Finished{Verdict::Succeeded, "NoChecks", "the health spec has no checks"};
   }
-  const auto interval = std::max(std::chrono::duration_cast<std::chrono::seconds>(spec.interval),
-                                 std::chrono::seconds{1});
+  const auto interval =
+      std::max(std::chrono::duration_cast<std::chrono::seconds>(spec.interval), std::chrono::seconds{1});
   api::Timestamp previous = status.startedAt.value_or(now);
   if (taken > 0 && !status.measurements.empty() && status.measurements.back().at) {
     previous = *status.measurements.back().at;

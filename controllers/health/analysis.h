@@ -66,8 +66,7 @@ struct NamedResult {
 // the round counted in successes/failures/inconclusive, and measurements trimmed to the newest
 // api::kMaxMeasurements entries (never splitting the newest round, which is always kept whole).
 // Returns the round's outcome.
-Outcome record_round(api::AnalysisStatus& status, const std::vector<NamedResult>& results,
-                     api::Timestamp at);
+Outcome record_round(api::AnalysisStatus& status, const std::vector<NamedResult>& results, api::Timestamp at);
 
 // Rounds taken so far: successes + failures + inconclusive.
 std::int64_t rounds_taken(const api::AnalysisStatus& status);

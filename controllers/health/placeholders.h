@@ -10,10 +10,10 @@
 namespace shepherd::controllers::health {
 
 struct QueryContext {
-  std::string consumer;   // the consumer's name in the plan
-  std::string plan;       // the MigrationPlan's name ("" for a hand-made ConsumerMigration)
+  std::string consumer;    // the consumer's name in the plan
+  std::string plan;        // the MigrationPlan's name ("" for a hand-made ConsumerMigration)
   std::string namespace_;  // the ConsumerMigration's namespace
-  std::string dataset;    // spec.dataset.name
+  std::string dataset;     // spec.dataset.name
 };
 
 // Replaces every known placeholder, double-brace form first. Values are inserted verbatim (they are

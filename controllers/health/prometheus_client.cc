@@ -2,10 +2,10 @@
 // from cpprestsdk (connection refused, DNS, timeout, bad URI) become QueryStatus::Unreachable.
 #include "controllers/health/prometheus_client.h"
 
+#include <cpprest/http_client.h>
+
 #include <exception>
 #include <utility>
-
-#include <cpprest/http_client.h>
 
 #include "controllers/health/prometheus_response.h"
 #include "controllers/health/query_url.h"

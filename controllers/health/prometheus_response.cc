@@ -4,10 +4,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <system_error>
-
-#include <nlohmann/json.hpp>
 
 namespace shepherd::controllers::health {
 namespace {

@@ -15,8 +15,8 @@
 namespace shepherd::controllers::health {
 
 struct RoundInputs {
-  QueryContext context;                  // values for the query placeholders
-  std::optional<CheckResult> workload;   // check_workload() of the cut-over target; nullopt: none
+  QueryContext context;                 // values for the query placeholders
+  std::optional<CheckResult> workload;  // check_workload() of the cut-over target; nullopt: none
   std::chrono::milliseconds query_timeout{std::chrono::seconds{10}};
 };
 

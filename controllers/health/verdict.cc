@@ -45,7 +45,8 @@ CheckResult evaluate(const std::optional<double>& value, const api::Threshold& t
     return CheckResult{Outcome::Failed, shown, "BelowMinimum",
                        "value " + shown + " is below threshold.min " + format_number(*threshold.min)};
   }
-  return CheckResult{Outcome::Successful, shown, "WithinThreshold", "value " + shown + " is within the threshold"};
+  return CheckResult{Outcome::Successful, shown, "WithinThreshold",
+                     "value " + shown + " is within the threshold"};
 }
 
 CheckResult evaluate(const QueryResult& result, const api::Threshold& threshold) {

@@ -44,7 +44,8 @@ void for_each_container_status(const json& pod, F&& f) {
 
 std::int64_t pod_restarts(const json& pod) {
   std::int64_t total = 0;
-  for_each_container_status(pod, [&](const json& cs) { total += int_at(cs, json::json_pointer("/restartCount"), 0); });
+  for_each_container_status(
+      pod, [&](const json& cs) { total += int_at(cs, json::json_pointer("/restartCount"), 0); });
   return total;
 }
 
@@ -65,21 +66,24 @@ CheckResult result(Outcome outcome, std::string reason, std::string message) {
 }
 
 std::string describe(const json& target) {
-  return target.value("kind", "object") + " " + string_at(target, json::json_pointer("/metadata/namespace")) + "/" +
-         string_at(target, json::json_pointer("/metadata/name"));
+  return target.value("kind", "object") + " " + string_at(target, json::json_pointer("/metadata/namespace")) +
+         "/" + string_at(target, json::json_pointer("/metadata/name"));
 }
 
 CheckResult check_deployment(const json& t, const std::string& who) {
   const json* progressing = condition(t, "Progressing");
   if (condition_is(progressing, "False") && progressing->value("reason", "") == "ProgressDeadlineExceeded") {
-    return result(Outcome::Failed, "ProgressDeadlineExceeded", who + ": " + progressing->value("message", ""));
+    return result(Outcome::Failed, "ProgressDeadlineExceeded",
+                  who + ": " + progressing->value("message", ""));
   }
   const std::int64_t replicas = int_at(t, json::json_pointer("/spec/replicas"), 1);
   if (replicas == 0) return result(Outcome::Inconclusive, "ScaledToZero", who + " has 0 replicas");
   const json* available = condition(t, "Available");
-  if (!available) return result(Outcome::Inconclusive, "NoAvailableCondition", who + " reports no Available condition");
+  if (!available)
+    return result(Outcome::Inconclusive, "NoAvailableCondition", who + " reports no Available condition");
   if (!condition_is(available, "True")) {
-    return result(Outcome::Failed, "Unavailable", who + " is not Available: " + available->value("message", ""));
+    return result(Outcome::Failed, "Unavailable",
+                  who + " is not Available: " + available->value("message", ""));
   }
   const std::int64_t updated = int_at(t, json::json_pointer("/status/updatedReplicas"), 0);
   const std::int64_t current = int_at(t, json::json_pointer("/status/replicas"), 0);
@@ -88,7 +92,8 @@ CheckResult check_deployment(const json& t, const std::string& who) {
                   who + ": " + std::to_string(updated) + " of " + std::to_string(replicas) +
                       " replicas updated, " + std::to_string(current) + " exist");
   }
-  return result(Outcome::Successful, "Available", who + " is Available with " + std::to_string(replicas) + " updated replicas");
+  return result(Outcome::Successful, "Available",
+                who + " is Available with " + std::to_string(replicas) + " updated replicas");
 }
 
 CheckResult check_statefulset(const json& t, const std::string& who) {
@@ -98,16 +103,19 @@ CheckResult check_statefulset(const json& t, const std::string& who) {
   const std::string current_rev = string_at(t, json::json_pointer("/status/currentRevision"));
   const std::string update_rev = string_at(t, json::json_pointer("/status/updateRevision"));
   if (updated < replicas || current_rev != update_rev) {
-    return result(Outcome::Inconclusive, "RolloutInProgress",
-                  who + ": " + std::to_string(updated) + " of " + std::to_string(replicas) + " replicas updated");
+    return result(
+        Outcome::Inconclusive, "RolloutInProgress",
+        who + ": " + std::to_string(updated) + " of " + std::to_string(replicas) + " replicas updated");
   }
   const std::int64_t ready = int_at(t, json::json_pointer("/status/readyReplicas"), 0);
   const std::int64_t available = int_at(t, json::json_pointer("/status/availableReplicas"), ready);
   if (available < replicas) {
-    return result(Outcome::Failed, "Unavailable",
-                  who + ": " + std::to_string(available) + " of " + std::to_string(replicas) + " replicas available");
+    return result(
+        Outcome::Failed, "Unavailable",
+        who + ": " + std::to_string(available) + " of " + std::to_string(replicas) + " replicas available");
   }
-  return result(Outcome::Successful, "Available", who + " has all " + std::to_string(replicas) + " replicas available");
+  return result(Outcome::Successful, "Available",
+                who + " has all " + std::to_string(replicas) + " replicas available");
 }
 
 CheckResult check_daemonset(const json& t, const std::string& who) {
@@ -120,32 +128,39 @@ CheckResult check_daemonset(const json& t, const std::string& who) {
   }
   const std::int64_t available = int_at(t, json::json_pointer("/status/numberAvailable"), 0);
   if (available < desired) {
-    return result(Outcome::Failed, "Unavailable",
-                  who + ": " + std::to_string(available) + " of " + std::to_string(desired) + " pods available");
+    return result(
+        Outcome::Failed, "Unavailable",
+        who + ": " + std::to_string(available) + " of " + std::to_string(desired) + " pods available");
   }
-  return result(Outcome::Successful, "Available", who + " has all " + std::to_string(desired) + " pods available");
+  return result(Outcome::Successful, "Available",
+                who + " has all " + std::to_string(desired) + " pods available");
 }
 
 CheckResult check_job(const json& t, const std::string& who) {
   const json* failed = condition(t, "Failed");
-  if (condition_is(failed, "True")) return result(Outcome::Failed, "JobFailed", who + " failed: " + failed->value("message", ""));
-  if (condition_is(condition(t, "Complete"), "True")) return result(Outcome::Successful, "JobComplete", who + " completed");
+  if (condition_is(failed, "True"))
+    return result(Outcome::Failed, "JobFailed", who + " failed: " + failed->value("message", ""));
+  if (condition_is(condition(t, "Complete"), "True"))
+    return result(Outcome::Successful, "JobComplete", who + " completed");
   if (int_at(t, json::json_pointer("/status/active"), 0) > 0) {
     return result(Outcome::Successful, "JobRunning", who + " is running without failures");
   }
   return result(Outcome::Inconclusive, "JobNotStarted", who + " has no active pod yet");
 }
 
-CheckResult check_cronjob(const json& t, const std::string& who, const std::optional<api::Timestamp>& applied_at) {
+CheckResult check_cronjob(const json& t, const std::string& who,
+                          const std::optional<api::Timestamp>& applied_at) {
   if (t.contains(json::json_pointer("/spec/suspend")) && t.at(json::json_pointer("/spec/suspend")) == true) {
     return result(Outcome::Inconclusive, "Suspended", who + " is suspended");
   }
-  const auto last_success = api::parse_rfc3339(string_at(t, json::json_pointer("/status/lastSuccessfulTime")));
+  const auto last_success =
+      api::parse_rfc3339(string_at(t, json::json_pointer("/status/lastSuccessfulTime")));
   if (last_success && (!applied_at || *last_success >= *applied_at)) {
     return result(Outcome::Successful, "RanSuccessfully",
                   who + " ran successfully at " + api::format_rfc3339(*last_success));
   }
-  return result(Outcome::Inconclusive, "NoRunSinceCutover", who + " has not completed a run since the cut-over");
+  return result(Outcome::Inconclusive, "NoRunSinceCutover",
+                who + " has not completed a run since the cut-over");
 }
 
 }  // namespace
@@ -160,7 +175,7 @@ RestartBaseline restart_baseline(const json& pods) {
 }
 
 std::map<std::string, std::int64_t> restarts_since(const json& pods, const RestartBaseline& baseline,
-                                                    const std::optional<api::Timestamp>& applied_at) {
+                                                   const std::optional<api::Timestamp>& applied_at) {
   std::map<std::string, std::int64_t> restarted;
   for (const auto& pod : items_of(pods)) {
     const std::string name = string_at(pod, json::json_pointer("/metadata/name"));
@@ -175,7 +190,8 @@ std::map<std::string, std::int64_t> restarts_since(const json& pods, const Resta
     for_each_container_status(pod, [&](const json& cs) {
       const std::int64_t n = int_at(cs, json::json_pointer("/restartCount"), 0);
       if (n <= 0) return;
-      const auto finished = api::parse_rfc3339(string_at(cs, json::json_pointer("/lastState/terminated/finishedAt")));
+      const auto finished =
+          api::parse_rfc3339(string_at(cs, json::json_pointer("/lastState/terminated/finishedAt")));
       if (applied_at && finished && *finished < *applied_at) return;  // restarted before the cut-over
       count += n;
     });
@@ -186,7 +202,8 @@ std::map<std::string, std::int64_t> restarts_since(const json& pods, const Resta
 
 CheckResult check_workload(const json& target, const json& pods, const RestartBaseline& baseline,
                            const std::optional<api::Timestamp>& applied_at) {
-  if (!target.is_object()) return result(Outcome::Inconclusive, "TargetNotFound", "the cut-over target does not exist");
+  if (!target.is_object())
+    return result(Outcome::Inconclusive, "TargetNotFound", "the cut-over target does not exist");
   const std::string who = describe(target);
   const auto restarted = restarts_since(pods, baseline, applied_at);
   if (!restarted.empty()) {
@@ -204,8 +221,8 @@ CheckResult check_workload(const json& target, const json& pods, const RestartBa
     const std::int64_t observed = int_at(target, json::json_pointer("/status/observedGeneration"), 0);
     if (observed < generation) {
       return result(Outcome::Inconclusive, "NotObserved",
-                    who + ": generation " + std::to_string(generation) + " not yet observed by its controller (" +
-                        std::to_string(observed) + ")");
+                    who + ": generation " + std::to_string(generation) +
+                        " not yet observed by its controller (" + std::to_string(observed) + ")");
     }
   }
   if (kind == "Deployment") return check_deployment(target, who);
@@ -213,7 +230,8 @@ CheckResult check_workload(const json& target, const json& pods, const RestartBa
   if (kind == "DaemonSet") return check_daemonset(target, who);
   if (kind == "Job") return check_job(target, who);
   if (kind == "CronJob") return check_cronjob(target, who, applied_at);
-  return result(Outcome::Inconclusive, "UnsupportedKind", who + ": kind \"" + kind + "\" has no workload check");
+  return result(Outcome::Inconclusive, "UnsupportedKind",
+                who + ": kind \"" + kind + "\" has no workload check");
 }
 
 }  // namespace shepherd::controllers::health

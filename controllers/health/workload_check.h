@@ -5,10 +5,9 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "controllers/api/time.h"
 #include "controllers/health/outcome.h"
@@ -26,8 +25,9 @@ RestartBaseline restart_baseline(const nlohmann::json& pods);
 // its count grew. A pod not in the baseline (created later, or no baseline recorded) restarted if a
 // container has restartCount > 0 and its last termination (lastState.terminated.finishedAt) is at or
 // after `applied_at` (or unknown, or applied_at unknown: counted, erring towards Failed).
-std::map<std::string, std::int64_t> restarts_since(const nlohmann::json& pods, const RestartBaseline& baseline,
-                                                    const std::optional<api::Timestamp>& applied_at);
+std::map<std::string, std::int64_t> restarts_since(const nlohmann::json& pods,
+                                                   const RestartBaseline& baseline,
+                                                   const std::optional<api::Timestamp>& applied_at);
 
 // The verdict, first match wins:
 //  - target null/not an object -> Inconclusive TargetNotFound

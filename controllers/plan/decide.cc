@@ -76,7 +76,8 @@ std::string consumer_migration_name(const std::string& plan, const std::string& 
   return api::bounded_name(plan + "-" + consumer, "", api::kMaxObjectName - 16);  // room for "-diff" etc.
 }
 
-api::ConsumerMigration make_consumer_migration(const api::MigrationPlan& plan, std::size_t index, std::size_t wave) {
+api::ConsumerMigration make_consumer_migration(const api::MigrationPlan& plan, std::size_t index,
+                                               std::size_t wave) {
   const auto& c = plan.spec.consumers.at(index);
   api::ConsumerMigration m;
   m.metadata.name = consumer_migration_name(plan.metadata.name, c.name);
@@ -125,7 +126,8 @@ PlanDecision decide_plan(const PlanObserved& o) {
       spec, [&](std::string_view name) { return o.secrets_present.count(std::string(name)) > 0; });
   errors.insert(errors.end(), missing.begin(), missing.end());
   if (!errors.empty()) {
-    const std::string message = "MigrationPlan " + plan.metadata.name + " is invalid: " + api::summarize(errors);
+    const std::string message =
+        "MigrationPlan " + plan.metadata.name + " is invalid: " + api::summarize(errors);
     const api::Condition* stalled = api::find_condition(plan.status.conditions, api::kConditionStalled);
     const bool same = stalled && stalled->status == api::kTrue && stalled->reason == "InvalidSpec" &&
                       stalled->message == message;
@@ -151,7 +153,8 @@ PlanDecision decide_plan(const PlanObserved& o) {
   // 2. Removed consumers that never started are deleted; started ones run to their end (frozen).
   for (const auto& s : o.consumers)
     if (in_spec.count(s.consumer) == 0 && !s.started && !s.deleting)
-      d.actions.push_back(DeleteConsumerMigration{s.name, "consumer " + s.consumer + " was removed from the plan"});
+      d.actions.push_back(
+          DeleteConsumerMigration{s.name, "consumer " + s.consumer + " was removed from the plan"});
 
   // 3. Signals.
   const std::string rollback_value = annotation(plan.metadata, api::kAnnotationRollback);
@@ -168,19 +171,21 @@ PlanDecision decide_plan(const PlanObserved& o) {
         retried.push_back(s.consumer);
       }
     d.events.push_back({api::EventType::Normal, "RetryRequested",
-                        "retry " + retry_value + ": retrying " + std::to_string(retried.size()) + " failed consumer(s)" +
-                            (retried.empty() ? "" : ": " + join_names(retried))});
+                        "retry " + retry_value + ": retrying " + std::to_string(retried.size()) +
+                            " failed consumer(s)" + (retried.empty() ? "" : ": " + join_names(retried))});
   }
 
   const std::string approve_value = annotation(plan.metadata, api::kAnnotationApprove);
   if (!approve_value.empty() && approve_value != plan.status.signals.approve) {
     st.signals.approve = approve_value;
     if (const auto k = parse_index(approve_value))
-      d.events.push_back({api::EventType::Normal, "WaveApproved", "waves up to " + approve_value + " approved"});
+      d.events.push_back(
+          {api::EventType::Normal, "WaveApproved", "waves up to " + approve_value + " approved"});
     else
-      d.events.push_back({api::EventType::Warning, "InvalidApproval",
-                          "annotation shepherd.dev/approve=\"" + approve_value +
-                              "\" is not a wave index; set it to the index of the wave to approve, e.g. \"0\""});
+      d.events.push_back(
+          {api::EventType::Warning, "InvalidApproval",
+           "annotation shepherd.dev/approve=\"" + approve_value +
+               "\" is not a wave index; set it to the index of the wave to approve, e.g. \"0\""});
   }
   const std::int64_t approved_through = parse_index(st.signals.approve).value_or(-1);
 
@@ -246,19 +251,21 @@ PlanDecision decide_plan(const PlanObserved& o) {
       // that published nothing, or revert). A skip decided here from a possibly stale cache could
       // stop a consumer that had just cut over without reverting it.
       const bool moving = !api::is_terminal(s.phase);
-      if ((moving || needs_rollback) && s.phase != ConsumerPhase::RollingBack && s.phase != ConsumerPhase::RolledBack &&
-          s.rollback_annotation != token)
+      if ((moving || needs_rollback) && s.phase != ConsumerPhase::RollingBack &&
+          s.phase != ConsumerPhase::RolledBack && s.rollback_annotation != token)
         d.actions.push_back(AnnotateConsumerMigration{s.name, api::kAnnotationRollback, token});
       if (!api::is_terminal(s.phase)) done = false;
-      if (needs_rollback && s.phase != ConsumerPhase::RolledBack && s.phase != ConsumerPhase::Failed) done = false;
+      if (needs_rollback && s.phase != ConsumerPhase::RolledBack && s.phase != ConsumerPhase::Failed)
+        done = false;
     }
     const std::string why = st.signals.rollback == kBudgetRollbackToken
                                 ? std::to_string(failures) + " failures exceed the failure budget of " +
                                       std::to_string(budget) + " (onFailure: Rollback)"
                                 : "rollback requested with shepherd.dev/rollback=" + token;
-    verdict = done ? Verdict{PlanPhase::RolledBack, KStatus::Stalled, "RolledBack",
-                             "rolled back: " + why + "; nothing more will start"}
-                   : Verdict{PlanPhase::RollingBack, KStatus::Reconciling, "RollingBack", "rolling back: " + why};
+    verdict =
+        done ? Verdict{PlanPhase::RolledBack, KStatus::Stalled, "RolledBack",
+                       "rolled back: " + why + "; nothing more will start"}
+             : Verdict{PlanPhase::RollingBack, KStatus::Reconciling, "RollingBack", "rolling back: " + why};
   } else {
     // 6. Gate of the open wave.
     bool gate_open = open_wave < wave_count;
@@ -276,7 +283,8 @@ PlanDecision decide_plan(const PlanObserved& o) {
           break;
         }
       if (prev && waves[*prev].completedAt) {
-        const auto ready_at = *waves[*prev].completedAt + std::chrono::duration_cast<std::chrono::seconds>(spec.rollout.bakeTime);
+        const auto ready_at = *waves[*prev].completedAt +
+                              std::chrono::duration_cast<std::chrono::seconds>(spec.rollout.bakeTime);
         if (o.now < ready_at) bake_left = std::chrono::duration_cast<api::Duration>(ready_at - o.now);
       }
       awaiting_approval = spec.rollout.approval == api::Approval::Manual &&
@@ -297,7 +305,8 @@ PlanDecision decide_plan(const PlanObserved& o) {
           const auto it = by_consumer.find(dep);
           const ConsumerPhase p = it == by_consumer.end() ? ConsumerPhase::Pending : it->second->phase;
           if (!api::satisfies_dependency(p)) deps_ok = false;
-          if (it != by_consumer.end() && api::is_terminal(p) && !api::satisfies_dependency(p)) deps_dead = true;
+          if (it != by_consumer.end() && api::is_terminal(p) && !api::satisfies_dependency(p))
+            deps_dead = true;
         }
         if (deps_dead) dependency_blocked.push_back(spec.consumers[i].name);
         if (!may_start || !deps_ok || slots == 0) continue;
@@ -320,10 +329,12 @@ PlanDecision decide_plan(const PlanObserved& o) {
     // A tripped breaker wins over "every wave done": a last consumer that failed beyond the budget
     // must block the plan, not let it report success.
     if (tripped) {
-      verdict = {PlanPhase::Blocked, KStatus::Stalled, "FailureBudgetExceeded",
-                 std::to_string(failures) + " failed consumers exceed the failure budget of " + std::to_string(budget) +
-                     " (spec.rollout.maxFailures); retry them with the annotation shepherd.dev/retry, skip them, or "
-                     "raise maxFailures"};
+      verdict = {
+          PlanPhase::Blocked, KStatus::Stalled, "FailureBudgetExceeded",
+          std::to_string(failures) + " failed consumers exceed the failure budget of " +
+              std::to_string(budget) +
+              " (spec.rollout.maxFailures); retry them with the annotation shepherd.dev/retry, skip them, or "
+              "raise maxFailures"};
     } else if (open_wave == wave_count && needs_review == 0) {
       verdict = {PlanPhase::Succeeded, KStatus::Ready, "Succeeded",
                  "all " + std::to_string(n) + " consumers finished" +
@@ -332,11 +343,12 @@ PlanDecision decide_plan(const PlanObserved& o) {
                                : "")};
     } else if (spec.paused) {
       verdict = {PlanPhase::Paused, KStatus::Waiting, "Paused",
-                 "spec.paused is true: nothing new starts; " + std::to_string(in_flight) + " consumer(s) still running"};
+                 "spec.paused is true: nothing new starts; " + std::to_string(in_flight) +
+                     " consumer(s) still running"};
     } else if (created > 0 || moving > 0) {
       verdict = {PlanPhase::Progressing, KStatus::Reconciling, "Progressing",
-                 wave_text + " in progress: " + std::to_string(in_flight + static_cast<std::int64_t>(created)) +
-                     " running"};
+                 wave_text + " in progress: " +
+                     std::to_string(in_flight + static_cast<std::int64_t>(created)) + " running"};
     } else if (bake_left) {
       verdict = {PlanPhase::Progressing, KStatus::Reconciling, "Baking",
                  "wave " + std::to_string(open_wave) + " starts after the bake time (spec.rollout.bakeTime " +
@@ -350,15 +362,18 @@ PlanDecision decide_plan(const PlanObserved& o) {
     } else if (awaiting_approval) {
       verdict = {PlanPhase::Blocked, KStatus::Waiting, "AwaitingApproval",
                  "wave " + std::to_string(open_wave) + " awaits approval: kubectl annotate mplan " +
-                     plan.metadata.name + " shepherd.dev/approve=" + std::to_string(open_wave) + " --overwrite"};
+                     plan.metadata.name + " shepherd.dev/approve=" + std::to_string(open_wave) +
+                     " --overwrite"};
     } else if (stalled > 0) {
-      verdict = {PlanPhase::Blocked, KStatus::Stalled, "AnalysisInconclusive",
-                 std::to_string(stalled) +
-                     " consumer(s) wait for a person after an inconclusive analysis; retry, skip or roll them back"};
+      verdict = {
+          PlanPhase::Blocked, KStatus::Stalled, "AnalysisInconclusive",
+          std::to_string(stalled) +
+              " consumer(s) wait for a person after an inconclusive analysis; retry, skip or roll them back"};
     } else {
-      verdict = {PlanPhase::Blocked, KStatus::Stalled, "DependencyFailed",
-                 "consumer(s) " + join_names(dependency_blocked) +
-                     " cannot start: a dependency ended Failed, RolledBack, Skipped or NeedsReview; retry it"};
+      verdict = {
+          PlanPhase::Blocked, KStatus::Stalled, "DependencyFailed",
+          "consumer(s) " + join_names(dependency_blocked) +
+              " cannot start: a dependency ended Failed, RolledBack, Skipped or NeedsReview; retry it"};
     }
   }
 
@@ -370,14 +385,30 @@ PlanDecision decide_plan(const PlanObserved& o) {
     const ConsumerPhase p = of[i] ? of[i]->phase : ConsumerPhase::Pending;
     if (api::is_terminal(p)) ++done;
     switch (p) {
-      case ConsumerPhase::Pending: ++t.pending; break;
-      case ConsumerPhase::Succeeded: ++t.succeeded; break;
-      case ConsumerPhase::NoChanges: ++t.noChanges; break;
-      case ConsumerPhase::NeedsReview: ++t.needsReview; break;
-      case ConsumerPhase::Failed: ++t.failed; break;
-      case ConsumerPhase::RolledBack: ++t.rolledBack; break;
-      case ConsumerPhase::Skipped: ++t.skipped; break;
-      default: ++t.running; break;
+      case ConsumerPhase::Pending:
+        ++t.pending;
+        break;
+      case ConsumerPhase::Succeeded:
+        ++t.succeeded;
+        break;
+      case ConsumerPhase::NoChanges:
+        ++t.noChanges;
+        break;
+      case ConsumerPhase::NeedsReview:
+        ++t.needsReview;
+        break;
+      case ConsumerPhase::Failed:
+        ++t.failed;
+        break;
+      case ConsumerPhase::RolledBack:
+        ++t.rolledBack;
+        break;
+      case ConsumerPhase::Skipped:
+        ++t.skipped;
+        break;
+      default:
+        ++t.running;
+        break;
     }
   }
   st.totals = t;

@@ -52,7 +52,7 @@ struct ConsumerSummary {
 ConsumerSummary summarize(const api::ConsumerMigration& cmig);
 
 struct PlanObserved {
-  api::MigrationPlan plan;  // metadata (generation, annotations, uid), spec, status
+  api::MigrationPlan plan;                 // metadata (generation, annotations, uid), spec, status
   std::vector<ConsumerSummary> consumers;  // the ConsumerMigrations this plan owns
   std::set<std::string> secrets_present;   // of the secrets the spec names, those that exist
   api::Timestamp now{};
@@ -92,7 +92,8 @@ std::string consumer_migration_name(const std::string& plan, const std::string& 
 
 // The ConsumerMigration the plan creates for spec.consumers[index] in wave `wave`: frozen spec
 // (effective agent and health), labels, ownerReference to the plan.
-api::ConsumerMigration make_consumer_migration(const api::MigrationPlan& plan, std::size_t index, std::size_t wave);
+api::ConsumerMigration make_consumer_migration(const api::MigrationPlan& plan, std::size_t index,
+                                               std::size_t wave);
 
 inline constexpr const char* kBudgetRollbackToken = "failure-budget";
 

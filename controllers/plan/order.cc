@@ -22,7 +22,8 @@ std::vector<std::size_t> WavePlan::members(std::size_t k) const {
   const std::size_t begin = k == 0 ? 0 : std::min(ends[k - 1], order.size());
   const std::size_t end = std::min(ends[k], order.size());
   if (end <= begin) return {};
-  return {order.begin() + static_cast<std::ptrdiff_t>(begin), order.begin() + static_cast<std::ptrdiff_t>(end)};
+  return {order.begin() + static_cast<std::ptrdiff_t>(begin),
+          order.begin() + static_cast<std::ptrdiff_t>(end)};
 }
 
 WavePlan plan_waves(const std::vector<api::ConsumerSpec>& consumers, const std::vector<std::int64_t>& waves) {

@@ -19,10 +19,10 @@ namespace shepherd::controllers::plan {
 std::vector<std::size_t> wave_ends(std::size_t n, const std::vector<std::int64_t>& waves);
 
 struct WavePlan {
-  std::vector<std::size_t> order;            // indices into spec.consumers, dependencies first
-  std::vector<std::size_t> ends;             // cumulative ends into `order`, one per wave
-  std::vector<std::size_t> wave_of;          // wave index per consumer (by spec index)
-  std::vector<std::string> cycle;            // non-empty: no valid order (see api::DependencyGraph)
+  std::vector<std::size_t> order;    // indices into spec.consumers, dependencies first
+  std::vector<std::size_t> ends;     // cumulative ends into `order`, one per wave
+  std::vector<std::size_t> wave_of;  // wave index per consumer (by spec index)
+  std::vector<std::string> cycle;    // non-empty: no valid order (see api::DependencyGraph)
   std::size_t wave_count() const { return ends.size(); }
   // Consumers (spec indices) of wave k, in order.
   std::vector<std::size_t> members(std::size_t k) const;

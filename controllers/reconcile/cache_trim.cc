@@ -21,7 +21,8 @@ json keep(const json& from, std::initializer_list<const char*> keys) {
 // (controller-uid, batch.kubernetes.io/*) and annotations are never read.
 json trimmed_metadata(const json& obj) {
   const json meta = obj.value("metadata", json::object());
-  json out = keep(meta, {"name", "namespace", "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp"});
+  json out =
+      keep(meta, {"name", "namespace", "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp"});
   json labels = json::object();
   const json all_labels = meta.value("labels", json::object());  // not a temporary: items() views it
   for (const auto& [k, v] : all_labels.items()) {
@@ -70,7 +71,6 @@ void trim_pod(json& pod) {
   pod = std::move(out);
 }
 
-
 runtime::InformerOptions plan_informer_options() {
   runtime::InformerOptions o;
   // Metadata and status only: the spec is skipped while decoding lists and watch events. At
@@ -85,7 +85,8 @@ runtime::InformerOptions consumer_migration_informer_options() {
   runtime::InformerOptions o;
   o.store.compact = true;
   o.store.projection = consumer_summary_json;
-  o.store.indexes = std::map<std::string, runtime::IndexFunc>{{runtime::kOwnerIndex, runtime::index_by_owner_uid()}};
+  o.store.indexes =
+      std::map<std::string, runtime::IndexFunc>{{runtime::kOwnerIndex, runtime::index_by_owner_uid()}};
   return o;
 }
 
@@ -94,7 +95,8 @@ runtime::InformerOptions agent_job_informer_options() {
   o.label_selector = kManagedBySelector;
   o.transform = trim_job;
   o.store.compact = true;
-  o.store.indexes = std::map<std::string, runtime::IndexFunc>{{runtime::kOwnerIndex, runtime::index_by_owner_uid()}};
+  o.store.indexes =
+      std::map<std::string, runtime::IndexFunc>{{runtime::kOwnerIndex, runtime::index_by_owner_uid()}};
   return o;
 }
 
@@ -103,7 +105,8 @@ runtime::InformerOptions agent_pod_informer_options() {
   o.label_selector = kManagedBySelector;
   o.transform = trim_pod;
   o.store.compact = true;
-  o.store.indexes = std::map<std::string, runtime::IndexFunc>{{kJobNameIndex, runtime::index_by_label("job-name")}};
+  o.store.indexes =
+      std::map<std::string, runtime::IndexFunc>{{kJobNameIndex, runtime::index_by_label("job-name")}};
   return o;
 }
 

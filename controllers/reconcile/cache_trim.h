@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "controllers/plan/decide.h"
-#include "operator/runtime/informer.h"
+#include "runtime/informer.h"
 
 namespace shepherd::controllers::reconcile {
 

@@ -12,8 +12,8 @@
 #include "controllers/reconcile/cache_trim.h"
 #include "controllers/reconcile/job_observation.h"
 #include "controllers/reconcile/resources.h"
-#include "operator/runtime/log.h"
-#include "operator/runtime/store.h"
+#include "runtime/log.h"
+#include "runtime/store.h"
 
 namespace shepherd::controllers::reconcile {
 namespace {
@@ -31,12 +31,11 @@ runtime::PatchType runtime_patch_type(cutover::PatchType t) {
 
 }  // namespace
 
-ConsumerReconciler::ConsumerReconciler(std::shared_ptr<runtime::Client> client,
-                                       std::shared_ptr<runtime::Informer> consumer_migrations,
-                                       std::shared_ptr<runtime::Informer> jobs, std::shared_ptr<runtime::Informer> pods,
-                                       std::shared_ptr<runtime::EventRecorder> events,
-                                       std::shared_ptr<DomainObserver> observer, ConsumerReconcilerOptions options,
-                                       std::shared_ptr<health::MetricsSource> metrics_source)
+ConsumerReconciler::ConsumerReconciler(
+    std::shared_ptr<runtime::Client> client, std::shared_ptr<runtime::Informer> consumer_migrations,
+    std::shared_ptr<runtime::Informer> jobs, std::shared_ptr<runtime::Informer> pods,
+    std::shared_ptr<runtime::EventRecorder> events, std::shared_ptr<DomainObserver> observer,
+    ConsumerReconcilerOptions options, std::shared_ptr<health::MetricsSource> metrics_source)
     : client_(std::move(client)),
       cmigs_(std::move(consumer_migrations)),
       jobs_(std::move(jobs)),
@@ -44,8 +43,9 @@ ConsumerReconciler::ConsumerReconciler(std::shared_ptr<runtime::Client> client,
       events_(std::move(events)),
       observer_(observer ? std::move(observer) : std::make_shared<NoopObserver>()),
       options_(std::move(options)),
-      metrics_source_(metrics_source ? std::move(metrics_source) : std::make_shared<health::PrometheusClient>()) {
-  cmigs_->add_handlers(forget_when_cached(recent_));
+      metrics_source_(metrics_source ? std::move(metrics_source)
+                                     : std::make_shared<health::PrometheusClient>()) {
+  cmigs_->add_handlers(runtime::forget_when_cached(recent_));
 }
 
 runtime::MapFn ConsumerReconciler::pod_mapper() const {
@@ -56,14 +56,15 @@ runtime::MapFn ConsumerReconciler::pod_mapper() const {
       if (ref.value("kind", "") != "Job" || !ref.value("controller", false)) continue;
       auto job = jobs->store().get(ns + "/" + ref.value("name", ""));
       if (!job) continue;
-      if (auto owner = runtime::controller_owner_key(*job, "shepherd.dev", "ConsumerMigration")) return {*owner};
+      if (auto owner = runtime::controller_owner_key(*job, "shepherd.dev", "ConsumerMigration"))
+        return {*owner};
     }
     return {};
   };
 }
 
-runtime::Result<std::vector<consumer::JobObservation>> ConsumerReconciler::observe_jobs(const std::string& key,
-                                                                      const api::ConsumerMigration& cmig) {
+runtime::Result<std::vector<consumer::JobObservation>> ConsumerReconciler::observe_jobs(
+    const std::string& key, const api::ConsumerMigration& cmig) {
   std::vector<consumer::JobObservation> out;
   std::set<std::string> seen;
   for (const auto& job : jobs_->store().by_index(runtime::kOwnerIndex, cmig.metadata.uid)) {
@@ -103,8 +104,8 @@ runtime::Result<json> ConsumerReconciler::get_cutover_object(const api::CutoverS
   } else {
     auto resource = runtime::resource_for_kind(spec.target.apiVersion, spec.target.kind);
     if (!resource) {
-      return runtime::ApiError::invalid("cut-over target kind " + spec.target.apiVersion + "/" + spec.target.kind +
-                                        " is not supported");
+      return runtime::ApiError::invalid("cut-over target kind " + spec.target.apiVersion + "/" +
+                                        spec.target.kind + " is not supported");
     }
     r = client_->get(*resource, spec.target.namespace_, spec.target.name);
   }
@@ -112,7 +113,8 @@ runtime::Result<json> ConsumerReconciler::get_cutover_object(const api::CutoverS
   return r;
 }
 
-std::optional<consumer::CutoverObservation> ConsumerReconciler::observe_cutover(const api::CutoverSpec& spec) {
+std::optional<consumer::CutoverObservation> ConsumerReconciler::observe_cutover(
+    const api::CutoverSpec& spec) {
   consumer::CutoverObservation o;
   auto live = get_cutover_object(spec);
   if (!live) {
@@ -127,7 +129,8 @@ std::optional<consumer::CutoverObservation> ConsumerReconciler::observe_cutover(
       // A missing container is as final as a missing target: the decision treats both as not found.
       o.found = err->reason != "ContainerNotFound" && err->reason != "TargetMismatch";
       o.error = o.found ? err->reason + ": " + err->message : "";
-      if (!o.found) runtime::log_info("cut-over target unusable", {{"reason", err->reason}, {"message", err->message}});
+      if (!o.found)
+        runtime::log_info("cut-over target unusable", {{"reason", err->reason}, {"message", err->message}});
     } else {
       o.current = std::get<cutover::EnvLocation>(loc).previous;
     }
@@ -142,13 +145,16 @@ std::optional<consumer::CutoverObservation> ConsumerReconciler::observe_cutover(
   return o;
 }
 
-std::vector<api::Measurement> ConsumerReconciler::measure(const api::ConsumerMigration& cmig, api::Timestamp now) {
+std::vector<api::Measurement> ConsumerReconciler::measure(const api::ConsumerMigration& cmig,
+                                                          api::Timestamp now) {
   const auto& healthspec = cmig.spec.health;
   health::RoundInputs inputs;
-  inputs.context = {cmig.spec.consumer.name, cmig.spec.plan, cmig.metadata.namespace_, cmig.spec.dataset.name};
+  inputs.context = {cmig.spec.consumer.name, cmig.spec.plan, cmig.metadata.namespace_,
+                    cmig.spec.dataset.name};
   inputs.query_timeout = options_.query_timeout;
   bool has_workload_check = false;
-  for (const auto& c : healthspec.checks) has_workload_check = has_workload_check || (c.workload && !c.prometheus);
+  for (const auto& c : healthspec.checks)
+    has_workload_check = has_workload_check || (c.workload && !c.prometheus);
   if (has_workload_check && cmig.spec.consumer.cutover && !cmig.spec.consumer.cutover->configMap) {
     const auto& target = cmig.spec.consumer.cutover->target;
     auto live = get_cutover_object(*cmig.spec.consumer.cutover);
@@ -170,8 +176,9 @@ std::vector<api::Measurement> ConsumerReconciler::measure(const api::ConsumerMig
       if (cmig.status.cutover) applied = cmig.status.cutover->appliedAt;
       inputs.workload = health::check_workload(live.value(), pods, {}, applied);
     } else {
-      inputs.workload = health::CheckResult{api::MeasurementOutcome::Inconclusive, "", "TargetNotFound",
-                                            live ? "the cut-over target does not exist" : live.error().message};
+      inputs.workload =
+          health::CheckResult{api::MeasurementOutcome::Inconclusive, "", "TargetNotFound",
+                              live ? "the cut-over target does not exist" : live.error().message};
     }
   }
   std::vector<api::Measurement> round;
@@ -214,8 +221,9 @@ std::optional<std::string> ConsumerReconciler::apply_cutover(const consumer::Con
     auto live = get_cutover_object(spec);
     if (!live) return live.error().message;
     if (live.value().is_null()) return std::nullopt;  // nothing left to restore
-    auto planned = spec.configMap ? cutover::plan_configmap_rollback(live.value(), *spec.configMap, restore.previous)
-                                  : cutover::plan_env_rollback(live.value(), spec.target, *spec.env, restore.previous);
+    auto planned = spec.configMap
+                       ? cutover::plan_configmap_rollback(live.value(), *spec.configMap, restore.previous)
+                       : cutover::plan_env_rollback(live.value(), spec.target, *spec.env, restore.previous);
     if (auto* err = std::get_if<cutover::CutoverError>(&planned)) return err->reason + ": " + err->message;
     patch = std::get<std::optional<cutover::Patch>>(planned);
     if (!patch) return std::nullopt;  // already restored
@@ -238,14 +246,17 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
   if ((*obj)["metadata"].contains("deletionTimestamp")) return ReconcileResult::done();
   auto parsed = api::parse_consumer_migration(*obj);
   if (!parsed.value) {
-    runtime::log_error("cannot read ConsumerMigration", {{"consumerMigration", key}, {"error", parsed.error}});
+    runtime::log_error("cannot read ConsumerMigration",
+                       {{"consumerMigration", key}, {"error", parsed.error}});
     return ReconcileResult::done();
   }
   api::ConsumerMigration& cmig = *parsed.value;
   // The cut-over target's and ConfigMap's namespace default to the migration's own (docs/api.md).
   if (auto& co = cmig.spec.consumer.cutover) {
-    if (co->target.namespace_.empty() && !co->target.name.empty()) co->target.namespace_ = cmig.metadata.namespace_;
-    if (co->configMap && co->configMap->namespace_.empty()) co->configMap->namespace_ = cmig.metadata.namespace_;
+    if (co->target.namespace_.empty() && !co->target.name.empty())
+      co->target.namespace_ = cmig.metadata.namespace_;
+    if (co->configMap && co->configMap->namespace_.empty())
+      co->configMap->namespace_ = cmig.metadata.namespace_;
   }
   const auto now = now_seconds();
 
@@ -284,13 +295,15 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
   for (const auto& action : decision.actions) {
     if (const auto* create = std::get_if<consumer::CreateJob>(&action)) {
       auto r = client_->create(runtime::resources::kJobs, cmig.metadata.namespace_, create->job);
-      if (!r && !r.error().is_already_exists()) return ReconcileResult::failed("creating Job: " + r.error().message);
+      if (!r && !r.error().is_already_exists())
+        return ReconcileResult::failed("creating Job: " + r.error().message);
       expected_jobs_.expect(key, create->job["metadata"].value("name", ""));
     } else if (const auto* del = std::get_if<consumer::DeleteJob>(&action)) {
       runtime::DeleteOptions d;
       d.propagation_policy = "Background";
       auto r = client_->remove(runtime::resources::kJobs, cmig.metadata.namespace_, del->name, d);
-      if (!r && !r.error().is_not_found()) return ReconcileResult::failed("deleting Job: " + r.error().message);
+      if (!r && !r.error().is_not_found())
+        return ReconcileResult::failed("deleting Job: " + r.error().message);
     } else if (auto err = apply_cutover(action)) {
       // Cut-over actions are retried with backoff; the decision sees the live value next time.
       return ReconcileResult::failed("cut-over of " + key + ": " + *err);
@@ -301,8 +314,9 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
   const auto& before = cmig.status;
   const auto& after = decision.status;
   if (decision.status_changed) {
-    const bool job_finished = after.job && after.job->completedAt &&
-                              (!before.job || before.job->name != after.job->name || !before.job->completedAt);
+    const bool job_finished =
+        after.job && after.job->completedAt &&
+        (!before.job || before.job->name != after.job->name || !before.job->completedAt);
     if (job_finished && before.phase == api::ConsumerPhase::Generating) {
       observer_->agent_job_finished(after.result ? api::to_string(after.result->outcome) : "Failed");
     }

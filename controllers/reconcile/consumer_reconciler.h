@@ -13,11 +13,11 @@
 #include "controllers/consumer/decide.h"
 #include "controllers/health/metrics_source.h"
 #include "controllers/reconcile/observer.h"
-#include "controllers/reconcile/recent_writes.h"
-#include "operator/runtime/client.h"
-#include "operator/runtime/controller.h"
-#include "operator/runtime/events.h"
-#include "operator/runtime/informer.h"
+#include "runtime/client.h"
+#include "runtime/controller.h"
+#include "runtime/events.h"
+#include "runtime/informer.h"
+#include "runtime/recent_writes.h"
 
 namespace shepherd::controllers::reconcile {
 
@@ -28,7 +28,8 @@ struct ConsumerReconcilerOptions {
 
 class ConsumerReconciler {
  public:
-  ConsumerReconciler(std::shared_ptr<runtime::Client> client, std::shared_ptr<runtime::Informer> consumer_migrations,
+  ConsumerReconciler(std::shared_ptr<runtime::Client> client,
+                     std::shared_ptr<runtime::Informer> consumer_migrations,
                      std::shared_ptr<runtime::Informer> jobs, std::shared_ptr<runtime::Informer> pods,
                      std::shared_ptr<runtime::EventRecorder> events, std::shared_ptr<DomainObserver> observer,
                      ConsumerReconcilerOptions options,
@@ -42,7 +43,8 @@ class ConsumerReconciler {
 
  private:
   // The agent Jobs of the migration with their results; an error when a live read failed.
-  runtime::Result<std::vector<consumer::JobObservation>> observe_jobs(const std::string& key, const api::ConsumerMigration& cmig);
+  runtime::Result<std::vector<consumer::JobObservation>> observe_jobs(const std::string& key,
+                                                                      const api::ConsumerMigration& cmig);
   std::optional<consumer::CutoverObservation> observe_cutover(const api::CutoverSpec& spec);
   std::vector<api::Measurement> measure(const api::ConsumerMigration& cmig, api::Timestamp now);
   // Carries out one cut-over action; an error message when it failed.
@@ -58,10 +60,10 @@ class ConsumerReconciler {
   std::shared_ptr<DomainObserver> observer_;
   ConsumerReconcilerOptions options_;
   std::shared_ptr<health::MetricsSource> metrics_source_;
-  std::shared_ptr<RecentWrites> recent_ = std::make_shared<RecentWrites>();
+  std::shared_ptr<runtime::RecentWrites> recent_ = std::make_shared<runtime::RecentWrites>();
   // Jobs created but not yet in the cache, per ConsumerMigration key: a reconcile in between
   // (e.g. triggered by its own status write) must not create the Job again.
-  Expectations expected_jobs_;
+  runtime::Expectations expected_jobs_;
 };
 
 }  // namespace shepherd::controllers::reconcile

@@ -6,9 +6,9 @@
 
 #include "controllers/reconcile/cache_trim.h"
 #include "controllers/reconcile/resources.h"
-#include "operator/runtime/log.h"
-#include "operator/runtime/merge_patch.h"
-#include "operator/runtime/store.h"
+#include "runtime/log.h"
+#include "runtime/merge_patch.h"
+#include "runtime/store.h"
 
 namespace shepherd::controllers::reconcile {
 namespace {
@@ -21,7 +21,8 @@ constexpr auto kSecretRecheck = std::chrono::seconds(30);
 // The secrets the plan's agent settings name, the plan's and each consumer's override.
 std::set<std::string> named_secrets(const api::MigrationPlan& plan) {
   std::set<std::string> names;
-  if (!plan.spec.agent.gitCredentials.secretName.empty()) names.insert(plan.spec.agent.gitCredentials.secretName);
+  if (!plan.spec.agent.gitCredentials.secretName.empty())
+    names.insert(plan.spec.agent.gitCredentials.secretName);
   for (const auto& c : plan.spec.consumers) {
     if (!c.agent) continue;
     try {
@@ -41,7 +42,8 @@ void register_shepherd_resources() {
   runtime::register_resource(kConsumerMigrations);
 }
 
-PlanReconciler::PlanReconciler(std::shared_ptr<runtime::Client> client, std::shared_ptr<runtime::Informer> plans,
+PlanReconciler::PlanReconciler(std::shared_ptr<runtime::Client> client,
+                               std::shared_ptr<runtime::Informer> plans,
                                std::shared_ptr<runtime::Informer> consumer_migrations,
                                std::shared_ptr<runtime::EventRecorder> events)
     : client_(std::move(client)),
@@ -49,7 +51,8 @@ PlanReconciler::PlanReconciler(std::shared_ptr<runtime::Client> client, std::sha
       cmigs_(std::move(consumer_migrations)),
       events_(std::move(events)) {}
 
-std::set<std::string> PlanReconciler::secrets_present(const std::string& ns, const std::set<std::string>& names) {
+std::set<std::string> PlanReconciler::secrets_present(const std::string& ns,
+                                                      const std::set<std::string>& names) {
   std::set<std::string> present;
   const auto now = std::chrono::steady_clock::now();
   for (const auto& name : names) {
@@ -111,7 +114,8 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
   const auto memo = spec_memo(key);
   if (memo->uid != observed.plan.metadata.uid || memo->generation != observed.plan.metadata.generation) {
     // Read once per generation (the cache has no spec).
-    auto fetched = client_->get(kMigrationPlans, observed.plan.metadata.namespace_, observed.plan.metadata.name);
+    auto fetched =
+        client_->get(kMigrationPlans, observed.plan.metadata.namespace_, observed.plan.metadata.name);
     if (!fetched) {
       if (fetched.error().is_not_found()) return ReconcileResult::done();  // its delete event follows
       return ReconcileResult::failed("reading MigrationPlan " + key + ": " + fetched.error().message);
@@ -159,7 +163,8 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
   const auto pending = expectations_.pending(key, seen);
   std::map<std::string, std::string> consumer_of;  // ConsumerMigration name -> consumer, built once
   if (!pending.empty()) {
-    for (const auto& c : plan.spec.consumers) consumer_of[plan::consumer_migration_name(plan.metadata.name, c.name)] = c.name;
+    for (const auto& c : plan.spec.consumers)
+      consumer_of[plan::consumer_migration_name(plan.metadata.name, c.name)] = c.name;
   }
   for (const auto& name : pending) {
     plan::ConsumerSummary s;
@@ -188,12 +193,14 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
       if (!r && !r.error().is_not_found()) {
         return ReconcileResult::failed("deleting ConsumerMigration " + del->name + ": " + r.error().message);
       }
-      runtime::log_info("deleted ConsumerMigration", {{"plan", key}, {"name", del->name}, {"reason", del->reason}});
+      runtime::log_info("deleted ConsumerMigration",
+                        {{"plan", key}, {"name", del->name}, {"reason", del->reason}});
     } else if (const auto* ann = std::get_if<plan::AnnotateConsumerMigration>(&action)) {
       json patch{{"metadata", {{"annotations", {{ann->key, ann->value}}}}}};
       auto r = client_->patch(kConsumerMigrations, ns, ann->name, runtime::PatchType::kMerge, patch);
       if (!r && !r.error().is_not_found()) {
-        return ReconcileResult::failed("annotating ConsumerMigration " + ann->name + ": " + r.error().message);
+        return ReconcileResult::failed("annotating ConsumerMigration " + ann->name + ": " +
+                                       r.error().message);
       }
     }
   }
@@ -207,13 +214,14 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
     patch["status"] = runtime::merge_patch_diff((*obj).value("status", json::object()), decision.status);
     runtime::PatchOptions po;
     po.response = runtime::ResponseShape::kMetadata;  // only the new resourceVersion is needed
-    auto r = client_->patch(kMigrationPlans, ns, plan.metadata.name, runtime::PatchType::kMerge, patch, po, "status");
+    auto r = client_->patch(kMigrationPlans, ns, plan.metadata.name, runtime::PatchType::kMerge, patch, po,
+                            "status");
     if (!r) {
       if (r.error().is_conflict()) return ReconcileResult::requeue_after(std::chrono::milliseconds(50));
       if (r.error().is_not_found()) return ReconcileResult::done();
       return ReconcileResult::failed("writing MigrationPlan status: " + r.error().message);
     }
-    written_.remember(key, plan.metadata.uid, resource_version_number(r.value()));
+    written_.remember(key, plan.metadata.uid, runtime::resource_version_number(r.value()));
   }
   for (const auto& e : decision.events) record(*obj, e);
   if (decision.requeue_after) return ReconcileResult::requeue_after(*decision.requeue_after);

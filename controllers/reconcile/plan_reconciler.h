@@ -12,11 +12,11 @@
 
 #include "controllers/plan/decide.h"
 #include "controllers/reconcile/observer.h"
-#include "controllers/reconcile/recent_writes.h"
-#include "operator/runtime/client.h"
-#include "operator/runtime/controller.h"
-#include "operator/runtime/events.h"
-#include "operator/runtime/informer.h"
+#include "runtime/client.h"
+#include "runtime/controller.h"
+#include "runtime/events.h"
+#include "runtime/informer.h"
+#include "runtime/recent_writes.h"
 
 namespace shepherd::controllers::reconcile {
 
@@ -50,8 +50,8 @@ class PlanReconciler {
   std::shared_ptr<runtime::Informer> plans_;
   std::shared_ptr<runtime::Informer> cmigs_;
   std::shared_ptr<runtime::EventRecorder> events_;
-  WrittenVersions written_;
-  Expectations expectations_;
+  runtime::WrittenVersions written_;
+  runtime::Expectations expectations_;
   std::mutex specs_mu_;
   std::map<std::string, std::shared_ptr<SpecMemo>> specs_;
   // Secret existence, re-checked at most every 30 s per secret.

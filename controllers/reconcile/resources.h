@@ -1,11 +1,12 @@
 // The Kubernetes resources of Shepherd's own kinds, for the runtime library's client and informers.
 #pragma once
 
-#include "operator/runtime/resource.h"
+#include "runtime/resource.h"
 
 namespace shepherd::controllers::reconcile {
 
-inline const runtime::Resource kMigrationPlans{"shepherd.dev", "v1alpha1", "migrationplans", "MigrationPlan", true};
+inline const runtime::Resource kMigrationPlans{"shepherd.dev", "v1alpha1", "migrationplans", "MigrationPlan",
+                                               true};
 inline const runtime::Resource kConsumerMigrations{"shepherd.dev", "v1alpha1", "consumermigrations",
                                                    "ConsumerMigration", true};
 

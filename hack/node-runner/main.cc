@@ -10,15 +10,16 @@
 #include <thread>
 
 #include "hack/node-runner/runner.h"
-#include "operator/runtime/config.h"
-#include "operator/runtime/http_transport.h"
-#include "operator/runtime/log.h"
+#include "runtime/config.h"
+#include "runtime/http_transport.h"
+#include "runtime/log.h"
 
 namespace {
 
 void usage() {
-  std::cerr << "Usage: shepherd-node-runner --kubeconfig PATH --pods-dir DIR --image NAME=BINARY [--image ...]\n"
-               "                            [--node-name NAME] [--max-parallel N]\n";
+  std::cerr
+      << "Usage: shepherd-node-runner --kubeconfig PATH --pods-dir DIR --image NAME=BINARY [--image ...]\n"
+         "                            [--node-name NAME] [--max-parallel N]\n";
 }
 
 }  // namespace
@@ -37,10 +38,14 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--kubeconfig") kubeconfig = value();
-    else if (a == "--pods-dir") config.pods_dir = value();
-    else if (a == "--node-name") node.name = value();
-    else if (a == "--max-parallel") node.max_parallel = std::max(1, std::atoi(value().c_str()));
+    if (a == "--kubeconfig")
+      kubeconfig = value();
+    else if (a == "--pods-dir")
+      config.pods_dir = value();
+    else if (a == "--node-name")
+      node.name = value();
+    else if (a == "--max-parallel")
+      node.max_parallel = std::max(1, std::atoi(value().c_str()));
     else if (a == "--image") {
       std::string v = value();
       auto eq = v.find('=');

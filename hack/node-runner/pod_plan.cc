@@ -77,7 +77,8 @@ std::variant<LocalExec, std::string> plan_exec(const json& pod, const RunnerConf
     } else if (env.contains("valueFrom") && env["valueFrom"].contains("fieldRef")) {
       e.env[name] = field_ref(pod, env["valueFrom"]["fieldRef"].value("fieldPath", ""));
     } else if (env.contains("valueFrom")) {
-      return "container " + cname + ": env " + name + ": only value and fieldRef are supported by the node runner";
+      return "container " + cname + ": env " + name +
+             ": only value and fieldRef are supported by the node runner";
     } else {
       e.env[name] = "";
     }
@@ -103,7 +104,8 @@ std::variant<LocalExec, std::string> plan_exec(const json& pod, const RunnerConf
       e.env["SHEPHERD_SERVICEACCOUNT_DIR"] = e.pod_dir + "/serviceaccount";
       continue;
     } else {
-      return "container " + cname + ": volume " + vname + ": only emptyDir and secret are supported by the node runner";
+      return "container " + cname + ": volume " + vname +
+             ": only emptyDir and secret are supported by the node runner";
     }
     auto env_it = mount_env().find(mount_path);
     if (env_it != mount_env().end()) e.env[env_it->second] = local;
@@ -137,8 +139,8 @@ json running_status(const json& pod, const std::string& now) {
           {"containerStatuses", statuses}};
 }
 
-json terminated_status(const json& pod, int exit_code, const std::string& message, const std::string& started_at,
-                       const std::string& finished_at) {
+json terminated_status(const json& pod, int exit_code, const std::string& message,
+                       const std::string& started_at, const std::string& finished_at) {
   json statuses = json::array();
   for (const auto& c : pod["spec"].value("containers", json::array())) {
     json terminated{{"exitCode", exit_code},
@@ -155,14 +157,16 @@ json terminated_status(const json& pod, int exit_code, const std::string& messag
                         {"state", {{"terminated", terminated}}}});
   }
   const char* reason = exit_code == 0 ? "PodCompleted" : "PodFailed";
-  return {{"phase", exit_code == 0 ? "Succeeded" : "Failed"},
-          {"conditions",
-           json::array({{{"type", "Ready"}, {"status", "False"}, {"reason", reason}, {"lastTransitionTime", finished_at}},
-                        {{"type", "ContainersReady"},
-                         {"status", "False"},
-                         {"reason", reason},
-                         {"lastTransitionTime", finished_at}}})},
-          {"containerStatuses", statuses}};
+  return {
+      {"phase", exit_code == 0 ? "Succeeded" : "Failed"},
+      {"conditions",
+       json::array(
+           {{{"type", "Ready"}, {"status", "False"}, {"reason", reason}, {"lastTransitionTime", finished_at}},
+            {{"type", "ContainersReady"},
+             {"status", "False"},
+             {"reason", reason},
+             {"lastTransitionTime", finished_at}}})},
+      {"containerStatuses", statuses}};
 }
 
 json failed_to_start_status(const json& pod, const std::string& reason, const std::string& message,

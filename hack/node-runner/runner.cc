@@ -12,9 +12,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "operator/runtime/log.h"
-#include "operator/runtime/resource.h"
-#include "operator/runtime/time_format.h"
+#include "runtime/log.h"
+#include "runtime/resource.h"
+#include "runtime/time_format.h"
 
 namespace shepherd::noderunner {
 namespace {
@@ -69,7 +69,10 @@ void write_file(const fs::path& p, const std::string& data, fs::perms perms) {
 }  // namespace
 
 Runner::Runner(std::shared_ptr<runtime::Client> client, RunnerConfig config, NodeOptions node)
-    : client_(std::move(client)), config_(std::move(config)), node_(std::move(node)), slots_(node_.max_parallel) {}
+    : client_(std::move(client)),
+      config_(std::move(config)),
+      node_(std::move(node)),
+      slots_(node_.max_parallel) {}
 
 Runner::~Runner() {
   stop_.request_stop();
@@ -96,9 +99,10 @@ bool Runner::register_node() {
                 {"shepherd.dev/node-runner", "true"}}}}},
             // Only pods that tolerate this taint (the agent pods of a plan that asks for the runner)
             // land here; everything else keeps going to the kwok node.
-            {"spec", {{"taints", json::array({{{"key", "shepherd.dev/node-runner"},
-                                                {"value", "true"},
-                                                {"effect", "NoSchedule"}}})}}}};
+            {"spec",
+             {{"taints",
+               json::array(
+                   {{{"key", "shepherd.dev/node-runner"}, {"value", "true"}, {"effect", "NoSchedule"}}})}}}};
   auto r = client_->apply(kNodes, "", node, "shepherd-node-runner", true);
   if (!r) {
     log_warn("registering the node failed", {{"node", node_.name}, {"error", r.error().message}});
@@ -144,7 +148,8 @@ void Runner::heartbeat() {
               {{"holderIdentity", node_.name},
                {"leaseDurationSeconds", 40},
                {"renewTime", runtime::format_rfc3339_micro(std::chrono::system_clock::now())}}}};
-  auto l = client_->apply(runtime::resources::kLeases, "kube-node-lease", lease, "shepherd-node-runner", true);
+  auto l =
+      client_->apply(runtime::resources::kLeases, "kube-node-lease", lease, "shepherd-node-runner", true);
   if (!l) log_warn("node lease renewal failed", {{"error", l.error().message}});
 }
 
@@ -210,7 +215,9 @@ void Runner::patch_status(const json& pod, const json& status) {
   json body{{"status", status}};
   auto r = client_->patch(runtime::resources::kPods, pod["metadata"].value("namespace", ""),
                           pod["metadata"].value("name", ""), runtime::PatchType::kMerge, body, {}, "status");
-  if (!r) log_warn("pod status update failed", {{"pod", pod["metadata"].value("name", "")}, {"error", r.error().message}});
+  if (!r)
+    log_warn("pod status update failed",
+             {{"pod", pod["metadata"].value("name", "")}, {"error", r.error().message}});
 }
 
 bool Runner::prepare(const LocalExec& e, const json& pod, std::string* error) {
@@ -253,7 +260,8 @@ bool Runner::prepare(const LocalExec& e, const json& pod, std::string* error) {
       return false;
     }
     const fs::path sa = e.env.at("SHEPHERD_SERVICEACCOUNT_DIR");
-    write_file(sa / "token", token.value().value("/status/token"_json_pointer, std::string()), fs::perms::owner_read);
+    write_file(sa / "token", token.value().value("/status/token"_json_pointer, std::string()),
+               fs::perms::owner_read);
     write_file(sa / "namespace", ns, fs::perms::owner_read);
     write_file(sa / "ca.crt", config_.ca_pem, fs::perms::owner_read);
   }

@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "hack/node-runner/pod_plan.h"
-#include "operator/runtime/client.h"
-#include "operator/runtime/informer.h"
+#include "runtime/client.h"
+#include "runtime/informer.h"
 
 namespace shepherd::noderunner {
 

@@ -98,8 +98,10 @@ void ClusterTest::SetUp() {
   std::string clean;
   for (char ch : base) {
     auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c)) clean.push_back(static_cast<char>(std::tolower(c)));
-    else if (!clean.empty() && clean.back() != '-') clean.push_back('-');
+    if (std::isalnum(c))
+      clean.push_back(static_cast<char>(std::tolower(c)));
+    else if (!clean.empty() && clean.back() != '-')
+      clean.push_back('-');
   }
   if (clean.size() > 48) clean.resize(48);
   while (!clean.empty() && clean.back() == '-') clean.pop_back();

@@ -47,7 +47,8 @@ void install_crds() {
   for (const char* crd : {"migrationplans.shepherd.dev", "consumermigrations.shepherd.dev"}) {
     bool established = wait_for(
         [&] {
-          return kubectl({"get", "crd", crd, "-o", "jsonpath={.status.conditions[?(@.type==\"Established\")].status}"})
+          return kubectl({"get", "crd", crd, "-o",
+                          "jsonpath={.status.conditions[?(@.type==\"Established\")].status}"})
                      .out == "True";
         },
         std::chrono::seconds(60));
@@ -78,10 +79,16 @@ void OperatorProcess::start() {
   metrics_port_ = free_port();
   probe_port_ = free_port();
   std::vector<std::string> argv{c.bin_dir + "/shepherd-operator",
-                                "--kubeconfig", c.kubeconfig,
-                                "--metrics-bind-address", "127.0.0.1:" + std::to_string(metrics_port_),
-                                "--health-probe-bind-address", "127.0.0.1:" + std::to_string(probe_port_),
-                                "--log-format", "text", "--log-level", "debug"};
+                                "--kubeconfig",
+                                c.kubeconfig,
+                                "--metrics-bind-address",
+                                "127.0.0.1:" + std::to_string(metrics_port_),
+                                "--health-probe-bind-address",
+                                "127.0.0.1:" + std::to_string(probe_port_),
+                                "--log-format",
+                                "text",
+                                "--log-level",
+                                "debug"};
   argv.insert(argv.end(), args_.begin(), args_.end());
   process_ = std::make_unique<BackgroundProcess>(argv, log_path_);
   bool ready = wait_for(

@@ -27,11 +27,11 @@ class OperatorProcess {
   explicit OperatorProcess(const std::string& name, std::vector<std::string> extra_args = {});
   ~OperatorProcess();
 
-  void kill9();                          // SIGKILL, no cleanup: what a crash or OOM kill looks like
-  int stop();                            // SIGTERM, then waits
-  void restart();                        // starts it again with the same arguments
+  void kill9();    // SIGKILL, no cleanup: what a crash or OOM kill looks like
+  int stop();      // SIGTERM, then waits
+  void restart();  // starts it again with the same arguments
   bool running();
-  std::string metrics();                 // GET /metrics
+  std::string metrics();  // GET /metrics
   const std::string& log_path() const { return log_path_; }
   int metrics_port() const { return metrics_port_; }
 

@@ -121,7 +121,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
       if (r > 0) {
         sink.append(buf, static_cast<size_t>(r));
       } else if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN)) {
-        if (fds[i].fd == out_pipe[0]) out_open = false; else err_open = false;
+        if (fds[i].fd == out_pipe[0])
+          out_open = false;
+        else
+          err_open = false;
       }
     }
   }

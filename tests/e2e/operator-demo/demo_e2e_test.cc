@@ -106,7 +106,9 @@ class DemoTest : public ::testing::Test {
     return out.empty() ? json() : json::parse(out, nullptr, false);
   }
 
-  std::string remote(const std::string& consumer) const { return demo_dir_ + "/remotes/" + consumer + ".git"; }
+  std::string remote(const std::string& consumer) const {
+    return demo_dir_ + "/remotes/" + consumer + ".git";
+  }
 
   std::string git(const std::string& consumer, const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"git", "-C", remote(consumer)};
@@ -134,7 +136,8 @@ TEST_F(DemoTest, MigratesTheSampleConsumersAndStopsCleanly) {
   ASSERT_EQ(run.exit_code, 0) << "hack/demo failed\n--- stdout\n" << run.out << "\n--- stderr\n" << run.err;
   EXPECT_TRUE(contains(run.out, "plan listening-events-v4 is Succeeded")) << run.out;
   EXPECT_TRUE(contains(run.out, "hack/demo --down")) << "the summary says how to stop:\n" << run.out;
-  EXPECT_TRUE(contains(run.out, "-o jsonpath='{.data.diff}'")) << "the summary says where the diffs are:\n" << run.out;
+  EXPECT_TRUE(contains(run.out, "-o jsonpath='{.data.diff}'")) << "the summary says where the diffs are:\n"
+                                                               << run.out;
 
   // The plan.
   json plan = kubectl_json({"get", "migrationplan", kPlan});
@@ -174,7 +177,8 @@ TEST_F(DemoTest, MigratesTheSampleConsumersAndStopsCleanly) {
     // The branch on the bare remote: one commit on top of main, the one the status names.
     const std::string main_sha = git(consumer, {"rev-parse", "main"});
     const std::string branch_sha = git(consumer, {"rev-parse", std::string("refs/heads/") + kBranch});
-    EXPECT_EQ(branch_sha.substr(0, 40), result.value("commit", "")) << "status.result.commit is the pushed commit";
+    EXPECT_EQ(branch_sha.substr(0, 40), result.value("commit", ""))
+        << "status.result.commit is the pushed commit";
     EXPECT_EQ(git(consumer, {"rev-parse", std::string(kBranch) + "^"}), main_sha);
     const std::string branch_diff = git(consumer, {"diff", "main", kBranch});
     EXPECT_TRUE(contains(branch_diff, "+")) << branch_diff;
@@ -201,7 +205,8 @@ TEST_F(DemoTest, MigratesTheSampleConsumersAndStopsCleanly) {
     EXPECT_TRUE(contains(stg, "user_id_hash in the marketing export")) << stg;
     EXPECT_FALSE(contains(stg, "listening_v3")) << stg;
     const std::string daily = on_branch("listening-dbt", "models/marts/daily_listens.sql");
-    EXPECT_TRUE(contains(daily, "select e.account_id, e.track_id, UNIX_MILLIS(e.ts) as played_at_ms")) << daily;
+    EXPECT_TRUE(contains(daily, "select e.account_id, e.track_id, UNIX_MILLIS(e.ts) as played_at_ms"))
+        << daily;
     EXPECT_TRUE(contains(daily, "from prod.events.listening_v4 as e")) << daily;
     EXPECT_TRUE(contains(daily, "select u.user_id as crm_user_id, u.country")) << daily;
     EXPECT_TRUE(contains(daily, "a.crm_user_id = p.account_id")) << daily;
@@ -210,7 +215,8 @@ TEST_F(DemoTest, MigratesTheSampleConsumersAndStopsCleanly) {
     EXPECT_TRUE(contains(sources, "tables:\n      - name: users")) << sources;
     EXPECT_TRUE(contains(sources.substr(sources.find("- name: users")), "- name: user_id")) << sources;
     // main is never touched.
-    EXPECT_TRUE(contains(on_main("listening-dbt", "models/staging/stg_listening_events.sql"), "listening_v3"));
+    EXPECT_TRUE(
+        contains(on_main("listening-dbt", "models/staging/stg_listening_events.sql"), "listening_v3"));
   }
   // recs-features: PySpark column strings of the dataset change; the derived user_id_hash column,
   // the output table's key and the CRM input do not.
@@ -227,9 +233,11 @@ TEST_F(DemoTest, MigratesTheSampleConsumersAndStopsCleanly) {
   }
   // recs-api: the JDBC string on the dataset changes; the one on the CRM table does not.
   {
-    const std::string java = on_branch("recs-api", "src/main/java/dev/shepherd/recs/ListeningRepository.java");
-    EXPECT_TRUE(contains(java, "SELECT account_id AS listener_id, track_id, UNIX_MILLIS(ts) AS played_at_ms "
-                               "FROM prod.events.listening_v4 "))
+    const std::string java =
+        on_branch("recs-api", "src/main/java/dev/shepherd/recs/ListeningRepository.java");
+    EXPECT_TRUE(contains(java,
+                         "SELECT account_id AS listener_id, track_id, UNIX_MILLIS(ts) AS played_at_ms "
+                         "FROM prod.events.listening_v4 "))
         << java;
     EXPECT_TRUE(contains(java, "\"WHERE account_id = ? ORDER BY played_at_ms DESC LIMIT ?\"")) << java;
     EXPECT_TRUE(contains(java, "\"SELECT country FROM prod.crm.users WHERE user_id = ?\"")) << java;

@@ -43,7 +43,8 @@ std::string trim(std::string s) {
 }
 
 std::string git(const fs::path& dir, std::vector<std::string> args) {
-  args.insert(args.begin(), {"git", "-C", dir.string(), "-c", "user.name=Test", "-c", "user.email=test@example.com"});
+  args.insert(args.begin(),
+              {"git", "-C", dir.string(), "-c", "user.name=Test", "-c", "user.email=test@example.com"});
   ProcessResult r = run_process(args);
   EXPECT_EQ(r.exit_code, 0) << args[6] << ": " << r.err;
   return trim(r.out);
@@ -79,9 +80,9 @@ int free_port() {
 
 struct AgentRun {
   ProcessResult process;
-  json result;          // the termination log
+  json result;  // the termination log
   std::string termination_log;
-  std::string diff;     // SHEPHERD_DIFF_DIR/<configMap>.diff
+  std::string diff;  // SHEPHERD_DIFF_DIR/<configMap>.diff
 };
 
 class AgentTest : public ::testing::Test {
@@ -114,7 +115,8 @@ class AgentTest : public ::testing::Test {
          "where user_id is not null\n"
          "group by user_id, date(ts)\n");
     spit(src / "dbt/models/schema.yml",
-         "version: 2\nmodels:\n  - name: daily_listens\n    columns:\n      - name: user_id\n      - name: plays\n");
+         "version: 2\nmodels:\n  - name: daily_listens\n    columns:\n      - name: user_id\n      - name: "
+         "plays\n");
     spit(src / "dbt/check.py",
          "import pathlib, sys\n"
          "pathlib.Path('target').mkdir(exist_ok=True)\n"
@@ -138,25 +140,28 @@ class AgentTest : public ::testing::Test {
   }
 
   json task(const std::string& mode, const std::string& path = "dbt/") {
-    json t = {
-        {"apiVersion", "shepherd.dev/agent-task/v1"},
-        {"action", "migrate"},
-        {"plan", "listening-events-v4"},
-        {"namespace", "data-platform"},
-        {"attempt", 1},
-        {"consumer",
-         {{"name", "recs-pipeline"},
-          {"owner", "team-recs"},
-          {"repository", {{"url", remote_.string()}, {"revision", "main"}, {"path", path}}},
-          {"verify", {{"command", {"python3", "check.py"}}, {"timeoutSeconds", 60}}}}},
-        {"dataset",
-         {{"name", "listening_events"},
-          {"from", {{"version", "3"}, {"location", "prod.events.listening_v3"}}},
-          {"to", {{"version", "4"}, {"location", "prod.events.listening_v4"}}}}},
-        {"changes", {{{"rename", {{"field", "user_id"}, {"to", "account_id"}}}}, {{"drop", {{"field", "legacy_flag"}}}}}},
-        {"agent",
-         {{"mode", mode}, {"branch", "shepherd/listening-events-v4"}, {"author", {{"name", "Shepherd Bot"}, {"email", "bot@shepherd.dev"}}}}},
-        {"diff", {{"configMap", "recs-pipeline-diff"}}}};
+    json t = {{"apiVersion", "shepherd.dev/agent-task/v1"},
+              {"action", "migrate"},
+              {"plan", "listening-events-v4"},
+              {"namespace", "data-platform"},
+              {"attempt", 1},
+              {"consumer",
+               {{"name", "recs-pipeline"},
+                {"owner", "team-recs"},
+                {"repository", {{"url", remote_.string()}, {"revision", "main"}, {"path", path}}},
+                {"verify", {{"command", {"python3", "check.py"}}, {"timeoutSeconds", 60}}}}},
+              {"dataset",
+               {{"name", "listening_events"},
+                {"from", {{"version", "3"}, {"location", "prod.events.listening_v3"}}},
+                {"to", {{"version", "4"}, {"location", "prod.events.listening_v4"}}}}},
+              {"changes",
+               {{{"rename", {{"field", "user_id"}, {"to", "account_id"}}}},
+                {{"drop", {{"field", "legacy_flag"}}}}}},
+              {"agent",
+               {{"mode", mode},
+                {"branch", "shepherd/listening-events-v4"},
+                {"author", {{"name", "Shepherd Bot"}, {"email", "bot@shepherd.dev"}}}}},
+              {"diff", {{"configMap", "recs-pipeline-diff"}}}};
     if (path != "dbt/") t["consumer"]["verify"] = json::object();
     return t;
   }
@@ -166,7 +171,8 @@ class AgentTest : public ::testing::Test {
     t["action"] = "rollback";
     t.erase("changes");
     t.erase("diff");
-    t["rollback"] = {{"commit", migrate_result["commit"]}, {"branch", migrate_result["branch"]},
+    t["rollback"] = {{"commit", migrate_result["commit"]},
+                     {"branch", migrate_result["branch"]},
                      {"pullRequest", migrate_result["pullRequest"]}};
     return t;
   }
@@ -188,7 +194,8 @@ class AgentTest : public ::testing::Test {
     EXPECT_LE(run.termination_log.size(), 4096u);
     run.result = json::parse(run.termination_log, nullptr, false);
     EXPECT_FALSE(run.result.is_discarded()) << run.termination_log << "\nstderr:\n" << run.process.err;
-    if (fs::exists(dir_ / "diffs/recs-pipeline-diff.diff")) run.diff = slurp(dir_ / "diffs/recs-pipeline-diff.diff");
+    if (fs::exists(dir_ / "diffs/recs-pipeline-diff.diff"))
+      run.diff = slurp(dir_ / "diffs/recs-pipeline-diff.diff");
     // The workspace is cleaned up after every run.
     if (fs::exists(dir_ / "workspace")) {
       EXPECT_TRUE(fs::is_empty(dir_ / "workspace"));
@@ -230,12 +237,14 @@ TEST_F(AgentTest, DryRunProducesTheDiffAndPushesNothing) {
   EXPECT_GE(run.result["edits"].get<int>(), 4);
   EXPECT_EQ(run.result["filesChanged"], 2);  // the model and its schema.yml
   EXPECT_EQ(run.result["verify"]["exitCode"], 0);
-  EXPECT_NE(run.result["verify"]["outputTail"].get<std::string>().find("dbt check passed"), std::string::npos);
+  EXPECT_NE(run.result["verify"]["outputTail"].get<std::string>().find("dbt check passed"),
+            std::string::npos);
   EXPECT_NE(run.diff.find("+from prod.events.listening_v4"), std::string::npos) << run.diff;
   EXPECT_NE(run.diff.find("-select user_id, date(ts)"), std::string::npos);
   EXPECT_NE(run.diff.find("+select account_id, date(ts)"), std::string::npos);
   EXPECT_EQ(run.diff.find("jobs/daily.py"), std::string::npos) << "path dbt/ only";
-  EXPECT_EQ(run.diff.find("target/manifest.json"), std::string::npos) << "verify output is never part of the change";
+  EXPECT_EQ(run.diff.find("target/manifest.json"), std::string::npos)
+      << "verify output is never part of the change";
   EXPECT_EQ(run.result["diff"]["bytes"], run.diff.size());
   // stdout has the full diff and the full result.
   EXPECT_NE(run.process.out.find(run.diff), std::string::npos);
@@ -254,7 +263,8 @@ TEST_F(AgentTest, PushPublishesOnceAndRerunReusesTheCommit) {
   EXPECT_EQ(git(remote_, {"rev-parse", "main"}), main_before) << "the base branch is never touched";
   EXPECT_EQ(git(remote_, {"rev-parse", commit + "^"}), main_before);
   EXPECT_EQ(git(remote_, {"log", "-1", "--format=%an <%ae>", commit}), "Shepherd Bot <bot@shepherd.dev>");
-  EXPECT_NE(git(remote_, {"log", "-1", "--format=%B", commit}).find("Shepherd-Consumer: recs-pipeline"), std::string::npos);
+  EXPECT_NE(git(remote_, {"log", "-1", "--format=%B", commit}).find("Shepherd-Consumer: recs-pipeline"),
+            std::string::npos);
   const std::string sql = file_on_branch("shepherd/listening-events-v4", "dbt/models/daily_listens.sql");
   EXPECT_NE(sql.find("from prod.events.listening_v4"), std::string::npos) << sql;
   EXPECT_EQ(sql.find("user_id"), std::string::npos) << sql;
@@ -323,13 +333,15 @@ TEST_F(AgentTest, RollbackRevertsWhenOthersCommittedOnTop) {
 
 TEST_F(AgentTest, FailingVerificationIsNeverPublished) {
   json t = task("Push");
-  t["consumer"]["verify"]["command"] = {"python3", "-c", "import sys; print('boom: 3 tests failed'); sys.exit(3)"};
+  t["consumer"]["verify"]["command"] = {"python3", "-c",
+                                        "import sys; print('boom: 3 tests failed'); sys.exit(3)"};
   const std::string before = refs(remote_);
   AgentRun run = run_agent(t);
   EXPECT_NE(run.process.exit_code, 0);
   EXPECT_EQ(run.result["outcome"], "Failed") << run.termination_log;
   EXPECT_EQ(run.result["verify"]["exitCode"], 3);
-  EXPECT_NE(run.result["verify"]["outputTail"].get<std::string>().find("boom: 3 tests failed"), std::string::npos);
+  EXPECT_NE(run.result["verify"]["outputTail"].get<std::string>().find("boom: 3 tests failed"),
+            std::string::npos);
   EXPECT_FALSE(run.diff.empty()) << "the diff is stored even when nothing is published";
   EXPECT_EQ(refs(remote_), before);
 }
@@ -362,11 +374,13 @@ TEST_F(AgentTest, DroppedFieldNeedsReviewAndTheCodingAgentCanResolveIt) {
        "s = p.read_text().replace(\", 'legacy_flag').filter(F.col('legacy_flag') == 0)\", ')')\n"
        "p.write_text(s)\n");
   json fixed = task("DryRun", "jobs/");
-  fixed["agent"]["codingAgent"] = {{"command", {"python3", (dir_ / "coder.py").string()}}, {"maxIterations", 2}};
+  fixed["agent"]["codingAgent"] = {{"command", {"python3", (dir_ / "coder.py").string()}},
+                                   {"maxIterations", 2}};
   AgentRun run = run_agent(fixed);
   EXPECT_EQ(run.result["outcome"], "Changed") << run.termination_log << run.process.err;
   EXPECT_EQ(run.result["reviewCount"], 0);
-  EXPECT_EQ(run.diff.find("+daily = events.select('account_id', 'ts', 'legacy_flag')"), std::string::npos) << run.diff;
+  EXPECT_EQ(run.diff.find("+daily = events.select('account_id', 'ts', 'legacy_flag')"), std::string::npos)
+      << run.diff;
   EXPECT_NE(run.diff.find("+daily = events.select('account_id', 'ts')"), std::string::npos) << run.diff;
 }
 
@@ -377,15 +391,18 @@ TEST_F(AgentTest, CodingAgentThatEscapesTheRepositoryFails) {
   const std::string before = refs(remote_);
   AgentRun run = run_agent(t);
   EXPECT_EQ(run.result["outcome"], "Failed") << run.termination_log;
-  EXPECT_NE(run.result["message"].get<std::string>().find("symlink jobs/passwd -> /etc/passwd points outside"),
-            std::string::npos) << run.termination_log;
+  EXPECT_NE(
+      run.result["message"].get<std::string>().find("symlink jobs/passwd -> /etc/passwd points outside"),
+      std::string::npos)
+      << run.termination_log;
   EXPECT_EQ(refs(remote_), before);
 
   spit(dir_ / "hook.py", "open('.git/hooks/post-checkout', 'w').write('#!/bin/sh\\n')\n");
   t["agent"]["codingAgent"]["command"] = {"python3", (dir_ / "hook.py").string()};
   run = run_agent(t);
   EXPECT_EQ(run.result["outcome"], "Failed");
-  EXPECT_NE(run.result["message"].get<std::string>().find(".git/hooks/post-checkout was created"), std::string::npos)
+  EXPECT_NE(run.result["message"].get<std::string>().find(".git/hooks/post-checkout was created"),
+            std::string::npos)
       << run.termination_log;
 }
 
@@ -442,7 +459,8 @@ TEST_F(AgentTest, SmartHttpWithTokenNeverLeaksIt) {
   // A URL with userinfo and a wrong token: the failure message is redacted.
   spit(creds_ / "token", "wrong-" + kToken + "\n");
   json bad = t;
-  bad["consumer"]["repository"]["url"] = "http://someone:" + kToken + "@127.0.0.1:" + std::to_string(port) + "/nope.git";
+  bad["consumer"]["repository"]["url"] =
+      "http://someone:" + kToken + "@127.0.0.1:" + std::to_string(port) + "/nope.git";
   AgentRun leaked = run_agent(bad);
   EXPECT_EQ(leaked.result["outcome"], "Failed");
   for (const AgentRun* r : {&denied, &run, &leaked}) {
@@ -457,13 +475,15 @@ TEST_F(AgentTest, PullRequestOnGitHubOpensFindsAndCloses) {
   spit(creds_ / "token", kToken + "\n");
   const std::string before = refs(remote_);
   json t = task("PullRequest");
-  t["agent"]["pullRequest"] = {{"provider", "GitHub"}, {"apiUrl", "http://127.0.0.1:" + std::to_string(forge_port_)},
+  t["agent"]["pullRequest"] = {{"provider", "GitHub"},
+                               {"apiUrl", "http://127.0.0.1:" + std::to_string(forge_port_)},
                                {"repository", "acme/pipeline"}};
   AgentRun first = run_agent(t);
   ASSERT_EQ(first.result["outcome"], "Changed") << first.termination_log << first.process.err;
   EXPECT_EQ(first.result["pullRequest"], "https://github.example/acme/pipeline/pull/1");
   AgentRun second = run_agent(t);
-  EXPECT_EQ(second.result["pullRequest"], "https://github.example/acme/pipeline/pull/1") << second.termination_log;
+  EXPECT_EQ(second.result["pullRequest"], "https://github.example/acme/pipeline/pull/1")
+      << second.termination_log;
   EXPECT_EQ(second.result["commit"], first.result["commit"]);
 
   AgentRun rolled = run_agent(rollback_task(t, first.result));
@@ -474,14 +494,16 @@ TEST_F(AgentTest, PullRequestOnGitHubOpensFindsAndCloses) {
   for (const auto& r : forge_requests()) {
     EXPECT_EQ(r["authorization"], "Bearer " + kToken);
     if (r["method"] == "GET") {
-      EXPECT_EQ(r["path"], "/repos/acme/pipeline/pulls?state=open&head=acme%3Ashepherd%2Flistening-events-v4");
+      EXPECT_EQ(r["path"],
+                "/repos/acme/pipeline/pulls?state=open&head=acme%3Ashepherd%2Flistening-events-v4");
     }
     if (r["method"] == "POST") {
       ++posts;
       EXPECT_EQ(r["path"], "/repos/acme/pipeline/pulls");
       EXPECT_EQ(r["body"]["head"], "shepherd/listening-events-v4");
       EXPECT_EQ(r["body"]["base"], "main");
-      EXPECT_NE(r["body"]["body"].get<std::string>().find("get configmap recs-pipeline-diff"), std::string::npos);
+      EXPECT_NE(r["body"]["body"].get<std::string>().find("get configmap recs-pipeline-diff"),
+                std::string::npos);
     }
     if (r["method"] == "PATCH") {
       ++closes;
@@ -516,7 +538,8 @@ TEST_F(AgentTest, MergeRequestOnGitLabOpensFindsAndCloses) {
     EXPECT_EQ(r["authorization"], "Bearer " + kToken);
     if (r["method"] == "GET") {
       EXPECT_EQ(r["path"],
-                "/api/v4/projects/data%2Frecs-pipeline/merge_requests?state=opened&source_branch=shepherd%2Flistening-events-v4");
+                "/api/v4/projects/data%2Frecs-pipeline/"
+                "merge_requests?state=opened&source_branch=shepherd%2Flistening-events-v4");
     }
     if (r["method"] == "POST") {
       ++posts;

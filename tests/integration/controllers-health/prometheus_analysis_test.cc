@@ -4,14 +4,13 @@
 // Failed, an absent metric Inconclusive, a killed Prometheus Inconclusive (never Successful), and
 // resume after Prometheus restarts.
 #include <arpa/inet.h>
+#include <cpprest/http_listener.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <chrono>
-#include <cpprest/http_listener.h>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -67,7 +66,8 @@ class MetricsEndpoint {
           body += "shepherd_test_error_rate{consumer=\"someone-else\"} 99\n";
         }
       }
-      request.reply(web::http::status_codes::OK, body, "text/plain; version=0.0.4");  // not awaited: no blocking here
+      request.reply(web::http::status_codes::OK, body,
+                    "text/plain; version=0.0.4");  // not awaited: no blocking here
     });
     listener_.open().wait();
   }
@@ -105,17 +105,17 @@ class PrometheusAnalysis : public ::testing::Test {
     ASSERT_GT(metrics_port_, 0);
     ASSERT_GT(prom_port_, 0);
     endpoint_ = std::make_unique<MetricsEndpoint>(metrics_port_);
-    std::ofstream(dir_ / "prometheus.yml") << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-                                           << "scrape_configs:\n  - job_name: shepherd-test\n"
-                                           << "    static_configs:\n      - targets: ['127.0.0.1:" << metrics_port_
-                                           << "']\n";
+    std::ofstream(dir_ / "prometheus.yml")
+        << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        << "scrape_configs:\n  - job_name: shepherd-test\n"
+        << "    static_configs:\n      - targets: ['127.0.0.1:" << metrics_port_ << "']\n";
     address_ = "http://127.0.0.1:" + std::to_string(prom_port_);
     start_prometheus();
 
     spec_.interval = seconds{1};
     spec_.checks.push_back(api::CheckSpec{
-        "error-rate", api::PrometheusCheck{address_, R"(shepherd_test_error_rate{consumer="{{consumer}}"})"}, false,
-        api::Threshold{std::nullopt, 0.01}});
+        "error-rate", api::PrometheusCheck{address_, R"(shepherd_test_error_rate{consumer="{{consumer}}"})"},
+        false, api::Threshold{std::nullopt, 0.01}});
     inputs_.context.consumer = "recs-pipeline";
     inputs_.query_timeout = seconds{2};
   }
@@ -131,7 +131,8 @@ class PrometheusAnalysis : public ::testing::Test {
     prometheus_ = std::make_unique<testing::BackgroundProcess>(
         std::vector<std::string>{"/usr/bin/prometheus", "--config.file=" + (dir_ / "prometheus.yml").string(),
                                  "--storage.tsdb.path=" + (dir_ / "data").string(),
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(prom_port_), "--web.enable-lifecycle"},
+                                 "--web.listen-address=127.0.0.1:" + std::to_string(prom_port_),
+                                 "--web.enable-lifecycle"},
         (dir_ / "prometheus.log").string());
     ASSERT_TRUE(testing::wait_for(
         [&] { return client_.instant_query(address_, "vector(1)", seconds{2}).status == QueryStatus::Value; },
@@ -154,7 +155,8 @@ class PrometheusAnalysis : public ::testing::Test {
   }
 
   // Drives the analysis with the real clock until a verdict; after_round runs after each round.
-  Finished run(api::AnalysisStatus& status, const std::function<void(const api::AnalysisStatus&)>& after_round = {}) {
+  Finished run(api::AnalysisStatus& status,
+               const std::function<void(const api::AnalysisStatus&)>& after_round = {}) {
     for (int guard = 0; guard < 200; ++guard) {
       const AnalysisDecision d = decide_analysis(spec_, status, now_seconds());
       if (const auto* f = std::get_if<Finished>(&d)) return *f;
@@ -216,7 +218,8 @@ TEST_F(PrometheusAnalysis, HealthyFailingAbsentAndUnreachable) {
   EXPECT_EQ(f.reason, "AnalysisInconclusive");
   EXPECT_EQ(absent.successes, 0);
   ASSERT_FALSE(absent.measurements.empty());
-  EXPECT_NE(absent.measurements.back().message.find("NoData"), std::string::npos) << absent.measurements.back().message;
+  EXPECT_NE(absent.measurements.back().message.find("NoData"), std::string::npos)
+      << absent.measurements.back().message;
 
   // 4. Prometheus is killed mid-analysis: rounds are Inconclusive (never Successful) until it is
   //    back; after the restart the measurements resume and the analysis completes.
@@ -237,7 +240,8 @@ TEST_F(PrometheusAnalysis, HealthyFailingAbsentAndUnreachable) {
       EXPECT_EQ(st.inconclusive, 2);
       for (std::size_t i = 2; i < st.measurements.size(); ++i) {
         EXPECT_EQ(st.measurements[i].outcome, api::MeasurementOutcome::Inconclusive);
-        EXPECT_NE(st.measurements[i].message.find("Unreachable"), std::string::npos) << st.measurements[i].message;
+        EXPECT_NE(st.measurements[i].message.find("Unreachable"), std::string::npos)
+            << st.measurements[i].message;
       }
       start_prometheus();
       restarted_after = taken;

@@ -386,7 +386,7 @@ std::ostream& operator<<(std::ostream& os, const Permission& p) {
             << (p.cluster_wide ? "yes" : "no") << " | " << (p.namespaced ? "yes" : "no") << " |";
 }
 
-// What the operator needs (operator/main.cc, controllers/reconcile/*.cc, operator/runtime/events.cc
+// What the operator needs (operator/main.cc, controllers/reconcile/*.cc, runtime/events.cc
 // and leader_election.cc) and what the agent needs (agent/diff_store.cc), and what neither may do.
 const std::vector<Permission>& expected_permissions() {
   static const std::vector<Permission> all = {

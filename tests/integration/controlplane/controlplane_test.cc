@@ -11,8 +11,8 @@
 namespace shepherd::testing {
 namespace {
 
-using std::chrono::seconds;
 using nlohmann::json;
+using std::chrono::seconds;
 
 // A CRD of our own for this test only, so that it cannot clash with Shepherd's.
 constexpr const char* kGadgetCrd = R"(apiVersion: apiextensions.k8s.io/v1
@@ -41,7 +41,8 @@ spec:
 std::string job_manifest(const std::string& name, const std::string& extra_metadata) {
   return "apiVersion: batch/v1\nkind: Job\nmetadata: {name: " + name +
          "}\nspec:\n  backoffLimit: 0\n  template:\n    metadata:\n" + extra_metadata +
-         "    spec:\n      restartPolicy: Never\n      containers: [{name: main, image: example.invalid/none}]\n";
+         "    spec:\n      restartPolicy: Never\n      containers: [{name: main, image: "
+         "example.invalid/none}]\n";
 }
 
 std::string job_condition(const json& job) {
@@ -94,14 +95,16 @@ TEST_F(ControlPlaneTest, CrdServesItsKindAndRejectsSchemaViolations) {
   ASSERT_FALSE(got.is_null());
   EXPECT_EQ(got["spec"]["size"], 3);
 
-  auto too_big = kubectl({"apply", "-n", ns(), "-f", "-"},
-                         "apiVersion: controlplane-test.shepherd.dev/v1\nkind: Gadget\nmetadata: {name: big}\n"
-                         "spec: {size: 11}\n");
+  auto too_big =
+      kubectl({"apply", "-n", ns(), "-f", "-"},
+              "apiVersion: controlplane-test.shepherd.dev/v1\nkind: Gadget\nmetadata: {name: big}\n"
+              "spec: {size: 11}\n");
   EXPECT_NE(too_big.exit_code, 0);
   EXPECT_NE(too_big.err.find("spec.size"), std::string::npos) << too_big.err;
-  auto bad_enum = kubectl({"apply", "-n", ns(), "-f", "-"},
-                          "apiVersion: controlplane-test.shepherd.dev/v1\nkind: Gadget\nmetadata: {name: blue}\n"
-                          "spec: {size: 1, colour: blue}\n");
+  auto bad_enum =
+      kubectl({"apply", "-n", ns(), "-f", "-"},
+              "apiVersion: controlplane-test.shepherd.dev/v1\nkind: Gadget\nmetadata: {name: blue}\n"
+              "spec: {size: 1, colour: blue}\n");
   EXPECT_NE(bad_enum.exit_code, 0);
   EXPECT_NE(bad_enum.err.find("spec.colour"), std::string::npos) << bad_enum.err;
   EXPECT_TRUE(kubectl_get_json("gadget", "big", ns()).is_null());
@@ -109,7 +112,8 @@ TEST_F(ControlPlaneTest, CrdServesItsKindAndRejectsSchemaViolations) {
 
 TEST_F(ControlPlaneTest, JobCompletesThroughKwokWithItsTerminationMessage) {
   kubectl_ok({"apply", "-n", ns(), "-f", "-"},
-             job_manifest("succeeds", "      annotations: {shepherd.dev/kwok-termination-message: '{\"done\":true}'}\n"));
+             job_manifest("succeeds",
+                          "      annotations: {shepherd.dev/kwok-termination-message: '{\"done\":true}'}\n"));
   ASSERT_TRUE(wait_for([&] { return job_condition(kubectl_get_json("job", "succeeds", ns())) == "Complete"; },
                        seconds(60)));
   auto pod = only_pod_of_job(ns(), "succeeds");
@@ -123,9 +127,10 @@ TEST_F(ControlPlaneTest, JobCompletesThroughKwokWithItsTerminationMessage) {
 
 TEST_F(ControlPlaneTest, JobWithTheFailureLabelFailsWithTheChosenExitCodeAndMessage) {
   kubectl_ok({"apply", "-n", ns(), "-f", "-"},
-             job_manifest("fails", "      labels: {shepherd.dev/kwok-fail: \"true\"}\n"
-                                   "      annotations: {shepherd.dev/kwok-exit-code: \"7\", "
-                                   "shepherd.dev/kwok-message: \"verification failed\"}\n"));
+             job_manifest("fails",
+                          "      labels: {shepherd.dev/kwok-fail: \"true\"}\n"
+                          "      annotations: {shepherd.dev/kwok-exit-code: \"7\", "
+                          "shepherd.dev/kwok-message: \"verification failed\"}\n"));
   ASSERT_TRUE(wait_for([&] { return job_condition(kubectl_get_json("job", "fails", ns())) == "Failed"; },
                        seconds(90)));
   auto pod = only_pod_of_job(ns(), "fails");

@@ -15,12 +15,12 @@
 namespace {
 
 using nlohmann::json;
-using shepherd::testing::ClusterTest;
 using shepherd::testing::Cluster;
-using shepherd::testing::ProcessResult;
+using shepherd::testing::ClusterTest;
 using shepherd::testing::kubectl;
-using shepherd::testing::kubectl_ok;
 using shepherd::testing::kubectl_get_json;
+using shepherd::testing::kubectl_ok;
+using shepherd::testing::ProcessResult;
 
 // The smallest valid plan: everything else is defaulted.
 json minimal_plan(const std::string& name) {
@@ -146,11 +146,15 @@ struct InvalidCase {
 std::vector<InvalidCase> invalid_plans() {
   return {
       {"missing dataset", [](json& p) { p["spec"].erase("dataset"); }, {"spec.dataset: Required value"}},
-      {"missing from.version", [](json& p) { p["spec"]["dataset"]["from"].erase("version"); },
+      {"missing from.version",
+       [](json& p) { p["spec"]["dataset"]["from"].erase("version"); },
        {"spec.dataset.from.version: Required value"}},
-      {"same from and to", [](json& p) { p["spec"]["dataset"]["to"] = p["spec"]["dataset"]["from"]; },
+      {"same from and to",
+       [](json& p) { p["spec"]["dataset"]["to"] = p["spec"]["dataset"]["from"]; },
        {"spec.dataset", "must differ from dataset.from"}},
-      {"no changes", [](json& p) { p["spec"]["changes"] = json::array(); }, {"spec.changes", "at least 1 items"}},
+      {"no changes",
+       [](json& p) { p["spec"]["changes"] = json::array(); },
+       {"spec.changes", "at least 1 items"}},
       {"201 changes",
        [](json& p) {
          json changes = json::array();
@@ -159,16 +163,21 @@ std::vector<InvalidCase> invalid_plans() {
        },
        {"spec.changes", "must have at most 200 items"}},
       {"change with two keys",
-       [](json& p) { p["spec"]["changes"][0]["drop"] = {{"field", "x"}}; },
+       [](json& p) {
+         p["spec"]["changes"][0]["drop"] = {{"field", "x"}};
+       },
        {"spec.changes[0]", "exactly one of rename, retype, drop, add"}},
-      {"empty change", [](json& p) { p["spec"]["changes"][1] = json::object(); },
+      {"empty change",
+       [](json& p) { p["spec"]["changes"][1] = json::object(); },
        {"spec.changes[1]", "exactly one of rename, retype, drop, add"}},
       {"retype expression without {field}",
        [](json& p) { p["spec"]["changes"][1]["retype"]["expression"] = "UNIX_MILLIS(ts)"; },
        {"spec.changes[1].retype.expression", "{field}"}},
-      {"bad field name", [](json& p) { p["spec"]["changes"][2]["drop"]["field"] = "legacy flag"; },
+      {"bad field name",
+       [](json& p) { p["spec"]["changes"][2]["drop"]["field"] = "legacy flag"; },
        {"spec.changes[2].drop.field"}},
-      {"consumer name not a DNS label", [](json& p) { p["spec"]["consumers"][0]["name"] = "Recs_Pipeline"; },
+      {"consumer name not a DNS label",
+       [](json& p) { p["spec"]["consumers"][0]["name"] = "Recs_Pipeline"; },
        {"spec.consumers[0].name"}},
       {"duplicate consumer names",
        [](json& p) { p["spec"]["consumers"][1]["name"] = "recs-pipeline"; },
@@ -176,40 +185,64 @@ std::vector<InvalidCase> invalid_plans() {
       {"consumer depends on itself",
        [](json& p) { p["spec"]["consumers"][0]["dependsOn"] = {"recs-pipeline"}; },
        {"spec.consumers[0].dependsOn", "cannot depend on itself"}},
-      {"consumer without repository", [](json& p) { p["spec"]["consumers"][0].erase("repository"); },
+      {"consumer without repository",
+       [](json& p) { p["spec"]["consumers"][0].erase("repository"); },
        {"spec.consumers[0].repository: Required value"}},
-      {"repository path escapes", [](json& p) { p["spec"]["consumers"][0]["repository"]["path"] = "jobs/../../etc"; },
+      {"repository path escapes",
+       [](json& p) { p["spec"]["consumers"][0]["repository"]["path"] = "jobs/../../etc"; },
        {"spec.consumers[0].repository.path"}},
       {"cutover with env and configMap",
        [](json& p) {
          p["spec"]["consumers"][0]["cutover"]["configMap"] = {{"name", "c"}, {"key", "k"}, {"value", "v"}};
        },
        {"spec.consumers[0].cutover", "exactly one of env, configMap"}},
-      {"cutover env without target", [](json& p) { p["spec"]["consumers"][0]["cutover"].erase("target"); },
+      {"cutover env without target",
+       [](json& p) { p["spec"]["consumers"][0]["cutover"].erase("target"); },
        {"spec.consumers[0].cutover", "target is required"}},
       {"cutover target kind and apiVersion disagree",
        [](json& p) { p["spec"]["consumers"][0]["cutover"]["target"]["apiVersion"] = "batch/v1"; },
        {"spec.consumers[0].cutover.target", "apiVersion"}},
-      {"agent mode not in enum", [](json& p) { p["spec"]["agent"]["mode"] = "Yolo"; },
+      {"agent mode not in enum",
+       [](json& p) { p["spec"]["agent"]["mode"] = "Yolo"; },
        {"spec.agent.mode: Unsupported value: \"Yolo\""}},
       {"retries above 10", [](json& p) { p["spec"]["agent"]["retries"] = 11; }, {"spec.agent.retries"}},
-      {"waves not increasing", [](json& p) { p["spec"]["rollout"]["waves"] = {25, 5, 100}; },
+      {"waves not increasing",
+       [](json& p) {
+         p["spec"]["rollout"]["waves"] = {25, 5, 100};
+       },
        {"spec.rollout.waves", "strictly increasing"}},
-      {"waves repeat", [](json& p) { p["spec"]["rollout"]["waves"] = {5, 5, 100}; },
+      {"waves repeat",
+       [](json& p) {
+         p["spec"]["rollout"]["waves"] = {5, 5, 100};
+       },
        {"spec.rollout.waves", "strictly increasing"}},
-      {"last wave not 100", [](json& p) { p["spec"]["rollout"]["waves"] = {5, 50}; },
+      {"last wave not 100",
+       [](json& p) {
+         p["spec"]["rollout"]["waves"] = {5, 50};
+       },
        {"spec.rollout.waves", "last wave must be 100"}},
-      {"wave above 100", [](json& p) { p["spec"]["rollout"]["waves"] = {5, 150}; }, {"spec.rollout.waves[1]"}},
-      {"maxParallel 0", [](json& p) { p["spec"]["rollout"]["maxParallel"] = 0; }, {"spec.rollout.maxParallel"}},
-      {"maxFailures percent above 100", [](json& p) { p["spec"]["rollout"]["maxFailures"] = "150%"; },
+      {"wave above 100",
+       [](json& p) {
+         p["spec"]["rollout"]["waves"] = {5, 150};
+       },
+       {"spec.rollout.waves[1]"}},
+      {"maxParallel 0",
+       [](json& p) { p["spec"]["rollout"]["maxParallel"] = 0; },
+       {"spec.rollout.maxParallel"}},
+      {"maxFailures percent above 100",
+       [](json& p) { p["spec"]["rollout"]["maxFailures"] = "150%"; },
        {"spec.rollout.maxFailures"}},
-      {"maxFailures negative", [](json& p) { p["spec"]["rollout"]["maxFailures"] = -1; },
+      {"maxFailures negative",
+       [](json& p) { p["spec"]["rollout"]["maxFailures"] = -1; },
        {"spec.rollout.maxFailures"}},
-      {"approval not in enum", [](json& p) { p["spec"]["rollout"]["approval"] = "Sometimes"; },
+      {"approval not in enum",
+       [](json& p) { p["spec"]["rollout"]["approval"] = "Sometimes"; },
        {"spec.rollout.approval: Unsupported value"}},
-      {"bakeTime not a duration", [](json& p) { p["spec"]["rollout"]["bakeTime"] = "10 minutes"; },
+      {"bakeTime not a duration",
+       [](json& p) { p["spec"]["rollout"]["bakeTime"] = "10 minutes"; },
        {"spec.rollout.bakeTime"}},
-      {"interval below 1s", [](json& p) { p["spec"]["health"]["interval"] = "500ms"; },
+      {"interval below 1s",
+       [](json& p) { p["spec"]["health"]["interval"] = "500ms"; },
        {"spec.health", "interval must be at least 1s"}},
       {"threshold without min or max",
        [](json& p) { p["spec"]["health"]["checks"][0]["threshold"] = json::object(); },
@@ -217,7 +250,8 @@ std::vector<InvalidCase> invalid_plans() {
       {"check with prometheus and workload",
        [](json& p) { p["spec"]["health"]["checks"][0]["workload"] = json::object(); },
        {"spec.health.checks[0]", "exactly one of prometheus, workload"}},
-      {"duplicate check names", [](json& p) { p["spec"]["health"]["checks"][1]["name"] = "error-rate"; },
+      {"duplicate check names",
+       [](json& p) { p["spec"]["health"]["checks"][1]["name"] = "error-rate"; },
        {"spec.health.checks[1]", "Duplicate value"}},
       {"consumer health override check without threshold",
        [](json& p) {
@@ -225,7 +259,8 @@ std::vector<InvalidCase> invalid_plans() {
              {{"name", "q"}, {"prometheus", {{"address", "http://p:9090"}, {"query", "up"}}}}};
        },
        {"spec.consumers[1].health.checks[0]", "needs threshold with prometheus"}},
-      {"serviceAccountName invalid", [](json& p) { p["spec"]["agent"]["pod"]["serviceAccountName"] = "Bad_SA"; },
+      {"serviceAccountName invalid",
+       [](json& p) { p["spec"]["agent"]["pod"]["serviceAccountName"] = "Bad_SA"; },
        {"spec.agent.pod.serviceAccountName"}},
       {"paused not a boolean", [](json& p) { p["spec"]["paused"] = "yes"; }, {"spec.paused"}},
   };
@@ -253,7 +288,10 @@ TEST_F(CrdsTest, RejectsInvalidConsumerMigrations) {
   std::vector<Case> cases = {
       {"missing consumer", [](json& c) { c["spec"].erase("consumer"); }, "spec.consumer: Required value"},
       {"bad consumer name", [](json& c) { c["spec"]["consumer"]["name"] = "-x"; }, "spec.consumer.name"},
-      {"change with two keys", [](json& c) { c["spec"]["changes"][0]["add"] = {{"field", "x"}}; },
+      {"change with two keys",
+       [](json& c) {
+         c["spec"]["changes"][0]["add"] = {{"field", "x"}};
+       },
        "spec.changes[0]"},
       {"planRef without name", [](json& c) { c["spec"]["planRef"] = json::object(); },
        "spec.planRef.name: Required value"},
@@ -295,7 +333,8 @@ TEST_F(CrdsTest, AcceptsTenThousandConsumers) {
   for (int i = 0; i < 10000; ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "c-%05d", i);
-    json c = {{"name", name}, {"repository", {{"url", std::string("https://git.example.com/t/") + name + ".git"}}}};
+    json c = {{"name", name},
+              {"repository", {{"url", std::string("https://git.example.com/t/") + name + ".git"}}}};
     if (i > 0) {
       char dep[32];
       std::snprintf(dep, sizeof dep, "c-%05d", i - 1);
@@ -304,9 +343,10 @@ TEST_F(CrdsTest, AcceptsTenThousandConsumers) {
     c["cutover"] = {{"target", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", name}}},
                     {"env", {{"container", "app"}, {"name", "TABLE"}, {"value", "prod.events.v4"}}}};
     if (i % 10 == 0)
-      c["health"] = {{"checks", {{{"name", "q"},
-                                {"prometheus", {{"address", "http://p:9090"}, {"query", "up"}}},
-                                {"threshold", {{"min", 1}, {"max", 2}}}}}}};
+      c["health"] = {{"checks",
+                      {{{"name", "q"},
+                        {"prometheus", {{"address", "http://p:9090"}, {"query", "up"}}},
+                        {"threshold", {{"min", 1}, {"max", 2}}}}}}};
     consumers.push_back(c);
   }
   p["spec"]["consumers"] = consumers;
@@ -346,7 +386,8 @@ TEST_F(CrdsTest, AppliesDefaults) {
   json consumers = kubectl_get_json("mplan", "overrides", ns())["spec"]["consumers"];
   EXPECT_EQ(consumers[0]["health"], json::object());
   EXPECT_EQ(consumers[0]["agent"], json::object());
-  EXPECT_EQ(consumers[1]["agent"], json({{"mode", "Push"}, {"pod", {{"nodeSelector", {{"pool", "agents"}}}}}}));
+  EXPECT_EQ(consumers[1]["agent"],
+            json({{"mode", "Push"}, {"pod", {{"nodeSelector", {{"pool", "agents"}}}}}}));
 
   // A hand-made ConsumerMigration gets the same agent and health defaults.
   ASSERT_EQ(create(minimal_cmig("defaults")).exit_code, 0);
@@ -358,8 +399,9 @@ TEST_F(CrdsTest, AppliesDefaults) {
 
 TEST_F(CrdsTest, PrinterColumnsShortNamesAndCategory) {
   ASSERT_EQ(create(full_plan("plan-a")).exit_code, 0);
-  patch_status("mplan", "plan-a",
-               {{"phase", "Progressing"}, {"currentWave", 1}, {"progress", "37/120"}, {"totals", {{"failed", 2}}}});
+  patch_status(
+      "mplan", "plan-a",
+      {{"phase", "Progressing"}, {"currentWave", 1}, {"progress", "37/120"}, {"totals", {{"failed", 2}}}});
   std::string out = kubectl_ok({"get", "mplan", "-n", ns()});
   auto header = out.substr(0, out.find('\n'));
   for (const char* col : {"NAME", "PHASE", "WAVE", "PROGRESS", "FAILED", "AGE"})
@@ -389,8 +431,9 @@ TEST_F(CrdsTest, PrinterColumnsShortNamesAndCategory) {
               std::string::npos)
         << r;
   for (const char* r : {"consumermigrations", "consumermigration", "cmig"})
-    EXPECT_NE(kubectl_ok({"get", r, "-n", ns(), "-o", "name"}).find("consumermigration.shepherd.dev/recs-pipeline"),
-              std::string::npos)
+    EXPECT_NE(
+        kubectl_ok({"get", r, "-n", ns(), "-o", "name"}).find("consumermigration.shepherd.dev/recs-pipeline"),
+        std::string::npos)
         << r;
   out = kubectl_ok({"get", "shepherd", "-n", ns(), "-o", "name"});
   EXPECT_NE(out.find("migrationplan.shepherd.dev/plan-a"), std::string::npos) << out;
@@ -400,7 +443,8 @@ TEST_F(CrdsTest, PrinterColumnsShortNamesAndCategory) {
 TEST_F(CrdsTest, StatusIsASubresourceAndValidated) {
   ASSERT_EQ(create(minimal_plan("status")).exit_code, 0);
   // Writing status through the main resource is ignored.
-  kubectl_ok({"patch", "mplan", "status", "-n", ns(), "--type=merge", "-p", R"({"status":{"phase":"Succeeded"}})"});
+  kubectl_ok(
+      {"patch", "mplan", "status", "-n", ns(), "--type=merge", "-p", R"({"status":{"phase":"Succeeded"}})"});
   EXPECT_FALSE(kubectl_get_json("mplan", "status", ns()).contains("status"));
 
   // Through /status: a full status with conditions is accepted.
@@ -437,10 +481,12 @@ TEST_F(CrdsTest, ConsumerMigrationSpecFreezesOnceStarted) {
   ASSERT_EQ(create(minimal_cmig("frozen")).exit_code, 0);
   // While Pending (or without status) the spec may change.
   patch_status("cmig", "frozen", {{"phase", "Pending"}});
-  kubectl_ok({"patch", "cmig", "frozen", "-n", ns(), "--type=merge", "-p", R"({"spec":{"agent":{"retries":3}}})"});
+  kubectl_ok(
+      {"patch", "cmig", "frozen", "-n", ns(), "--type=merge", "-p", R"({"spec":{"agent":{"retries":3}}})"});
   // Started: the spec is frozen, status and metadata still change.
   patch_status("cmig", "frozen", {{"phase", "Generating"}, {"attempts", 1}});
-  auto r = kubectl({"patch", "cmig", "frozen", "-n", ns(), "--type=merge", "-p", R"({"spec":{"agent":{"retries":4}}})"});
+  auto r = kubectl(
+      {"patch", "cmig", "frozen", "-n", ns(), "--type=merge", "-p", R"({"spec":{"agent":{"retries":4}}})"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("spec: Invalid value"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("spec is frozen"), std::string::npos) << r.err;

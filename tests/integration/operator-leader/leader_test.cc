@@ -51,7 +51,8 @@ class LeaderTest : public ClusterTest {
     create_agent_service_account(ns());
   }
   std::vector<std::string> args() const {
-    return {"--namespace", ns(), "--leader-elect", "--leader-election-namespace", ns(), "--leader-election-id", "shepherd"};
+    return {"--namespace",          ns(),      "--leader-elect", "--leader-election-namespace", ns(),
+            "--leader-election-id", "shepherd"};
   }
   std::string holder() const {
     auto lease = kubectl_get_json("lease", "shepherd", ns());
@@ -116,7 +117,8 @@ TEST_F(LeaderTest, OneLeaderTakeoverAfterKillNineAndAtOnceAfterGracefulStop) {
   EXPECT_EQ(b.stop(), 0) << "a graceful stop exits 0";
   const double handover = seconds_until_holder(id_c, seconds(30));
   ASSERT_GE(handover, 0) << "C never took over; log " << c.log_path();
-  EXPECT_LE(handover, 4.4 + 2.0) << "after a release the next candidate must not wait for the lease to expire";
+  EXPECT_LE(handover, 4.4 + 2.0)
+      << "after a release the next candidate must not wait for the lease to expire";
   std::printf("takeover after a graceful stop of the leader: %.1f s\n", handover);
   EXPECT_NE(read_file(b.log_path()).find("released the lease"), std::string::npos);
 }

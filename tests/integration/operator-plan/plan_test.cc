@@ -20,7 +20,8 @@ namespace {
 using nlohmann::json;
 using std::chrono::seconds;
 
-const std::set<std::string> kTerminal{"Succeeded", "NoChanges", "NeedsReview", "Failed", "RolledBack", "Skipped"};
+const std::set<std::string> kTerminal{"Succeeded", "NoChanges",  "NeedsReview",
+                                      "Failed",    "RolledBack", "Skipped"};
 const std::set<std::string> kDone{"Succeeded", "NoChanges"};
 
 constexpr const char* kChangedResult =
@@ -58,9 +59,13 @@ json make_plan(const std::string& name, const std::vector<Consumer>& consumers, 
             {"rollout", rollout}}}};
 }
 
-std::string phase_of(const json& obj) { return obj.value("/status/phase"_json_pointer, std::string("Pending")); }
+std::string phase_of(const json& obj) {
+  return obj.value("/status/phase"_json_pointer, std::string("Pending"));
+}
 
-json get_plan(const std::string& ns, const std::string& name) { return kubectl_get_json("migrationplan", name, ns); }
+json get_plan(const std::string& ns, const std::string& name) {
+  return kubectl_get_json("migrationplan", name, ns);
+}
 
 // The condition of that type (a copy), or null.
 json condition(const json& obj, const std::string& type) {
@@ -88,8 +93,8 @@ class PlanTest : public ClusterTest {
   }
 
   std::string log_file(const std::string& what) const {
-    return std::filesystem::path(Cluster::get().bin_dir).parent_path().string() + "/tests/logs/" + ns() + "-" + what +
-           ".json";
+    return std::filesystem::path(Cluster::get().bin_dir).parent_path().string() + "/tests/logs/" + ns() +
+           "-" + what + ".json";
   }
 
   void apply(const json& obj) {
@@ -98,7 +103,8 @@ class PlanTest : public ClusterTest {
   }
 
   bool wait_plan_phase(const std::string& plan, const std::string& phase, std::chrono::seconds timeout) {
-    return wait_for([&] { return phase_of(get_plan(ns(), plan)) == phase; }, timeout, std::chrono::milliseconds(500));
+    return wait_for([&] { return phase_of(get_plan(ns(), plan)) == phase; }, timeout,
+                    std::chrono::milliseconds(500));
   }
 };
 
@@ -119,7 +125,8 @@ TEST_F(PlanTest, FiftyConsumersRespectParallelismDependenciesAndWaves) {
       if (rng() % 3 == 0) continue;
       char dep[8];
       std::snprintf(dep, sizeof dep, "c%02d", static_cast<int>(rng() % static_cast<unsigned>(i)));
-      if (std::find(c.depends_on.begin(), c.depends_on.end(), dep) == c.depends_on.end()) c.depends_on.push_back(dep);
+      if (std::find(c.depends_on.begin(), c.depends_on.end(), dep) == c.depends_on.end())
+        c.depends_on.push_back(dep);
     }
     deps[c.name] = c.depends_on;
     consumers.push_back(c);
@@ -130,8 +137,8 @@ TEST_F(PlanTest, FiftyConsumersRespectParallelismDependenciesAndWaves) {
   OperatorProcess op("plan-fifty-" + ns(), {"--namespace", ns()});
   apply(make_plan("fifty", consumers, {{"waves", {10, 50, 100}}, {"maxParallel", 5}}));
 
-  auto wait = kubectl({"wait", "--for=condition=Ready", "migrationplan/fifty", "-n", ns(), "--timeout=600s"}, "",
-                      std::chrono::seconds(620));
+  auto wait = kubectl({"wait", "--for=condition=Ready", "migrationplan/fifty", "-n", ns(), "--timeout=600s"},
+                      "", std::chrono::seconds(620));
   ASSERT_EQ(wait.exit_code, 0) << "kubectl wait: " << wait.err << "\noperator log: " << op.log_path();
   auto plan = get_plan(ns(), "fifty");
   EXPECT_EQ(phase_of(plan), "Succeeded");
@@ -140,8 +147,8 @@ TEST_F(PlanTest, FiftyConsumersRespectParallelismDependenciesAndWaves) {
 
   // Replay the stream.
   std::this_thread::sleep_for(seconds(1));
-  std::map<std::string, std::string> phase;     // consumer -> phase
-  std::map<std::string, int> wave;              // consumer -> wave
+  std::map<std::string, std::string> phase;  // consumer -> phase
+  std::map<std::string, int> wave;           // consumer -> wave
   std::map<std::string, bool> started;
   int max_in_progress = 0, max_non_terminal = 0;
   std::set<int> waves_started;
@@ -170,13 +177,15 @@ TEST_F(PlanTest, FiftyConsumersRespectParallelismDependenciesAndWaves) {
         int earlier = 0;
         for (const auto& [other, ow] : wave) earlier += ow < w ? 1 : 0;
         const int expected_before = w == 0 ? 0 : (w == 1 ? 5 : 25);  // ceil(10% of 50), ceil(50% of 50)
-        EXPECT_EQ(earlier, expected_before) << "wave " << w << " started with " << earlier << " consumers before it";
+        EXPECT_EQ(earlier, expected_before)
+            << "wave " << w << " started with " << earlier << " consumers before it";
       }
     }
     phase[consumer] = p;
     int in_progress = 0, non_terminal = 0;
     for (const auto& [c, ph] : phase) {
-      if (ph == "Generating" || ph == "CuttingOver" || ph == "Analyzing" || ph == "RollingBack") ++in_progress;
+      if (ph == "Generating" || ph == "CuttingOver" || ph == "Analyzing" || ph == "RollingBack")
+        ++in_progress;
       if (kTerminal.count(ph) == 0) ++non_terminal;
     }
     max_in_progress = std::max(max_in_progress, in_progress);
@@ -190,7 +199,8 @@ TEST_F(PlanTest, FiftyConsumersRespectParallelismDependenciesAndWaves) {
 
   // What a person checks first.
   auto plans = kubectl_ok({"get", "mplan", "-n", ns()});
-  for (const char* col : {"PHASE", "WAVE", "PROGRESS", "FAILED", "AGE"}) EXPECT_NE(plans.find(col), std::string::npos) << plans;
+  for (const char* col : {"PHASE", "WAVE", "PROGRESS", "FAILED", "AGE"})
+    EXPECT_NE(plans.find(col), std::string::npos) << plans;
   EXPECT_NE(plans.find("50/50"), std::string::npos) << plans;
   auto migrations = kubectl_ok({"get", "cmig", "-n", ns()});
   for (const char* col : {"PLAN", "PHASE", "OUTCOME", "ATTEMPTS", "AGE"}) {
@@ -211,9 +221,13 @@ TEST_F(PlanTest, RetriesThenFailureBudgetBlocksAndRetrySignalResumes) {
   json failing{{"retries", 1},
                {"pod",
                 {{"labels", {{"shepherd.dev/kwok-fail-first-attempts", "true"}}},
-                 {"annotations", {{"shepherd.dev/kwok-message", "tests failed"}, {"shepherd.dev/kwok-exit-code", "2"}}}}}};
-  std::vector<Consumer> consumers{{"f1", {}, failing}, {"f2", {}, failing}, {"ok1", {"f1"}, nullptr},
-                                  {"ok2", {}, nullptr}, {"ok3", {"f2"}, nullptr}};
+                 {"annotations",
+                  {{"shepherd.dev/kwok-message", "tests failed"}, {"shepherd.dev/kwok-exit-code", "2"}}}}}};
+  std::vector<Consumer> consumers{{"f1", {}, failing},
+                                  {"f2", {}, failing},
+                                  {"ok1", {"f1"}, nullptr},
+                                  {"ok2", {}, nullptr},
+                                  {"ok3", {"f2"}, nullptr}};
   WatchLog jobs("jobs", ns(), log_file("job-watch"));
   OperatorProcess op("plan-budget-" + ns(), {"--namespace", ns()});
   apply(make_plan("budget", consumers, {{"maxParallel", 2}, {"maxFailures", 1}}, {{"retries", 1}}));
@@ -251,14 +265,16 @@ TEST_F(PlanTest, RetriesThenFailureBudgetBlocksAndRetrySignalResumes) {
   }
   // Every attempt had exactly one Job.
   std::map<std::string, std::set<std::string>> uids;
-  for (const auto& ev : jobs.events()) uids[ev["object"]["metadata"]["name"]].insert(ev["object"]["metadata"]["uid"]);
+  for (const auto& ev : jobs.events())
+    uids[ev["object"]["metadata"]["name"]].insert(ev["object"]["metadata"]["uid"]);
   EXPECT_EQ(uids.size(), 11u) << "f1, f2: 4 attempts each; ok1..3: 1 each";
   for (const auto& [name, set] : uids) EXPECT_EQ(set.size(), 1u) << name;
 }
 
 // approval: Manual waits with reason AwaitingApproval until the approve annotation names the wave.
 TEST_F(PlanTest, ManualApprovalWaitsForEachWave) {
-  std::vector<Consumer> consumers{{"a", {}, nullptr}, {"b", {}, nullptr}, {"c", {}, nullptr}, {"d", {}, nullptr}};
+  std::vector<Consumer> consumers{
+      {"a", {}, nullptr}, {"b", {}, nullptr}, {"c", {}, nullptr}, {"d", {}, nullptr}};
   OperatorProcess op("plan-approval-" + ns(), {"--namespace", ns()});
   apply(make_plan("manual", consumers, {{"waves", {50, 100}}, {"approval", "Manual"}}));
 
@@ -277,8 +293,8 @@ TEST_F(PlanTest, ManualApprovalWaitsForEachWave) {
   ASSERT_TRUE(wait_for(
       [&] {
         auto items = cmigs(ns());
-        return items.size() == 2 && kTerminal.count(phase_of(items[0])) == 1 && kTerminal.count(phase_of(items[1])) == 1 &&
-               awaiting();
+        return items.size() == 2 && kTerminal.count(phase_of(items[0])) == 1 &&
+               kTerminal.count(phase_of(items[1])) == 1 && awaiting();
       },
       seconds(120)))
       << "wave 0 should run and the plan wait again for wave 1";
@@ -318,7 +334,8 @@ TEST_F(PlanTest, SurvivesTenKillNinesWithOneJobPerAttempt) {
     ++kills;
     op.restart();
   }
-  ASSERT_TRUE(wait_plan_phase("crashy", "Succeeded", seconds(300))) << "after " << kills << " kills; log " << op.log_path();
+  ASSERT_TRUE(wait_plan_phase("crashy", "Succeeded", seconds(300)))
+      << "after " << kills << " kills; log " << op.log_path();
   EXPECT_EQ(kills, 10) << "the plan finished before the operator was killed ten times";
   std::map<std::string, std::set<std::string>> uids;
   std::map<std::string, std::set<std::string>> per_attempt;  // "<cmig>/<attempt>" -> job names
@@ -330,7 +347,8 @@ TEST_F(PlanTest, SurvivesTenKillNinesWithOneJobPerAttempt) {
         .insert(md["name"]);
   }
   EXPECT_EQ(uids.size(), 60u);
-  for (const auto& [name, set] : uids) EXPECT_EQ(set.size(), 1u) << "Job " << name << " was created more than once";
+  for (const auto& [name, set] : uids)
+    EXPECT_EQ(set.size(), 1u) << "Job " << name << " was created more than once";
   for (const auto& [attempt, names] : per_attempt) EXPECT_EQ(names.size(), 1u) << attempt;
   for (const auto& cm : cmigs(ns())) EXPECT_EQ(cm["status"]["attempts"], 1) << cm["metadata"]["name"];
 }
@@ -339,7 +357,8 @@ TEST_F(PlanTest, SurvivesTenKillNinesWithOneJobPerAttempt) {
 // the plan Stalled with reason InvalidSpec, a Warning Event, and nothing is created.
 TEST_F(PlanTest, CyclesAndUnknownDependenciesAreInvalidSpecAndCreateNothing) {
   OperatorProcess op("plan-invalid-" + ns(), {"--namespace", ns()});
-  apply(make_plan("cycle", {{"a", {"c"}, nullptr}, {"b", {"a"}, nullptr}, {"c", {"b"}, nullptr}, {"d", {}, nullptr}},
+  apply(make_plan("cycle",
+                  {{"a", {"c"}, nullptr}, {"b", {"a"}, nullptr}, {"c", {"b"}, nullptr}, {"d", {}, nullptr}},
                   {{"maxParallel", 2}}));
   apply(make_plan("unknown", {{"a", {"ghost"}, nullptr}, {"b", {}, nullptr}}, {{"maxParallel", 2}}));
   for (const std::string name : {"cycle", "unknown"}) {

@@ -9,13 +9,14 @@
 
 namespace shepherd::testing {
 
-WatchLog::WatchLog(const std::string& resource, const std::string& ns, const std::string& path) : path_(path) {
+WatchLog::WatchLog(const std::string& resource, const std::string& ns, const std::string& path)
+    : path_(path) {
   const auto& c = Cluster::get();
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::remove(path.c_str());
   process_ = std::make_unique<BackgroundProcess>(
-      std::vector<std::string>{c.kubectl_path(), "--kubeconfig", c.kubeconfig, "get", resource, "-n", ns, "--watch",
-                               "--output-watch-events", "-o", "json"},
+      std::vector<std::string>{c.kubectl_path(), "--kubeconfig", c.kubeconfig, "get", resource, "-n", ns,
+                               "--watch", "--output-watch-events", "-o", "json"},
       path);
 }
 

@@ -74,8 +74,8 @@ class MetricsServer {
     port_ = free_port();
     write();
     server_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{"python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", dir_.string(),
-                                 std::to_string(port_)},
+        std::vector<std::string>{"python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory",
+                                 dir_.string(), std::to_string(port_)},
         (dir_ / "server.log").string());
     ready_ = wait_for(
         [&] {
@@ -97,8 +97,10 @@ class MetricsServer {
   void set(const std::string& ns, const std::string& consumer, std::optional<std::string> value) {
     std::lock_guard<std::mutex> lock(mu_);
     const std::string labels = "namespace=\"" + ns + "\",consumer=\"" + consumer + "\"";
-    if (value) series_[labels] = *value;
-    else series_.erase(labels);
+    if (value)
+      series_[labels] = *value;
+    else
+      series_.erase(labels);
     write_locked();
   }
 
@@ -132,11 +134,11 @@ class Prometheus {
   explicit Prometheus(int target_port) {
     dir_ = make_temp_dir("shepherd-rollback-prometheus");
     port_ = free_port();
-    std::ofstream(dir_ / "prometheus.yml") << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-                                           << "scrape_configs:\n  - job_name: shepherd-rollback-test\n"
-                                           << "    metrics_path: /metrics.txt\n"
-                                           << "    static_configs:\n      - targets: ['127.0.0.1:" << target_port
-                                           << "']\n";
+    std::ofstream(dir_ / "prometheus.yml")
+        << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        << "scrape_configs:\n  - job_name: shepherd-rollback-test\n"
+        << "    metrics_path: /metrics.txt\n"
+        << "    static_configs:\n      - targets: ['127.0.0.1:" << target_port << "']\n";
     process_ = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{"/usr/bin/prometheus", "--config.file=" + (dir_ / "prometheus.yml").string(),
                                  "--storage.tsdb.path=" + (dir_ / "data").string(),
@@ -190,9 +192,10 @@ class PhaseWatch {
     const auto& c = Cluster::get();
     std::filesystem::remove(path_);
     process_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{c.kubectl_path(), "--kubeconfig", c.kubeconfig, "get", "consumermigrations", "-n",
-                                 ns, "--watch", "-o",
-                                 R"(jsonpath={.metadata.name}{" "}{.status.phase}{" "}{.status.conditions[?(@.type=="Ready")].reason}{"\n"})"},
+        std::vector<std::string>{
+            c.kubectl_path(), "--kubeconfig", c.kubeconfig, "get", "consumermigrations", "-n", ns, "--watch",
+            "-o",
+            R"(jsonpath={.metadata.name}{" "}{.status.phase}{" "}{.status.conditions[?(@.type=="Ready")].reason}{"\n"})"},
         path_);
   }
   ~PhaseWatch() { process_.reset(); }
@@ -268,9 +271,9 @@ double sample_value(const std::string& exposition, const std::string& name_and_l
 struct ConsumerSpec {
   ConsumerSpec(std::string n, json c) : name(std::move(n)), cutover(std::move(c)) {}
   std::string name;
-  json cutover;                     // null: none
-  json health = nullptr;            // null: the plan's
-  json agent = nullptr;             // null: the plan's
+  json cutover;           // null: none
+  json health = nullptr;  // null: the plan's
+  json agent = nullptr;   // null: the plan's
   std::vector<std::string> depends_on;
 };
 
@@ -289,13 +292,14 @@ class OperatorRollback : public ClusterTest {
   void SetUp() override {
     ASSERT_TRUE(std::filesystem::exists("/usr/bin/prometheus")) << "install Debian's prometheus package";
     ASSERT_TRUE(metrics_ && metrics_->ready()) << "the metrics server (python3 -m http.server) did not start";
-    ASSERT_TRUE(prometheus_ && prometheus_->ready()) << "Prometheus did not become ready; see "
-                                                     << prometheus_->log_path();
+    ASSERT_TRUE(prometheus_ && prometheus_->ready())
+        << "Prometheus did not become ready; see " << prometheus_->log_path();
     ClusterTest::SetUp();
     if (HasFatalFailure()) return;
     install_crds();
     create_agent_service_account(ns());
-    op_ = std::make_unique<OperatorProcess>("rollback-" + ns(), std::vector<std::string>{"--namespace", ns()});
+    op_ =
+        std::make_unique<OperatorProcess>("rollback-" + ns(), std::vector<std::string>{"--namespace", ns()});
   }
 
   void TearDown() override {
@@ -307,12 +311,13 @@ class OperatorRollback : public ClusterTest {
   }
 
   std::string log_file(const std::string& what) const {
-    return std::filesystem::path(Cluster::get().bin_dir).parent_path().string() + "/tests/logs/" + ns() + "-" +
-           what + ".log";
+    return std::filesystem::path(Cluster::get().bin_dir).parent_path().string() + "/tests/logs/" + ns() +
+           "-" + what + ".log";
   }
 
   void apply(const json& obj, const std::string& manager = "gitops-sim") {
-    auto r = kubectl({"apply", "--server-side", "--field-manager=" + manager, "-n", ns(), "-f", "-"}, obj.dump());
+    auto r =
+        kubectl({"apply", "--server-side", "--field-manager=" + manager, "-n", ns(), "-f", "-"}, obj.dump());
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
 
@@ -333,21 +338,26 @@ class OperatorRollback : public ClusterTest {
           {"template",
            {{"metadata", {{"labels", {{"app", name}}}}},
             {"spec",
-             {{"containers",
-               json::array({{{"name", "sidecar"},
-                             {"image", "example.com/sidecar:1"},
-                             {"env", json::array({{{"name", kEnv}, {"value", "sidecar-own"}}})},
-                             {"resources", requests}},
-                            {{"name", "api"}, {"image", "example.com/api:1"}, {"env", env}, {"resources", requests}}})}}}}}}}};
+             {{"containers", json::array({{{"name", "sidecar"},
+                                           {"image", "example.com/sidecar:1"},
+                                           {"env", json::array({{{"name", kEnv}, {"value", "sidecar-own"}}})},
+                                           {"resources", requests}},
+                                          {{"name", "api"},
+                                           {"image", "example.com/api:1"},
+                                           {"env", env},
+                                           {"resources", requests}}})}}}}}}}};
     apply(deploy);
-    auto w = kubectl({"wait", "-n", ns(), "--for=condition=Available", "deployment/" + name, "--timeout=120s"});
+    auto w =
+        kubectl({"wait", "-n", ns(), "--for=condition=Available", "deployment/" + name, "--timeout=120s"});
     ASSERT_EQ(w.exit_code, 0) << "Deployment " << name << " did not become Available: " << w.err;
   }
 
   void create_configmap(const std::string& name, bool with_key) {
     json data{{"other", "keep-me"}};
     if (with_key) data["table"] = kOld;
-    apply({{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}, {"namespace", ns()}}},
+    apply({{"apiVersion", "v1"},
+           {"kind", "ConfigMap"},
+           {"metadata", {{"name", name}, {"namespace", ns()}}},
            {"data", data}});
   }
 
@@ -417,8 +427,8 @@ class OperatorRollback : public ClusterTest {
           return last && std::stod(*last) == std::stod(value);
         },
         seconds(60), milliseconds(250));
-    ASSERT_TRUE(seen) << "Prometheus does not answer " << q << " with " << value << " (last: " << last.value_or("none")
-                      << ")";
+    ASSERT_TRUE(seen) << "Prometheus does not answer " << q << " with " << value
+                      << " (last: " << last.value_or("none") << ")";
   }
 
   json cmig(const std::string& name) const { return kubectl_get_json("consumermigration", name, ns()); }
@@ -453,7 +463,8 @@ class OperatorRollback : public ClusterTest {
   std::map<std::string, std::string> jobs(const std::string& action) const {
     std::map<std::string, std::string> out;
     auto list = json::parse(
-        kubectl_ok({"get", "jobs", "-n", ns(), "-l", "shepherd.dev/action=" + action, "-o", "json"}), nullptr, false);
+        kubectl_ok({"get", "jobs", "-n", ns(), "-l", "shepherd.dev/action=" + action, "-o", "json"}), nullptr,
+        false);
     if (list.is_discarded()) return out;
     for (const auto& j : list["items"]) out[j["metadata"]["name"]] = j["metadata"]["uid"];
     return out;
@@ -475,7 +486,8 @@ std::vector<json> managed_by(const json& obj, const std::string& manager) {
   return out;
 }
 
-const std::set<std::string> kEnded{"Succeeded", "NoChanges", "NeedsReview", "Failed", "RolledBack", "Skipped"};
+const std::set<std::string> kEnded{"Succeeded", "NoChanges",  "NeedsReview",
+                                   "Failed",    "RolledBack", "Skipped"};
 
 // 1. A healthy consumer is cut over, analysed for `count` rounds (a Prometheus check it passes and
 //    the workload check) and ends Succeeded; the Deployment carries the new value and nothing else
@@ -487,20 +499,20 @@ TEST_F(OperatorRollback, HealthyConsumerIsCutOverAnalysedAndSucceeds) {
   ASSERT_FALSE(before.is_null());
   PhaseWatch watch(ns(), log_file("cmig-watch"));
 
-  const json health{{"interval", "2s"},
-                    {"count", 3},
-                    {"failureLimit", 0},
-                    // The rollout of the new ReplicaSet may still be in progress at the first round.
-                    {"inconclusiveLimit", 2},
-                    {"checks", json::array({error_rate_check(), {{"name", "workload"}, {"workload", json::object()}}})}};
+  const json health{
+      {"interval", "2s"},
+      {"count", 3},
+      {"failureLimit", 0},
+      // The rollout of the new ReplicaSet may still be in progress at the first round.
+      {"inconclusiveLimit", 2},
+      {"checks", json::array({error_rate_check(), {{"name", "workload"}, {"workload", json::object()}}})}};
   apply(make_plan("p", {{"api", env_cutover("recs-api")}}, health, {{"maxFailures", 0}}));
 
   json cm;
   ASSERT_TRUE(wait_cmig("p-api",
                         [](const json& o) {
                           const json stalled = condition(o, "Stalled");
-                          return phase_of(o) == "Succeeded" ||
-                                 (stalled.value("status", "") == "True");
+                          return phase_of(o) == "Succeeded" || (stalled.value("status", "") == "True");
                         },
                         seconds(180), &cm, {"RolledBack", "Failed", "RollingBack"}) &&
               phase_of(cm) == "Succeeded")
@@ -513,7 +525,8 @@ TEST_F(OperatorRollback, HealthyConsumerIsCutOverAnalysedAndSucceeds) {
   EXPECT_TRUE(st["cutover"].contains("appliedAt"));
   json a = st["analysis"];
   EXPECT_EQ(a.value("rounds", 0), 3) << a.dump(2);
-  EXPECT_EQ(a.value("successes", 0) + a.value("failures", 0) + a.value("inconclusive", 0), a.value("rounds", 0))
+  EXPECT_EQ(a.value("successes", 0) + a.value("failures", 0) + a.value("inconclusive", 0),
+            a.value("rounds", 0))
       << "the counters must count rounds, not measurements: " << a.dump(2);
   EXPECT_EQ(a.value("failures", 0), 0);
   EXPECT_GE(a.value("successes", 0), 1);
@@ -542,7 +555,8 @@ TEST_F(OperatorRollback, HealthyConsumerIsCutOverAnalysedAndSucceeds) {
         if (e["name"] == kEnv) e["value"] = kNew;
   EXPECT_EQ(after["spec"], expected_spec) << "diff: " << json::diff(expected_spec, after["spec"]).dump();
   EXPECT_EQ(after["metadata"]["labels"], before["metadata"]["labels"]);
-  EXPECT_EQ(after.value("/metadata/generation"_json_pointer, 0), before.value("/metadata/generation"_json_pointer, 0) + 1)
+  EXPECT_EQ(after.value("/metadata/generation"_json_pointer, 0),
+            before.value("/metadata/generation"_json_pointer, 0) + 1)
       << "the cut-over must be one change of the spec";
 
   // managedFields: shepherd-operator owns exactly containers[name=api].env[name=kEnv], by Apply.
@@ -551,19 +565,27 @@ TEST_F(OperatorRollback, HealthyConsumerIsCutOverAnalysedAndSucceeds) {
   EXPECT_EQ(owned[0].value("operation", ""), "Apply");
   EXPECT_FALSE(owned[0].contains("subresource")) << owned[0].dump();
   const std::string env_key = std::string("k:{\"name\":\"") + kEnv + "\"}";
-  const json expected_fields{
-      {"f:spec",
-       {{"f:template",
-         {{"f:spec",
-           {{"f:containers",
-             {{"k:{\"name\":\"api\"}",
-               {{".", json::object()},
-                {"f:name", json::object()},
-                {"f:env", {{env_key, {{".", json::object()}, {"f:name", json::object()}, {"f:value", json::object()}}}}}}}}}}}}}}}};
+  const json expected_fields{{"f:spec",
+                              {{"f:template",
+                                {{"f:spec",
+                                  {{"f:containers",
+                                    {{"k:{\"name\":\"api\"}",
+                                      {{".", json::object()},
+                                       {"f:name", json::object()},
+                                       {"f:env",
+                                        {{env_key,
+                                          {{".", json::object()},
+                                           {"f:name", json::object()},
+                                           {"f:value", json::object()}}}}}}}}}}}}}}}};
   EXPECT_EQ(owned[0]["fieldsV1"], expected_fields) << owned[0]["fieldsV1"].dump(2);
 
   // The watch saw the whole way, and never a rollback.
-  wait_for([&] { auto p = watch.phases("p-api"); return !p.empty() && p.back() == "Succeeded"; }, seconds(30));
+  wait_for(
+      [&] {
+        auto p = watch.phases("p-api");
+        return !p.empty() && p.back() == "Succeeded";
+      },
+      seconds(30));
   const auto phases = watch.phases("p-api");
   EXPECT_NE(std::find(phases.begin(), phases.end(), "Analyzing"), phases.end()) << join(phases);
   for (const auto& p : phases) EXPECT_TRUE(p != "RollingBack" && p != "RolledBack") << join(phases);
@@ -592,7 +614,10 @@ TEST_F(OperatorRollback, FailingConsumersAreRolledBackToTheExactPreviousState) {
   PhaseWatch watch(ns(), log_file("cmig-watch"));
 
   // Never enough rounds to succeed; never stalled: only a failed round ends the analysis.
-  const json health{{"interval", "1s"}, {"count", 1000}, {"failureLimit", 0}, {"inconclusiveLimit", 1000},
+  const json health{{"interval", "1s"},
+                    {"count", 1000},
+                    {"failureLimit", 0},
+                    {"inconclusiveLimit", 1000},
                     {"checks", json::array({error_rate_check()})}};
   apply(make_plan("p",
                   {{"env-present", env_cutover("present")},
@@ -604,13 +629,14 @@ TEST_F(OperatorRollback, FailingConsumersAreRolledBackToTheExactPreviousState) {
   // All four are cut over and measured healthy at least once.
   for (const auto& n : names) {
     json cm;
-    ASSERT_TRUE(wait_cmig("p-" + n,
-                          [](const json& o) {
-                            return phase_of(o) == "Analyzing" &&
-                                   o.value("/status/analysis/successes"_json_pointer, 0) >= 1;
-                          },
-                          seconds(180), &cm, kEnded))
-        << n << ": phase " << phase_of(cm) << "\n" << cm.dump(2);
+    ASSERT_TRUE(wait_cmig(
+        "p-" + n,
+        [](const json& o) {
+          return phase_of(o) == "Analyzing" && o.value("/status/analysis/successes"_json_pointer, 0) >= 1;
+        },
+        seconds(180), &cm, kEnded))
+        << n << ": phase " << phase_of(cm) << "\n"
+        << cm.dump(2);
   }
   EXPECT_EQ(api_env(deployment("present")), std::optional<std::string>(kNew));
   EXPECT_EQ(api_env(deployment("absent")), std::optional<std::string>(kNew));
@@ -621,9 +647,10 @@ TEST_F(OperatorRollback, FailingConsumersAreRolledBackToTheExactPreviousState) {
   for (const auto& n : names) metrics_->set(ns(), n, "0.5");
   for (const auto& n : names) {
     json cm;
-    ASSERT_TRUE(wait_cmig("p-" + n, [](const json& o) { return phase_of(o) == "RolledBack"; }, seconds(180), &cm,
-                          {"Succeeded", "Failed"}))
-        << n << ": phase " << phase_of(cm) << "\n" << cm.dump(2);
+    ASSERT_TRUE(wait_cmig("p-" + n, [](const json& o) { return phase_of(o) == "RolledBack"; }, seconds(180),
+                          &cm, {"Succeeded", "Failed"}))
+        << n << ": phase " << phase_of(cm) << "\n"
+        << cm.dump(2);
     json st = cm["status"];
     json rb = st["rollback"];
     EXPECT_EQ(rb.value("reason", ""), "HealthCheckFailed") << rb.dump();
@@ -652,8 +679,10 @@ TEST_F(OperatorRollback, FailingConsumersAreRolledBackToTheExactPreviousState) {
   const json absent = deployment("absent");
   EXPECT_EQ(api_env(present), std::optional<std::string>(kOld));
   EXPECT_FALSE(api_env(absent).has_value()) << container_env(absent, "api").dump();
-  EXPECT_EQ(present["spec"], dep_before_present["spec"]) << json::diff(dep_before_present["spec"], present["spec"]).dump();
-  EXPECT_EQ(absent["spec"], dep_before_absent["spec"]) << json::diff(dep_before_absent["spec"], absent["spec"]).dump();
+  EXPECT_EQ(present["spec"], dep_before_present["spec"])
+      << json::diff(dep_before_present["spec"], present["spec"]).dump();
+  EXPECT_EQ(absent["spec"], dep_before_absent["spec"])
+      << json::diff(dep_before_absent["spec"], absent["spec"]).dump();
   // One write to cut over, one to restore.
   EXPECT_EQ(present.value("/metadata/generation"_json_pointer, 0),
             dep_before_present.value("/metadata/generation"_json_pointer, 0) + 2);
@@ -674,7 +703,8 @@ TEST_F(OperatorRollback, FailingConsumersAreRolledBackToTheExactPreviousState) {
   // The watch never saw a Succeeded consumer; every one went through RollingBack.
   for (const auto& n : names) {
     const auto phases = watch.phases("p-" + n);
-    EXPECT_EQ(std::find(phases.begin(), phases.end(), "Succeeded"), phases.end()) << n << ": " << join(phases);
+    EXPECT_EQ(std::find(phases.begin(), phases.end(), "Succeeded"), phases.end())
+        << n << ": " << join(phases);
   }
 
   // The operator's counter.
@@ -699,20 +729,24 @@ TEST_F(OperatorRollback, PrometheusStoppedMidAnalysisStallsAndNeverSucceeds) {
   PhaseWatch watch(ns(), log_file("cmig-watch"));
 
   // With Prometheus up this would succeed after 8 rounds; 3 inconclusive rounds stall it.
-  const json health{{"interval", "2s"}, {"count", 8}, {"failureLimit", 0}, {"inconclusiveLimit", 2},
+  const json health{{"interval", "2s"},
+                    {"count", 8},
+                    {"failureLimit", 0},
+                    {"inconclusiveLimit", 2},
                     {"checks", json::array({error_rate_check(own.address())})}};
   apply(make_plan("p", {{"api", env_cutover("recs-api")}}, health, {{"maxFailures", 0}}));
 
   std::vector<std::string> seen;  // phases polled throughout
   json cm;
-  ASSERT_TRUE(wait_cmig("p-api",
-                        [&](const json& o) {
-                          seen.push_back(phase_of(o));
-                          return phase_of(o) == "Analyzing" &&
-                                 o.value("/status/analysis/successes"_json_pointer, 0) >= 1;
-                        },
-                        seconds(180), &cm, kEnded))
-      << "phase " << phase_of(cm) << "\n" << cm.dump(2);
+  ASSERT_TRUE(wait_cmig(
+      "p-api",
+      [&](const json& o) {
+        seen.push_back(phase_of(o));
+        return phase_of(o) == "Analyzing" && o.value("/status/analysis/successes"_json_pointer, 0) >= 1;
+      },
+      seconds(180), &cm, kEnded))
+      << "phase " << phase_of(cm) << "\n"
+      << cm.dump(2);
   const std::int64_t rounds_before_stop = cm.value("/status/analysis/rounds"_json_pointer, 0);
   ASSERT_LT(rounds_before_stop, 8) << "the analysis got too far before the stop: " << cm.dump(2);
   own.stop();
@@ -724,7 +758,8 @@ TEST_F(OperatorRollback, PrometheusStoppedMidAnalysisStallsAndNeverSucceeds) {
                           return stalled.value("status", "") == "True";
                         },
                         seconds(180), &cm, {"Succeeded", "RollingBack", "RolledBack", "Failed"}))
-      << "phase " << phase_of(cm) << "\n" << cm.dump(2);
+      << "phase " << phase_of(cm) << "\n"
+      << cm.dump(2);
   // Still nothing moves it on by itself.
   EXPECT_FALSE(wait_for(
       [&] {
@@ -742,7 +777,8 @@ TEST_F(OperatorRollback, PrometheusStoppedMidAnalysisStallsAndNeverSucceeds) {
   EXPECT_EQ(a.value("failures", 0), 0) << a.dump(2);
   EXPECT_GT(a.value("inconclusive", 0), 2) << a.dump(2);
   EXPECT_LT(a.value("successes", 0), 8) << a.dump(2);
-  EXPECT_EQ(a.value("successes", 0) + a.value("failures", 0) + a.value("inconclusive", 0), a.value("rounds", 0))
+  EXPECT_EQ(a.value("successes", 0) + a.value("failures", 0) + a.value("inconclusive", 0),
+            a.value("rounds", 0))
       << a.dump(2);
   bool unreachable = false;
   for (const auto& m : a.value("measurements", json::array())) {
@@ -775,15 +811,19 @@ TEST_F(OperatorRollback, OperatorKilledDuringRollbackFinishesItExactlyOnce) {
   const std::int64_t gen0 = before.value("/metadata/generation"_json_pointer, 0);
   PhaseWatch watch(ns(), log_file("cmig-watch"));
 
-  const json health{{"interval", "1s"}, {"count", 1000}, {"failureLimit", 0}, {"inconclusiveLimit", 1000},
+  const json health{{"interval", "1s"},
+                    {"count", 1000},
+                    {"failureLimit", 0},
+                    {"inconclusiveLimit", 1000},
                     {"checks", json::array({error_rate_check()})}};
   apply(make_plan("p", {{"api", env_cutover("recs-api")}}, health, {{"maxFailures", 0}}));
   json cm;
-  ASSERT_TRUE(wait_cmig("p-api",
-                        [](const json& o) {
-                          return phase_of(o) == "Analyzing" && o.value("/status/analysis/successes"_json_pointer, 0) >= 1;
-                        },
-                        seconds(180), &cm, kEnded))
+  ASSERT_TRUE(wait_cmig(
+      "p-api",
+      [](const json& o) {
+        return phase_of(o) == "Analyzing" && o.value("/status/analysis/successes"_json_pointer, 0) >= 1;
+      },
+      seconds(180), &cm, kEnded))
       << cm.dump(2);
   EXPECT_EQ(api_env(deployment("recs-api")), std::optional<std::string>(kNew));
   const auto migrate_jobs = jobs("migrate");
@@ -803,15 +843,17 @@ TEST_F(OperatorRollback, OperatorKilledDuringRollbackFinishesItExactlyOnce) {
 
   metrics_->set(ns(), "api", "0.5");
   std::string rollback_job;
-  ASSERT_TRUE(wait_cmig("p-api",
-                        [&](const json& o) {
-                          if (phase_of(o) != "RollingBack") return false;
-                          if (!o.value("/status/rollback/restored"_json_pointer, false)) return false;
-                          rollback_job = o.value("/status/rollback/job"_json_pointer, std::string());
-                          return !rollback_job.empty() && jobs("rollback").count(rollback_job) == 1;
-                        },
-                        seconds(180), &cm, kEnded))
-      << "phase " << phase_of(cm) << " (a RolledBack here means the quota did not hold the rollback pod back)\n"
+  ASSERT_TRUE(wait_cmig(
+      "p-api",
+      [&](const json& o) {
+        if (phase_of(o) != "RollingBack") return false;
+        if (!o.value("/status/rollback/restored"_json_pointer, false)) return false;
+        rollback_job = o.value("/status/rollback/job"_json_pointer, std::string());
+        return !rollback_job.empty() && jobs("rollback").count(rollback_job) == 1;
+      },
+      seconds(180), &cm, kEnded))
+      << "phase " << phase_of(cm)
+      << " (a RolledBack here means the quota did not hold the rollback pod back)\n"
       << cm.dump(2);
   const json status_before_kill = cm["status"];
   const std::string rollback_uid = jobs("rollback").at(rollback_job);
@@ -835,7 +877,8 @@ TEST_F(OperatorRollback, OperatorKilledDuringRollbackFinishesItExactlyOnce) {
       << op_->metrics();
   cm = cmig("p-api");
   EXPECT_EQ(phase_of(cm), "RollingBack");
-  EXPECT_EQ(cm["status"]["rollback"], status_before_kill["rollback"]) << "the restarted operator changed the rollback";
+  EXPECT_EQ(cm["status"]["rollback"], status_before_kill["rollback"])
+      << "the restarted operator changed the rollback";
   EXPECT_EQ(jobs("rollback"), (std::map<std::string, std::string>{{rollback_job, rollback_uid}}));
 
   // Release the pod: the rollback Job completes and the rollback finishes.
@@ -887,7 +930,10 @@ TEST_F(OperatorRollback, CircuitBreakerWithRollbackRestoresEveryCutOverConsumer)
   for (const auto* d : {"dep-a", "dep-b", "dep-c"}) before[d] = deployment(d);
   PhaseWatch watch(ns(), log_file("cmig-watch"));
 
-  const json health{{"interval", "1s"}, {"count", 2}, {"failureLimit", 0}, {"inconclusiveLimit", 3},
+  const json health{{"interval", "1s"},
+                    {"count", 2},
+                    {"failureLimit", 0},
+                    {"inconclusiveLimit", 3},
                     {"checks", json::array({error_rate_check()})}};
   ConsumerSpec c{"c", env_cutover("dep-c")};
   c.depends_on = {"a", "b"};
@@ -905,7 +951,9 @@ TEST_F(OperatorRollback, CircuitBreakerWithRollbackRestoresEveryCutOverConsumer)
         return phase_of(plan) == "RolledBack";
       },
       seconds(240), milliseconds(500)))
-      << "plan phase " << phase_of(plan) << "\n" << plan.dump(2) << "\n" << kubectl({"get", "cmig", "-n", ns(), "-o", "yaml"}).out;
+      << "plan phase " << phase_of(plan) << "\n"
+      << plan.dump(2) << "\n"
+      << kubectl({"get", "cmig", "-n", ns(), "-o", "yaml"}).out;
 
   EXPECT_EQ(condition(plan, "Stalled").value("reason", ""), "RolledBack") << plan["status"].dump(2);
   for (const auto* n : {"a", "b"}) {
@@ -928,10 +976,12 @@ TEST_F(OperatorRollback, CircuitBreakerWithRollbackRestoresEveryCutOverConsumer)
   for (const auto* d : {"dep-a", "dep-b", "dep-c"}) {
     const json after = deployment(d);
     EXPECT_EQ(api_env(after), std::optional<std::string>(kOld)) << d;
-    EXPECT_EQ(after["spec"], before[d]["spec"]) << d << ": " << json::diff(before[d]["spec"], after["spec"]).dump();
+    EXPECT_EQ(after["spec"], before[d]["spec"])
+        << d << ": " << json::diff(before[d]["spec"], after["spec"]).dump();
   }
   const json dep_c = deployment("dep-c");
-  EXPECT_EQ(dep_c.value("/metadata/generation"_json_pointer, 0), before["dep-c"].value("/metadata/generation"_json_pointer, 0));
+  EXPECT_EQ(dep_c.value("/metadata/generation"_json_pointer, 0),
+            before["dep-c"].value("/metadata/generation"_json_pointer, 0));
   EXPECT_TRUE(managed_by(dep_c, "shepherd-operator").empty()) << dep_c["metadata"]["managedFields"].dump(2);
   for (const auto* d : {"dep-a", "dep-b"})
     EXPECT_EQ(deployment(d).value("/metadata/generation"_json_pointer, 0),

@@ -9,9 +9,9 @@
 #include <sstream>
 #include <thread>
 
-#include "operator/runtime/config.h"
-#include "operator/runtime/events.h"
-#include "operator/runtime/http_transport.h"
+#include "runtime/config.h"
+#include "runtime/events.h"
+#include "runtime/http_transport.h"
 #include "tests/integration/runtime/helpers.h"
 
 namespace shepherd::runtime {
@@ -58,7 +58,8 @@ TEST_F(ClientIT, CrudConflictsAndPreconditions) {
                      json::array({{{"op", "replace"}, {"path", "/data/k"}, {"value", "3"}}}));
   ASSERT_TRUE(jp.ok()) << jp.error().to_string();
   EXPECT_EQ(jp.value()["data"]["k"], "3");
-  auto smp = c->patch(resources::kConfigMaps, ns(), "a", PatchType::kStrategicMerge, {{"data", {{"s", "y"}}}});
+  auto smp =
+      c->patch(resources::kConfigMaps, ns(), "a", PatchType::kStrategicMerge, {{"data", {{"s", "y"}}}});
   ASSERT_TRUE(smp.ok()) << smp.error().to_string();
   EXPECT_EQ(smp.value()["data"].size(), 3u);
 
@@ -83,21 +84,27 @@ TEST_F(ClientIT, CrudConflictsAndPreconditions) {
 TEST_F(ClientIT, ServerSideApplyWithTwoFieldManagers) {
   auto c = it::make_client();
   ASSERT_TRUE(c);
-  auto a = c->apply(resources::kConfigMaps, ns(), it::config_map(ns(), "ssa", {{"owned-by-a", "1"}}), "manager-a");
+  auto a =
+      c->apply(resources::kConfigMaps, ns(), it::config_map(ns(), "ssa", {{"owned-by-a", "1"}}), "manager-a");
   ASSERT_TRUE(a.ok()) << a.error().to_string();
-  auto b = c->apply(resources::kConfigMaps, ns(), it::config_map(ns(), "ssa", {{"owned-by-b", "1"}}), "manager-b");
+  auto b =
+      c->apply(resources::kConfigMaps, ns(), it::config_map(ns(), "ssa", {{"owned-by-b", "1"}}), "manager-b");
   ASSERT_TRUE(b.ok()) << b.error().to_string();
   EXPECT_EQ(b.value()["data"]["owned-by-a"], "1");
   EXPECT_EQ(b.value()["data"]["owned-by-b"], "1");
   std::set<std::string> managers;
-  for (const auto& mf : b.value()["metadata"]["managedFields"]) managers.insert(mf["manager"].get<std::string>());
+  for (const auto& mf : b.value()["metadata"]["managedFields"])
+    managers.insert(mf["manager"].get<std::string>());
   EXPECT_TRUE(managers.count("manager-a") && managers.count("manager-b"));
 
   // B claims A's field with another value: a conflict unless forced.
-  auto clash = c->apply(resources::kConfigMaps, ns(), it::config_map(ns(), "ssa", {{"owned-by-a", "2"}, {"owned-by-b", "1"}}), "manager-b");
+  auto clash = c->apply(resources::kConfigMaps, ns(),
+                        it::config_map(ns(), "ssa", {{"owned-by-a", "2"}, {"owned-by-b", "1"}}), "manager-b");
   ASSERT_FALSE(clash.ok());
   EXPECT_TRUE(clash.error().is_conflict()) << clash.error().to_string();
-  auto forced = c->apply(resources::kConfigMaps, ns(), it::config_map(ns(), "ssa", {{"owned-by-a", "2"}, {"owned-by-b", "1"}}), "manager-b", true);
+  auto forced =
+      c->apply(resources::kConfigMaps, ns(),
+               it::config_map(ns(), "ssa", {{"owned-by-a", "2"}, {"owned-by-b", "1"}}), "manager-b", true);
   ASSERT_TRUE(forced.ok()) << forced.error().to_string();
   EXPECT_EQ(forced.value()["data"]["owned-by-a"], "2");
   // A re-applies without its field: it no longer owns it, so the value stays (B owns it now).
@@ -188,9 +195,11 @@ TEST_F(ClientIT, StatusSubresource) {
   ASSERT_FALSE(stale.ok());
   EXPECT_TRUE(stale.error().is_conflict());
 
-  auto applied = c->apply(w, ns(), {{"apiVersion", "runtime-test.shepherd.dev/v1"}, {"kind", "Widget"},
-                                    {"metadata", {{"name", "w1"}, {"namespace", ns()}}},
-                                    {"status", {{"phase", "Applied"}}}},
+  auto applied = c->apply(w, ns(),
+                          {{"apiVersion", "runtime-test.shepherd.dev/v1"},
+                           {"kind", "Widget"},
+                           {"metadata", {{"name", "w1"}, {"namespace", ns()}}},
+                           {"status", {{"phase", "Applied"}}}},
                           "status-writer", true, "status");
   ASSERT_TRUE(applied.ok()) << applied.error().to_string();
   EXPECT_EQ(applied.value()["status"]["phase"], "Applied");
@@ -211,7 +220,8 @@ TEST_F(ClientIT, EventsAreCreatedAndAggregated) {
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events.value()["items"].size(), 2u);
   std::map<std::string, int> counts;
-  for (const auto& e : events.value()["items"]) counts[e["reason"].get<std::string>()] = e["count"].get<int>();
+  for (const auto& e : events.value()["items"])
+    counts[e["reason"].get<std::string>()] = e["count"].get<int>();
   EXPECT_EQ(counts["Tested"], 2);
   EXPECT_EQ(counts["Other"], 1);
 }
@@ -223,7 +233,8 @@ TEST_F(ClientIT, TrustsOnlyTheConfiguredCertificateAuthority) {
   auto cfg = load_kubeconfig(shepherd::testing::Cluster::get().kubeconfig);
   ASSERT_TRUE(cfg.ok()) << cfg.error();
   const auto other_ca_path =
-      std::filesystem::path(shepherd::testing::Cluster::get().kubeconfig).parent_path() / "pki" / "client-ca.crt";
+      std::filesystem::path(shepherd::testing::Cluster::get().kubeconfig).parent_path() / "pki" /
+      "client-ca.crt";
   std::ifstream in(other_ca_path);
   ASSERT_TRUE(in) << "missing " << other_ca_path;
   std::stringstream other_ca;

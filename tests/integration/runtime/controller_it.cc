@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "operator/runtime/manager.h"
+#include "runtime/manager.h"
 #include "tests/integration/runtime/helpers.h"
 
 namespace shepherd::runtime {
@@ -38,9 +38,11 @@ TEST_F(ControllerIT, OwnedChildDeletionReconcilesTheOwner) {
                        {"metadata",
                         {{"name", name + "-child"},
                          {"namespace", ns_name},
-                         {"ownerReferences",
-                          json::array({{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", name},
-                                        {"uid", (*cm)["metadata"]["uid"]}, {"controller", true}}})}}},
+                         {"ownerReferences", json::array({{{"apiVersion", "v1"},
+                                                           {"kind", "ConfigMap"},
+                                                           {"name", name},
+                                                           {"uid", (*cm)["metadata"]["uid"]},
+                                                           {"controller", true}}})}}},
                        {"stringData", {{"from", name}}}};
         auto r = client->apply(resources::kSecrets, ns_name, secret, "cm-to-secret", true);
         if (!r.ok()) return ReconcileResult::failed(r.error().to_string());
@@ -56,10 +58,13 @@ TEST_F(ControllerIT, OwnedChildDeletionReconcilesTheOwner) {
   ASSERT_TRUE(it::eventually([&] { return secrets->store().get(ns() + "/parent-child") != nullptr; }, 20s));
   const int before = reconciles.load();
   ASSERT_TRUE(client->remove(resources::kSecrets, ns(), "parent-child").ok());
-  ASSERT_TRUE(it::eventually([&] {
-    auto s = secrets->store().get(ns() + "/parent-child");
-    return s && reconciles.load() > before;
-  }, 20s)) << "deleting the child must reconcile the owner, which recreates it";
+  ASSERT_TRUE(it::eventually(
+      [&] {
+        auto s = secrets->store().get(ns() + "/parent-child");
+        return s && reconciles.load() > before;
+      },
+      20s))
+      << "deleting the child must reconcile the owner, which recreates it";
   EXPECT_TRUE(mgr.healthy());
   stop.request_stop();
   runner.join();
@@ -89,7 +94,8 @@ TEST_F(ControllerIT, ManagerStartsControllersOnlyWhileLeadingAndStopsOnLoss) {
   std::atomic<bool> graceful{true};
   std::jthread runner([&] { graceful = mgr.run(stop.get_token()); });
   ASSERT_TRUE(it::eventually([&] { return mgr.leading(); }, 10s));
-  ASSERT_TRUE(it::eventually([&] { return reconciles.load() >= 1; }, 10s)) << "kube-root-ca.crt is reconciled";
+  ASSERT_TRUE(it::eventually([&] { return reconciles.load() >= 1; }, 10s))
+      << "kube-root-ca.crt is reconciled";
 
   // Another replica takes the lease: run() must return false and the controller must stop.
   bool stolen = false;

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <thread>
 
-#include "operator/runtime/config.h"
-#include "operator/runtime/http_transport.h"
-#include "operator/runtime/informer.h"
+#include "runtime/config.h"
+#include "runtime/http_transport.h"
+#include "runtime/informer.h"
 #include "tests/integration/runtime/helpers.h"
 
 namespace shepherd::runtime {
@@ -63,8 +63,8 @@ void compact_etcd() {
   auto range = t.value()->send(Request{"POST", "/v3/kv/range", R"({"key":"Lw=="})", "application/json"});
   ASSERT_EQ(range.status, 200) << range.error << range.body;
   const std::string rev = json::parse(range.body)["header"]["revision"];
-  auto compact = t.value()->send(Request{"POST", "/v3/kv/compaction",
-                                         json{{"revision", rev}, {"physical", true}}.dump(), "application/json"});
+  auto compact = t.value()->send(Request{
+      "POST", "/v3/kv/compaction", json{{"revision", rev}, {"physical", true}}.dump(), "application/json"});
   ASSERT_EQ(compact.status, 200) << compact.error << compact.body;
 }
 
@@ -103,7 +103,8 @@ TEST_F(DisruptionIT, InformerRelistsWhenItsVersionWasCompacted) {
   const std::string other = ns() + "-other";
   shepherd::testing::kubectl_ok({"create", "namespace", other});
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(c->create(resources::kConfigMaps, other, it::config_map(other, "x" + std::to_string(i))).ok());
+    ASSERT_TRUE(
+        c->create(resources::kConfigMaps, other, it::config_map(other, "x" + std::to_string(i))).ok());
   }
   compact_etcd();
   restart_apiserver();

@@ -3,8 +3,8 @@
 
 #include <thread>
 
-#include "operator/runtime/config.h"
-#include "operator/runtime/http_transport.h"
+#include "runtime/config.h"
+#include "runtime/http_transport.h"
 
 namespace shepherd::runtime::it {
 
@@ -57,8 +57,8 @@ spec:
               observedGeneration: {type: integer}
 )";
   shepherd::testing::kubectl_ok({"apply", "-f", "-"}, kCrd);
-  shepherd::testing::kubectl_ok({"wait", "--for=condition=Established", "--timeout=60s",
-                                 "crd/widgets.runtime-test.shepherd.dev"});
+  shepherd::testing::kubectl_ok(
+      {"wait", "--for=condition=Established", "--timeout=60s", "crd/widgets.runtime-test.shepherd.dev"});
   register_resource(widget_resource());
 }
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "operator/runtime/client.h"
+#include "runtime/client.h"
 #include "tests/support/cluster.h"
 
 namespace shepherd::runtime::it {

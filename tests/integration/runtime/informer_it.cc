@@ -6,7 +6,7 @@
 #include <random>
 #include <thread>
 
-#include "operator/runtime/informer.h"
+#include "runtime/informer.h"
 #include "tests/integration/runtime/helpers.h"
 
 namespace shepherd::runtime {
@@ -32,8 +32,7 @@ TEST_F(InformerIT, CacheEqualsFreshListAfterStorm) {
   std::atomic<int> adds{0}, updates{0}, deletes{0};
   std::mutex mu;
   std::set<std::string> deleted_keys;
-  inf.add_handlers({[&](const ObjectPtr&) { ++adds; },
-                    [&](const ObjectPtr&, const ObjectPtr&) { ++updates; },
+  inf.add_handlers({[&](const ObjectPtr&) { ++adds; }, [&](const ObjectPtr&, const ObjectPtr&) { ++updates; },
                     [&](const ObjectPtr& last) {
                       ++deletes;
                       std::lock_guard l(mu);
@@ -52,7 +51,8 @@ TEST_F(InformerIT, CacheEqualsFreshListAfterStorm) {
         auto created = c->create(resources::kConfigMaps, ns(), it::config_map(ns(), name, {{"v", "0"}}));
         if (!created.ok()) continue;
         for (int u = 0; u < static_cast<int>(rng() % 3); ++u) {
-          c->patch(resources::kConfigMaps, ns(), name, PatchType::kMerge, {{"data", {{"v", std::to_string(u + 1)}}}});
+          c->patch(resources::kConfigMaps, ns(), name, PatchType::kMerge,
+                   {{"data", {{"v", std::to_string(u + 1)}}}});
         }
         if (rng() % 3 == 0) {
           if (c->remove(resources::kConfigMaps, ns(), name).ok()) ++expected_deletes;
@@ -66,11 +66,13 @@ TEST_F(InformerIT, CacheEqualsFreshListAfterStorm) {
     std::map<std::string, std::string> out;
     auto l = c->list_all(resources::kConfigMaps, ns());
     if (!l.ok()) return out;
-    for (const auto& item : l.value()["items"]) out[ns() + "/" + item["metadata"]["name"].get<std::string>()] = item["metadata"]["resourceVersion"];
+    for (const auto& item : l.value()["items"])
+      out[ns() + "/" + item["metadata"]["name"].get<std::string>()] = item["metadata"]["resourceVersion"];
     return out;
   };
   std::map<std::string, std::string> expected = fresh();
-  ASSERT_TRUE(it::eventually([&] { return snapshot_of_store(inf.store()) == expected; }, std::chrono::seconds(30)))
+  ASSERT_TRUE(
+      it::eventually([&] { return snapshot_of_store(inf.store()) == expected; }, std::chrono::seconds(30)))
       << "store has " << inf.store().size() << " objects, list has " << expected.size();
   EXPECT_EQ(deletes.load(), expected_deletes.load());
   EXPECT_GE(adds.load(), 240);

@@ -6,8 +6,8 @@
 #include <atomic>
 #include <thread>
 
-#include "operator/runtime/leader_election.h"
-#include "operator/runtime/time_format.h"
+#include "runtime/leader_election.h"
+#include "runtime/time_format.h"
 #include "tests/integration/runtime/helpers.h"
 
 namespace shepherd::runtime {

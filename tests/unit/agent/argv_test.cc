@@ -36,10 +36,12 @@ TEST(ShellQuote, QuotesEverythingAShellWouldInterpret) {
 TEST(SshCommand, UsesKeyAndPinnedHosts) {
   std::string cmd = ssh_command("/ws/a b/id", "/ws/a b/known_hosts", "/ws/a b");
   EXPECT_NE(cmd.find("-i '/ws/a b/id'"), std::string::npos) << cmd;
-  EXPECT_NE(cmd.find("StrictHostKeyChecking=yes -o UserKnownHostsFile='/ws/a b/known_hosts'"), std::string::npos);
+  EXPECT_NE(cmd.find("StrictHostKeyChecking=yes -o UserKnownHostsFile='/ws/a b/known_hosts'"),
+            std::string::npos);
   EXPECT_NE(cmd.find("BatchMode=yes"), std::string::npos);
   std::string tofu = ssh_command("/k", "", "/p");
-  EXPECT_NE(tofu.find("StrictHostKeyChecking=accept-new -o UserKnownHostsFile='/p/known_hosts'"), std::string::npos);
+  EXPECT_NE(tofu.find("StrictHostKeyChecking=accept-new -o UserKnownHostsFile='/p/known_hosts'"),
+            std::string::npos);
 }
 
 TEST(ProjectFromUrl, AllCloneUrlForms) {

@@ -1,8 +1,8 @@
 // Containment rules for the coding agent: symlinks must resolve inside the repository, and any
 // change to .git state is reported.
-#include <gtest/gtest.h>
-
 #include "agent/containment.h"
+
+#include <gtest/gtest.h>
 
 namespace shepherd::agent {
 namespace {

@@ -1,7 +1,7 @@
 // The coding agent's prompt: mapping, rules, review items, failing verification; deterministic.
-#include <gtest/gtest.h>
-
 #include "agent/prompt.h"
+
+#include <gtest/gtest.h>
 
 namespace shepherd::agent {
 namespace {
@@ -20,9 +20,11 @@ Task task() {
 TEST(Prompt, DescribesMappingReviewAndFailure) {
   VerifyResult failing{true, 2, 1.0, false, "AssertionError: expected account_id"};
   std::string p = build_prompt(task(), {{"jobs/daily.py", 3, "reads dropped field legacy_flag"}}, failing, 1);
-  EXPECT_NE(p.find("| location | prod.events.listening_v3 | prod.events.listening_v4 |"), std::string::npos) << p;
+  EXPECT_NE(p.find("| location | prod.events.listening_v3 | prod.events.listening_v4 |"), std::string::npos)
+      << p;
   EXPECT_NE(p.find("| rename | user_id | account_id |"), std::string::npos);
-  EXPECT_NE(p.find("| retype | ts : INT64 | ts : TIMESTAMP (old value = `UNIX_MILLIS({field})`) |"), std::string::npos);
+  EXPECT_NE(p.find("| retype | ts : INT64 | ts : TIMESTAMP (old value = `UNIX_MILLIS({field})`) |"),
+            std::string::npos);
   EXPECT_NE(p.find("| drop | legacy_flag |"), std::string::npos);
   EXPECT_NE(p.find("| add | - | country : STRING |"), std::string::npos);
   EXPECT_NE(p.find("- `jobs/daily.py:3`: reads dropped field legacy_flag"), std::string::npos);

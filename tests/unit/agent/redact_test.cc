@@ -1,14 +1,16 @@
 // Secrets never survive redaction: URL userinfo and registered secret values.
-#include <gtest/gtest.h>
-
 #include "agent/redact.h"
+
+#include <gtest/gtest.h>
 
 namespace shepherd::agent {
 namespace {
 
 TEST(RedactUrls, StripsUserinfo) {
-  EXPECT_EQ(redact_urls("https://x-access-token:ghp_SECRET@github.com/o/r.git"), "https://***@github.com/o/r.git");
-  EXPECT_EQ(redact_urls("fatal: could not read from 'https://tok@h/x' (x)"), "fatal: could not read from 'https://***@h/x' (x)");
+  EXPECT_EQ(redact_urls("https://x-access-token:ghp_SECRET@github.com/o/r.git"),
+            "https://***@github.com/o/r.git");
+  EXPECT_EQ(redact_urls("fatal: could not read from 'https://tok@h/x' (x)"),
+            "fatal: could not read from 'https://***@h/x' (x)");
   EXPECT_EQ(redact_urls("ssh://git@host:22/r.git"), "ssh://***@host:22/r.git");
   EXPECT_EQ(redact_urls("two http://a:b@h1/ and https://c@h2"), "two http://***@h1/ and https://***@h2");
 }

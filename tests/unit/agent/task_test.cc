@@ -1,7 +1,7 @@
 // parse_task: a valid task parses completely; every malformed one fails with the field's path.
-#include <gtest/gtest.h>
-
 #include "agent/task.h"
+
+#include <gtest/gtest.h>
 
 namespace shepherd::agent {
 namespace {
@@ -67,13 +67,17 @@ TEST(ParseTask, MalformedTasksNameTheField) {
       {"/consumer/repository/url", nullptr, "task.consumer.repository.url: required"},
       {"/consumer/repository/url", "", "task.consumer.repository.url: required (empty)"},
       {"/consumer/repository/url", 42, "task.consumer.repository.url: must be a string"},
-      {"/consumer/repository/url", "--upload-pack=evil", "task.consumer.repository.url: must not start with '-'"},
+      {"/consumer/repository/url", "--upload-pack=evil",
+       "task.consumer.repository.url: must not start with '-'"},
       {"/consumer/repository/revision", nullptr, "task.consumer.repository.revision: required"},
-      {"/consumer/repository/path", "../etc", "task.consumer.repository.path: must be a relative path inside the repository"},
+      {"/consumer/repository/path", "../etc",
+       "task.consumer.repository.path: must be a relative path inside the repository"},
       {"/consumer/name", nullptr, "task.consumer.name: required"},
       {"/consumer", nullptr, "task.consumer: required"},
-      {"/consumer/verify/command", "make test", "task.consumer.verify.command: must be an array of strings (argv, not a shell string)"},
-      {"/consumer/verify/timeoutSeconds", 0, "task.consumer.verify.timeoutSeconds: must be between 1 and 86400"},
+      {"/consumer/verify/command", "make test",
+       "task.consumer.verify.command: must be an array of strings (argv, not a shell string)"},
+      {"/consumer/verify/timeoutSeconds", 0,
+       "task.consumer.verify.timeoutSeconds: must be between 1 and 86400"},
       {"/apiVersion", "v1", "task.apiVersion: must be shepherd.dev/agent-task/v1 (got 'v1')"},
       {"/action", "explode", "task.action: must be migrate or rollback (got 'explode')"},
       {"/namespace", nullptr, "task.namespace: required"},
@@ -82,15 +86,18 @@ TEST(ParseTask, MalformedTasksNameTheField) {
       {"/changes/0", json::parse(R"({"rename":{"field":"a","to":"b"},"drop":{"field":"c"}})"),
        "task.changes[0]: must be an object with exactly one of rename, retype, drop, add"},
       {"/changes/1/retype/to", nullptr, "task.changes[1].retype.to: required"},
-      {"/changes/2", json::parse(R"({"explode":{"field":"x"}})"), "task.changes[2]: unknown change 'explode' (want rename, retype, drop or add)"},
+      {"/changes/2", json::parse(R"({"explode":{"field":"x"}})"),
+       "task.changes[2]: unknown change 'explode' (want rename, retype, drop or add)"},
       {"/agent/mode", "Yolo", "task.agent.mode: must be one of DryRun, Push, PullRequest (got 'Yolo')"},
       {"/agent/branch", nullptr, "task.agent.branch: required"},
       {"/agent/branch", "-delete", "task.agent.branch: must not start with '-'"},
       {"/agent/branch", "a..b", "task.agent.branch: is not a valid git ref name"},
       {"/agent/pullRequest", nullptr, "task.agent.pullRequest: required when task.agent.mode is PullRequest"},
-      {"/agent/pullRequest/provider", "Gitea", "task.agent.pullRequest.provider: must be GitHub or GitLab (got 'Gitea')"},
+      {"/agent/pullRequest/provider", "Gitea",
+       "task.agent.pullRequest.provider: must be GitHub or GitLab (got 'Gitea')"},
       {"/agent/pullRequest/apiUrl", "ftp://x", "task.agent.pullRequest.apiUrl: must be an http(s) URL"},
-      {"/agent/codingAgent/maxIterations", 99, "task.agent.codingAgent.maxIterations: must be between 0 and 20"},
+      {"/agent/codingAgent/maxIterations", 99,
+       "task.agent.codingAgent.maxIterations: must be between 0 and 20"},
       {"/agent/author/name", "a<b>", "task.agent.author: must not contain <, > or newlines"},
       {"/attempt", 0, "task.attempt: must be between 1 and 1000000"},
       {"/diff/configMap", "Not_A_Name", "task.diff.configMap: must be a DNS-1123 subdomain name"},

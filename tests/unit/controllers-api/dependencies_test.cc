@@ -6,7 +6,8 @@
 namespace shepherd::controllers::api {
 namespace {
 
-std::vector<ConsumerSpec> consumers(std::initializer_list<std::pair<const char*, std::vector<std::string>>> list) {
+std::vector<ConsumerSpec> consumers(
+    std::initializer_list<std::pair<const char*, std::vector<std::string>>> list) {
   std::vector<ConsumerSpec> out;
   for (const auto& [name, deps] : list) {
     ConsumerSpec c;

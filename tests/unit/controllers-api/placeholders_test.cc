@@ -36,8 +36,9 @@ TEST(Placeholders, TemplateSyntax) {
     }
   }
   // The fix is in the message.
-  EXPECT_NE(check_placeholders("{user}", kBranch)->find("use one of {consumer}, {dataset}, {namespace}, {plan}"),
-            std::string::npos);
+  EXPECT_NE(
+      check_placeholders("{user}", kBranch)->find("use one of {consumer}, {dataset}, {namespace}, {plan}"),
+      std::string::npos);
 }
 
 TEST(Placeholders, QuerySyntaxLeavesPromqlBracesAlone) {

@@ -17,15 +17,12 @@ TEST(Duration, ParsesGoStrings) {
     std::optional<Duration> want;
   };
   const Row rows[] = {
-      {"0", Duration{0}},           {"0s", Duration{0}},
-      {"30s", seconds{30}},         {"10m", minutes{10}},
-      {"1h30m", minutes{90}},       {"1h30m15s", seconds{5415}},
-      {"250ms", milliseconds{250}}, {"1.5h", minutes{90}},
-      {"2m0s", minutes{2}},         {"1000us", milliseconds{1}},
-      {"", std::nullopt},           {"30", std::nullopt},
-      {"s", std::nullopt},          {"-5s", std::nullopt},
-      {"5d", std::nullopt},         {"1h 30m", std::nullopt},
-      {"abc", std::nullopt},        {".s", std::nullopt},
+      {"0", Duration{0}},           {"0s", Duration{0}},    {"30s", seconds{30}},
+      {"10m", minutes{10}},         {"1h30m", minutes{90}}, {"1h30m15s", seconds{5415}},
+      {"250ms", milliseconds{250}}, {"1.5h", minutes{90}},  {"2m0s", minutes{2}},
+      {"1000us", milliseconds{1}},  {"", std::nullopt},     {"30", std::nullopt},
+      {"s", std::nullopt},          {"-5s", std::nullopt},  {"5d", std::nullopt},
+      {"1h 30m", std::nullopt},     {"abc", std::nullopt},  {".s", std::nullopt},
   };
   for (const auto& r : rows) EXPECT_EQ(parse_duration(r.in), r.want) << r.in;
 }
@@ -48,8 +45,9 @@ TEST(Rfc3339, ParsesAndFormats) {
   EXPECT_EQ(parse_rfc3339("2024-05-01T14:34:56+02:00"), t);
   EXPECT_EQ(parse_rfc3339("2024-05-01T12:34:56.123456Z"), t);
   EXPECT_EQ(parse_rfc3339("1970-01-01T00:00:00Z")->time_since_epoch().count(), 0);
-  for (const char* bad : {"", "2024-05-01", "2024-05-01T12:34:56", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z",
-                          "2024-05-01T25:00:00Z", "2024-05-01T12:34:56Zjunk", "2024-05-01T12:34:56.Z", "yesterday"})
+  for (const char* bad :
+       {"", "2024-05-01", "2024-05-01T12:34:56", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z",
+        "2024-05-01T25:00:00Z", "2024-05-01T12:34:56Zjunk", "2024-05-01T12:34:56.Z", "yesterday"})
     EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
 }
 

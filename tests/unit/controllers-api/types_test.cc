@@ -51,17 +51,20 @@ TEST(Types, PlanFullRoundTrip) {
     {"retype": {"field": "ts", "from": "INT64", "to": "TIMESTAMP", "expression": "UNIX_MILLIS({field})"}},
     {"drop": {"field": "legacy_flag"}},
     {"add": {"field": "country", "type": "STRING"}}])J");
-  j["spec"]["consumers"][0] = json::parse(R"({"name": "a", "repository": {"url": "u", "revision": "main", "path": "jobs/"},
+  j["spec"]["consumers"][0] =
+      json::parse(R"({"name": "a", "repository": {"url": "u", "revision": "main", "path": "jobs/"},
     "owner": "team", "dependsOn": ["b"], "verify": {"command": ["make", "test"], "timeoutSeconds": 900},
     "cutover": {"target": {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "recs", "name": "api"},
                 "env": {"container": "api", "name": "T", "value": "v4"}},
     "health": {"count": 3}, "agent": {"mode": "Push"}})");
   j["spec"]["rollout"] = json::parse(R"({"waves": [5, 25, 100], "maxParallel": 4, "maxFailures": "10%",
     "approval": "Manual", "bakeTime": "10m", "onFailure": "Rollback"})");
-  j["spec"]["health"] = json::parse(R"({"interval": "1m", "count": 5, "failureLimit": 1, "inconclusiveLimit": 2,
+  j["spec"]["health"] =
+      json::parse(R"({"interval": "1m", "count": 5, "failureLimit": 1, "inconclusiveLimit": 2,
     "checks": [{"name": "err", "prometheus": {"address": "http://p:9090", "query": "q"}, "threshold": {"max": 0.01}},
                {"name": "w", "workload": {}}]})");
-  j["status"] = json::parse(R"({"observedGeneration": 2, "phase": "Progressing", "currentWave": 1, "progress": "1/2",
+  j["status"] =
+      json::parse(R"({"observedGeneration": 2, "phase": "Progressing", "currentWave": 1, "progress": "1/2",
     "totals": {"consumers": 2, "succeeded": 1}, "waves": [{"index": 0, "size": 1, "succeeded": 1, "startedAt": "2024-01-01T00:00:00Z"}],
     "conditions": [{"type": "Ready", "status": "False", "reason": "Progressing", "message": "m", "observedGeneration": 2,
                     "lastTransitionTime": "2024-01-01T00:00:00Z"}],
@@ -115,11 +118,16 @@ TEST(Types, MaxFailuresIntOrPercent) {
     json in;
     std::optional<IntOrPercent> want;
   };
-  const Row rows[] = {{json(0), IntOrPercent{0, false}},   {json(5), IntOrPercent{5, false}},
-                      {json("5"), IntOrPercent{5, false}}, {json("10%"), IntOrPercent{10, true}},
-                      {json("100%"), IntOrPercent{100, true}}, {json("101%"), std::nullopt},
-                      {json(-1), std::nullopt},            {json("x%"), std::nullopt},
-                      {json("%"), std::nullopt},           {json(1.5), std::nullopt},
+  const Row rows[] = {{json(0), IntOrPercent{0, false}},
+                      {json(5), IntOrPercent{5, false}},
+                      {json("5"), IntOrPercent{5, false}},
+                      {json("10%"), IntOrPercent{10, true}},
+                      {json("100%"), IntOrPercent{100, true}},
+                      {json("101%"), std::nullopt},
+                      {json(-1), std::nullopt},
+                      {json("x%"), std::nullopt},
+                      {json("%"), std::nullopt},
+                      {json(1.5), std::nullopt},
                       {json(""), std::nullopt}};
   for (const auto& r : rows) EXPECT_EQ(parse_int_or_percent(r.in), r.want) << r.in.dump();
 }
@@ -168,16 +176,18 @@ TEST(Types, BadInputIsAnErrorValueNotACrash) {
   EXPECT_NE(parse_plan(rows[0]).error.find("MigrationPlan x"), std::string::npos);
   EXPECT_NE(parse_plan(rows[0]).error.find("approval"), std::string::npos);
   EXPECT_TRUE(parse_plan(minimal_plan()).value.has_value());
-  EXPECT_FALSE(parse_consumer_migration(json::parse(R"({"status": {"phase": "Exploded"}})")).value.has_value());
+  EXPECT_FALSE(
+      parse_consumer_migration(json::parse(R"({"status": {"phase": "Exploded"}})")).value.has_value());
 }
 
 TEST(Types, PhaseClassification) {
-  for (auto p : {ConsumerPhase::Succeeded, ConsumerPhase::NoChanges, ConsumerPhase::NeedsReview, ConsumerPhase::Failed,
-                 ConsumerPhase::RolledBack, ConsumerPhase::Skipped}) {
+  for (auto p : {ConsumerPhase::Succeeded, ConsumerPhase::NoChanges, ConsumerPhase::NeedsReview,
+                 ConsumerPhase::Failed, ConsumerPhase::RolledBack, ConsumerPhase::Skipped}) {
     EXPECT_TRUE(is_terminal(p)) << to_string(p);
     EXPECT_FALSE(is_active(p)) << to_string(p);
   }
-  for (auto p : {ConsumerPhase::Generating, ConsumerPhase::CuttingOver, ConsumerPhase::Analyzing, ConsumerPhase::RollingBack})
+  for (auto p : {ConsumerPhase::Generating, ConsumerPhase::CuttingOver, ConsumerPhase::Analyzing,
+                 ConsumerPhase::RollingBack})
     EXPECT_TRUE(is_active(p)) << to_string(p);
   EXPECT_FALSE(is_active(ConsumerPhase::Pending));
   EXPECT_FALSE(is_terminal(ConsumerPhase::Pending));

@@ -35,30 +35,68 @@ TEST(Validate, Table) {
     const char* text;
   };
   const Row rows[] = {
-      {"cycle", [](MigrationPlanSpec& s) { s.consumers[0].dependsOn = {"b"}; s.consumers[1].dependsOn = {"c"}; s.consumers[2].dependsOn = {"a"}; },
+      {"cycle",
+       [](MigrationPlanSpec& s) {
+         s.consumers[0].dependsOn = {"b"};
+         s.consumers[1].dependsOn = {"c"};
+         s.consumers[2].dependsOn = {"a"};
+       },
        "spec.consumers", "dependency cycle a -> b -> c -> a; remove one of these dependsOn entries"},
-      {"self", [](MigrationPlanSpec& s) { s.consumers[1].dependsOn = {"b"}; }, "spec.consumers", "dependency cycle b -> b"},
-      {"unknown dep", [](MigrationPlanSpec& s) { s.consumers[2].dependsOn = {"zzz"}; }, "spec.consumers[2].dependsOn",
+      {"self", [](MigrationPlanSpec& s) { s.consumers[1].dependsOn = {"b"}; }, "spec.consumers",
+       "dependency cycle b -> b"},
+      {"unknown dep", [](MigrationPlanSpec& s) { s.consumers[2].dependsOn = {"zzz"}; },
+       "spec.consumers[2].dependsOn",
        "depends on unknown consumer \"zzz\"; add a consumer named \"zzz\" or remove it"},
-      {"duplicate", [](MigrationPlanSpec& s) { s.consumers[2].name = "a"; }, "spec.consumers[2].name", "duplicate consumer name"},
-      {"branch", [](MigrationPlanSpec& s) { s.agent.branch = "shepherd/{team}"; }, "spec.agent.branch", "unknown placeholder {team}"},
-      {"branch braces", [](MigrationPlanSpec& s) { s.agent.branch = "shepherd/{plan"; }, "spec.agent.branch", "unbalanced"},
-      {"expression", [](MigrationPlanSpec& s) { s.changes.push_back(Change{ChangeKind::Retype, "ts", "TIMESTAMP", "INT64", "F({feild})", ""}); },
+      {"duplicate", [](MigrationPlanSpec& s) { s.consumers[2].name = "a"; }, "spec.consumers[2].name",
+       "duplicate consumer name"},
+      {"branch", [](MigrationPlanSpec& s) { s.agent.branch = "shepherd/{team}"; }, "spec.agent.branch",
+       "unknown placeholder {team}"},
+      {"branch braces", [](MigrationPlanSpec& s) { s.agent.branch = "shepherd/{plan"; }, "spec.agent.branch",
+       "unbalanced"},
+      {"expression",
+       [](MigrationPlanSpec& s) {
+         s.changes.push_back(Change{ChangeKind::Retype, "ts", "TIMESTAMP", "INT64", "F({feild})", ""});
+       },
        "spec.changes[1].retype.expression", "unknown placeholder {feild}; use one of {field}"},
-      {"query", [](MigrationPlanSpec& s) { s.health.checks.push_back(CheckSpec{"e", PrometheusCheck{"http://p", "x{a=\"{{team}}\"}"}, false, {}}); },
+      {"query",
+       [](MigrationPlanSpec& s) {
+         s.health.checks.push_back(
+             CheckSpec{"e", PrometheusCheck{"http://p", "x{a=\"{{team}}\"}"}, false, {}});
+       },
        "spec.health.checks[0].prometheus.query", "unknown placeholder {{team}}"},
-      {"check kind", [](MigrationPlanSpec& s) { s.health.checks.push_back(CheckSpec{"e", std::nullopt, false, {}}); },
+      {"check kind",
+       [](MigrationPlanSpec& s) {
+         s.health.checks.push_back(CheckSpec{"e", std::nullopt, false, {}});
+       },
        "spec.health.checks[0]", "exactly one of prometheus or workload"},
-      {"cutover value", [](MigrationPlanSpec& s) { s.consumers[0].cutover = CutoverSpec{{"apps/v1", "Deployment", "", "d"}, CutoverEnv{"c", "T", "{oops}"}, std::nullopt}; },
+      {"cutover value",
+       [](MigrationPlanSpec& s) {
+         s.consumers[0].cutover =
+             CutoverSpec{{"apps/v1", "Deployment", "", "d"}, CutoverEnv{"c", "T", "{oops}"}, std::nullopt};
+       },
        "spec.consumers[0].cutover.env.value", "unknown placeholder {oops}"},
-      {"agent override", [](MigrationPlanSpec& s) { s.consumers[1].agent = nlohmann::json{{"mode", "Yolo"}}; },
+      {"agent override",
+       [](MigrationPlanSpec& s) {
+         s.consumers[1].agent = nlohmann::json{{"mode", "Yolo"}};
+       },
        "spec.consumers[1].agent", "override does not parse"},
-      {"agent override branch", [](MigrationPlanSpec& s) { s.consumers[1].agent = nlohmann::json{{"branch", "x/{who}"}}; },
+      {"agent override branch",
+       [](MigrationPlanSpec& s) {
+         s.consumers[1].agent = nlohmann::json{{"branch", "x/{who}"}};
+       },
        "spec.consumers[1].agent.branch", "unknown placeholder {who}"},
-      {"health override", [](MigrationPlanSpec& s) { s.consumers[1].health = nlohmann::json{{"interval", "soon"}}; },
+      {"health override",
+       [](MigrationPlanSpec& s) {
+         s.consumers[1].health = nlohmann::json{{"interval", "soon"}};
+       },
        "spec.consumers[1].health", "override does not parse"},
-      {"waves", [](MigrationPlanSpec& s) { s.rollout.waves = {50, 20, 100}; }, "spec.rollout.waves", "strictly increasing"},
-      {"waves last", [](MigrationPlanSpec& s) { s.rollout.waves = {50}; }, "spec.rollout.waves", "last wave must be 100"},
+      {"waves",
+       [](MigrationPlanSpec& s) {
+         s.rollout.waves = {50, 20, 100};
+       },
+       "spec.rollout.waves", "strictly increasing"},
+      {"waves last", [](MigrationPlanSpec& s) { s.rollout.waves = {50}; }, "spec.rollout.waves",
+       "last wave must be 100"},
       {"no changes", [](MigrationPlanSpec& s) { s.changes.clear(); }, "spec.changes", "at least one change"},
   };
   for (const auto& r : rows) {

@@ -14,7 +14,8 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 const api::Timestamp T0{seconds{1'700'000'000}};
-const char* kOk = R"({"apiVersion":"shepherd.dev/agent-result/v1","outcome":"Changed","commit":"c1","branch":"b"})";
+const char* kOk =
+    R"({"apiVersion":"shepherd.dev/agent-result/v1","outcome":"Changed","commit":"c1","branch":"b"})";
 
 api::ConsumerMigration make_cmig() {
   api::ConsumerMigration m;
@@ -32,7 +33,8 @@ api::ConsumerMigration make_cmig() {
 }
 
 std::string result(const char* outcome, const std::string& extra = "") {
-  return std::string(R"({"apiVersion":"shepherd.dev/agent-result/v1","outcome":")") + outcome + "\"" + extra + "}";
+  return std::string(R"({"apiVersion":"shepherd.dev/agent-result/v1","outcome":")") + outcome + "\"" + extra +
+         "}";
 }
 
 JobObservation finished(const std::string& name, bool ok, std::optional<std::string> message) {
@@ -45,7 +47,8 @@ JobObservation finished(const std::string& name, bool ok, std::optional<std::str
   return j;
 }
 
-ConsumerObserved observe(const api::ConsumerMigration& m, std::vector<JobObservation> jobs = {}, api::Timestamp now = T0) {
+ConsumerObserved observe(const api::ConsumerMigration& m, std::vector<JobObservation> jobs = {},
+                         api::Timestamp now = T0) {
   ConsumerObserved o;
   o.cmig = m;
   o.jobs = std::move(jobs);
@@ -60,7 +63,8 @@ void apply(api::ConsumerMigration& m, const ConsumerDecision& d) { m.status = d.
 std::vector<std::string> jobs_created(const ConsumerDecision& d) {
   std::vector<std::string> out;
   for (const auto& a : d.actions)
-    if (const auto* c = std::get_if<CreateJob>(&a)) out.push_back(c->job["metadata"]["name"].get<std::string>());
+    if (const auto* c = std::get_if<CreateJob>(&a))
+      out.push_back(c->job["metadata"]["name"].get<std::string>());
   return out;
 }
 
@@ -69,7 +73,9 @@ std::string ready_reason(const ConsumerDecision& d) {
   return c ? c->reason : "";
 }
 
-bool stalled(const ConsumerDecision& d) { return api::is_condition_true(d.status.conditions, api::kConditionStalled); }
+bool stalled(const ConsumerDecision& d) {
+  return api::is_condition_true(d.status.conditions, api::kConditionStalled);
+}
 
 // A cmig in Generating, attempt n, as the machine leaves it.
 api::ConsumerMigration generating(std::int64_t attempt = 1) {
@@ -134,18 +140,27 @@ TEST(DecideConsumer, ResultsTable) {
     bool is_stalled;
   };
   const Row rows[] = {
-      {"changed, no cutover, no checks", api::AgentMode::Push, false, finished("p-c-1", true, kOk), ConsumerPhase::Succeeded, "Succeeded", false},
-      {"changed, checks, published", api::AgentMode::Push, true, finished("p-c-1", true, kOk), ConsumerPhase::Analyzing, "Analyzing", false},
-      {"changed, checks, DryRun", api::AgentMode::DryRun, true, finished("p-c-1", true, kOk), ConsumerPhase::Succeeded, "Succeeded", false},
-      {"no changes", api::AgentMode::Push, false, finished("p-c-1", true, result("NoChanges")), ConsumerPhase::NoChanges, "NoChanges", false},
+      {"changed, no cutover, no checks", api::AgentMode::Push, false, finished("p-c-1", true, kOk),
+       ConsumerPhase::Succeeded, "Succeeded", false},
+      {"changed, checks, published", api::AgentMode::Push, true, finished("p-c-1", true, kOk),
+       ConsumerPhase::Analyzing, "Analyzing", false},
+      {"changed, checks, DryRun", api::AgentMode::DryRun, true, finished("p-c-1", true, kOk),
+       ConsumerPhase::Succeeded, "Succeeded", false},
+      {"no changes", api::AgentMode::Push, false, finished("p-c-1", true, result("NoChanges")),
+       ConsumerPhase::NoChanges, "NoChanges", false},
       {"needs review", api::AgentMode::Push, false,
-       finished("p-c-1", true, result("NeedsReview", R"(,"review":[{"file":"f","line":1,"message":"dropped"}])")),
+       finished("p-c-1", true,
+                result("NeedsReview", R"(,"review":[{"file":"f","line":1,"message":"dropped"}])")),
        ConsumerPhase::NeedsReview, "NeedsReview", true},
-      {"agent failed", api::AgentMode::Push, false, finished("p-c-1", true, result("Failed", R"(,"message":"verify failed")")),
+      {"agent failed", api::AgentMode::Push, false,
+       finished("p-c-1", true, result("Failed", R"(,"message":"verify failed")")), ConsumerPhase::Pending,
+       "AttemptFailed", false},
+      {"malformed result", api::AgentMode::Push, false, finished("p-c-1", true, std::string("{oops")),
        ConsumerPhase::Pending, "AttemptFailed", false},
-      {"malformed result", api::AgentMode::Push, false, finished("p-c-1", true, std::string("{oops")), ConsumerPhase::Pending, "AttemptFailed", false},
-      {"no result", api::AgentMode::Push, false, finished("p-c-1", true, std::nullopt), ConsumerPhase::Pending, "AttemptFailed", false},
-      {"job failed", api::AgentMode::Push, false, finished("p-c-1", false, std::string("panic: x")), ConsumerPhase::Pending, "AttemptFailed", false},
+      {"no result", api::AgentMode::Push, false, finished("p-c-1", true, std::nullopt),
+       ConsumerPhase::Pending, "AttemptFailed", false},
+      {"job failed", api::AgentMode::Push, false, finished("p-c-1", false, std::string("panic: x")),
+       ConsumerPhase::Pending, "AttemptFailed", false},
   };
   for (const auto& r : rows) {
     auto m = generating();
@@ -230,9 +245,9 @@ TEST(DecideConsumer, SkipSignal) {
     ConsumerPhase phase;
     bool skips;
   };
-  const Row rows[] = {{ConsumerPhase::Pending, true},     {ConsumerPhase::Generating, true},
-                      {ConsumerPhase::Failed, true},      {ConsumerPhase::NeedsReview, true},
-                      {ConsumerPhase::Analyzing, true},   {ConsumerPhase::Succeeded, false},
+  const Row rows[] = {{ConsumerPhase::Pending, true},      {ConsumerPhase::Generating, true},
+                      {ConsumerPhase::Failed, true},       {ConsumerPhase::NeedsReview, true},
+                      {ConsumerPhase::Analyzing, true},    {ConsumerPhase::Succeeded, false},
                       {ConsumerPhase::RollingBack, false}, {ConsumerPhase::RolledBack, false}};
   for (const auto& r : rows) {
     auto m = generating();
@@ -255,7 +270,8 @@ TEST(DecideConsumer, SkipSignal) {
 
 api::ConsumerMigration with_cutover(api::ConsumerMigration m) {
   m.spec.consumer.cutover = api::CutoverSpec{{"apps/v1", "Deployment", "ns", "api"},
-                                             api::CutoverEnv{"api", "TABLE", "events_{dataset}_v4"}, std::nullopt};
+                                             api::CutoverEnv{"api", "TABLE", "events_{dataset}_v4"},
+                                             std::nullopt};
   return m;
 }
 
@@ -329,7 +345,8 @@ TEST(DecideConsumer, AnalysisVerdicts) {
   }
   // Measurements are bounded, counters are not.
   api::AnalysisStatus a;
-  for (int i = 0; i < 100; ++i) fold_round(a, {api::Measurement{"w", T0, "1", api::MeasurementOutcome::Successful, ""}});
+  for (int i = 0; i < 100; ++i)
+    fold_round(a, {api::Measurement{"w", T0, "1", api::MeasurementOutcome::Successful, ""}});
   EXPECT_EQ(a.measurements.size(), api::kMaxMeasurements);
   EXPECT_EQ(a.successes, 100);
   EXPECT_EQ(a.rounds, 100);
@@ -346,7 +363,9 @@ TEST(DecideConsumer, CustomJudgeIsUsed) {
   m.status.attempts = 1;
   m.status.analysis = api::AnalysisStatus{};
   m.status.analysis->startedAt = T0;
-  const AnalysisJudge always = [](const api::AnalysisStatus&, const api::HealthSpec&) { return AnalysisVerdict::Successful; };
+  const AnalysisJudge always = [](const api::AnalysisStatus&, const api::HealthSpec&) {
+    return AnalysisVerdict::Successful;
+  };
   EXPECT_EQ(decide_consumer(observe(m), always).status.phase, ConsumerPhase::Succeeded);
   EXPECT_EQ(decide_consumer(observe(m)).status.phase, ConsumerPhase::Analyzing);
 }

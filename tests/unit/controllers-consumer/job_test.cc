@@ -102,7 +102,8 @@ TEST(JobBuilder, SpecAndSecurity) {
   EXPECT_EQ(mounts, (std::set<std::string>{"/workspace", "/tmp", "/var/run/shepherd/git"}));
   bool secret_optional = false;
   for (const auto& v : pod["volumes"])
-    if (v.contains("secret")) secret_optional = v["secret"]["optional"] == true && v["secret"]["secretName"] == "git-token";
+    if (v.contains("secret"))
+      secret_optional = v["secret"]["optional"] == true && v["secret"]["secretName"] == "git-token";
   EXPECT_TRUE(secret_optional);
   // Only SHEPHERD_TASK carries the task; nothing secret in env.
   json task;
@@ -172,14 +173,19 @@ TEST(ResultParser, Table) {
       {valid, nullptr},
       {R"({"apiVersion":"shepherd.dev/agent-result/v1","outcome":"NoChanges"})", nullptr},
       {"", "no result"},
-      {"Cloning into 'repo'...\nfatal: could not read Username", "not a JSON object: Cloning into 'repo'... fatal"},
+      {"Cloning into 'repo'...\nfatal: could not read Username",
+       "not a JSON object: Cloning into 'repo'... fatal"},
       {"[1,2]", "not a JSON object"},
-      {R"({"apiVersion":"shepherd.dev/agent-result/v2","outcome":"Changed"})", "apiVersion \"shepherd.dev/agent-result/v2\""},
+      {R"({"apiVersion":"shepherd.dev/agent-result/v2","outcome":"Changed"})",
+       "apiVersion \"shepherd.dev/agent-result/v2\""},
       {R"({"outcome":"Changed"})", "apiVersion (none)"},
       {R"({"apiVersion":"shepherd.dev/agent-result/v1"})", "no outcome"},
-      {R"({"apiVersion":"shepherd.dev/agent-result/v1","outcome":"Great"})", "malformed: outcome: unknown value"},
-      {R"({"apiVersion":"shepherd.dev/agent-result/v1","outcome":"Changed","edits":"many"})", "malformed: edits"},
-      {R"({"apiVersion":"shepherd.dev/agent-result/v1","outcome":"Changed","message":")" + std::string(5000, 'x') + "\"}",
+      {R"({"apiVersion":"shepherd.dev/agent-result/v1","outcome":"Great"})",
+       "malformed: outcome: unknown value"},
+      {R"({"apiVersion":"shepherd.dev/agent-result/v1","outcome":"Changed","edits":"many"})",
+       "malformed: edits"},
+      {R"({"apiVersion":"shepherd.dev/agent-result/v1","outcome":"Changed","message":")" +
+           std::string(5000, 'x') + "\"}",
        "over the 4096-byte limit"},
   };
   for (const auto& r : rows) {

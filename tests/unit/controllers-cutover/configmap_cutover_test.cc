@@ -11,14 +11,16 @@ using nlohmann::json;
 const api::CutoverConfigMap kSpec{"recs", "recs-config", "table", "prod.events.listening_v4"};
 
 json configmap(json data) {
-  json cm = {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+  json cm = {{"apiVersion", "v1"},
+             {"kind", "ConfigMap"},
              {"metadata", {{"name", "recs-config"}, {"namespace", "recs"}, {"resourceVersion", "7"}}}};
   if (!data.is_null()) cm["data"] = std::move(data);
   return cm;
 }
 
 TEST(ConfigMapCutover, PreviousPresentAndAbsent) {
-  const auto present = read_configmap_key(configmap({{"table", "prod.events.listening_v3"}, {"other", "x"}}), kSpec);
+  const auto present =
+      read_configmap_key(configmap({{"table", "prod.events.listening_v3"}, {"other", "x"}}), kSpec);
   ASSERT_TRUE(std::holds_alternative<api::PreviousValue>(present));
   EXPECT_TRUE(std::get<api::PreviousValue>(present).present);
   EXPECT_EQ(std::get<api::PreviousValue>(present).value, "prod.events.listening_v3");
@@ -44,7 +46,8 @@ TEST(ConfigMapCutover, Rollback) {
   EXPECT_EQ(std::get<std::optional<Patch>>(plan), configmap_apply_patch(kSpec, "old"));
   plan = plan_configmap_rollback(after, kSpec, api::PreviousValue{false, ""});
   EXPECT_EQ(std::get<std::optional<Patch>>(plan),
-            (Patch{PatchType::JsonPatch, json::parse(R"([{"op":"test","path":"/metadata/resourceVersion","value":"7"},
+            (Patch{PatchType::JsonPatch,
+                   json::parse(R"([{"op":"test","path":"/metadata/resourceVersion","value":"7"},
                                                          {"op":"remove","path":"/data/table"}])")}));
   plan = plan_configmap_rollback(configmap(json()), kSpec, api::PreviousValue{false, ""});
   EXPECT_FALSE(std::get<std::optional<Patch>>(plan));

@@ -57,7 +57,9 @@ TEST_P(EveryKind, ReadsPreviousAndBuildsAnApplyOfOnlyThatEntry) {
   const auto patch = env_apply_patch(target, kEnv, kEnv.value);
   ASSERT_TRUE(patch);
   EXPECT_EQ(patch->type, PatchType::Apply);
-  json expected = {{"apiVersion", k.api_version}, {"kind", k.kind}, {"metadata", {{"name", "recs-api"}, {"namespace", "recs"}}}};
+  json expected = {{"apiVersion", k.api_version},
+                   {"kind", k.kind},
+                   {"metadata", {{"name", "recs-api"}, {"namespace", "recs"}}}};
   expected[json::json_pointer(k.pod_spec + "/containers")] =
       json::array({{{"name", "api"}, {"env", json::array({{{"name", kEnv.name}, {"value", kEnv.value}}})}}});
   EXPECT_EQ(patch->body, expected) << patch->body.dump();
@@ -76,7 +78,8 @@ TEST_P(EveryKind, AbsentVariableAndItsRemoval) {
   EXPECT_FALSE(std::get<EnvLocation>(located).env_index);
 
   // After the cut-over the variable is there; rolling back to "absent" removes exactly it.
-  const json with = workload(k.api_version, k.kind, json::array({{{"name", kEnv.name}, {"value", kEnv.value}}}));
+  const json with =
+      workload(k.api_version, k.kind, json::array({{{"name", kEnv.name}, {"value", kEnv.value}}}));
   const auto plan = plan_env_rollback(with, target, kEnv, api::PreviousValue{false, ""});
   ASSERT_TRUE(std::holds_alternative<std::optional<Patch>>(plan));
   const auto& patch = std::get<std::optional<Patch>>(plan);
@@ -99,14 +102,17 @@ INSTANTIATE_TEST_SUITE_P(All, EveryKind,
                                            Kind{"apps/v1", "StatefulSet", "/spec/template/spec"},
                                            Kind{"apps/v1", "DaemonSet", "/spec/template/spec"},
                                            Kind{"batch/v1", "Job", "/spec/template/spec"},
-                                           Kind{"batch/v1", "CronJob", "/spec/jobTemplate/spec/template/spec"}),
+                                           Kind{"batch/v1", "CronJob",
+                                                "/spec/jobTemplate/spec/template/spec"}),
                          [](const auto& param_info) { return param_info.param.kind; });
 
 const api::CutoverTarget kDeploy{"apps/v1", "Deployment", "recs", "recs-api"};
 
 TEST(EnvRollback, PreviousPresentReappliesItOnlyWhenDifferent) {
-  const json live = workload("apps/v1", "Deployment", json::array({{{"name", kEnv.name}, {"value", kEnv.value}}}));
-  const auto plan = plan_env_rollback(live, kDeploy, kEnv, api::PreviousValue{true, "prod.events.listening_v3"});
+  const json live =
+      workload("apps/v1", "Deployment", json::array({{{"name", kEnv.name}, {"value", kEnv.value}}}));
+  const auto plan =
+      plan_env_rollback(live, kDeploy, kEnv, api::PreviousValue{true, "prod.events.listening_v3"});
   ASSERT_TRUE(std::holds_alternative<std::optional<Patch>>(plan));
   EXPECT_EQ(std::get<std::optional<Patch>>(plan), env_apply_patch(kDeploy, kEnv, "prod.events.listening_v3"));
   const auto same = plan_env_rollback(live, kDeploy, kEnv, api::PreviousValue{true, kEnv.value});
@@ -149,20 +155,28 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ErrorCase{"target_missing", json(), kDeploy, "TargetNotFound"},
         ErrorCase{"wrong_object", workload("apps/v1", "StatefulSet", json()), kDeploy, "TargetMismatch"},
-        ErrorCase{"unsupported_kind", [] { json l = workload("apps/v1", "ReplicaSet", json()); return l; }(),
+        ErrorCase{"unsupported_kind",
+                  [] {
+                    json l = workload("apps/v1", "ReplicaSet", json());
+                    return l;
+                  }(),
                   api::CutoverTarget{"apps/v1", "ReplicaSet", "recs", "recs-api"}, "UnsupportedKind"},
         ErrorCase{"container_missing", with_api_container_renamed(), kDeploy, "ContainerNotFound"},
-        ErrorCase{"value_from",
-                  workload("apps/v1", "Deployment",
-                           json::array({{{"name", kEnv.name},
-                                         {"valueFrom", {{"configMapKeyRef", {{"name", "c"}, {"key", "k"}}}}}}})),
-                  kDeploy, "ValueFromNotSupported"},
+        ErrorCase{
+            "value_from",
+            workload("apps/v1", "Deployment",
+                     json::array({{{"name", kEnv.name},
+                                   {"valueFrom", {{"configMapKeyRef", {{"name", "c"}, {"key", "k"}}}}}}})),
+            kDeploy, "ValueFromNotSupported"},
         ErrorCase{"duplicate",
                   workload("apps/v1", "Deployment",
-                           json::array({{{"name", kEnv.name}, {"value", "a"}}, {{"name", kEnv.name}, {"value", "b"}}})),
+                           json::array({{{"name", kEnv.name}, {"value", "a"}},
+                                        {{"name", kEnv.name}, {"value", "b"}}})),
                   kDeploy, "DuplicateEnv"},
         ErrorCase{"no_containers",
-                  json{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "recs-api"}, {"namespace", "recs"}}},
+                  json{{"apiVersion", "apps/v1"},
+                       {"kind", "Deployment"},
+                       {"metadata", {{"name", "recs-api"}, {"namespace", "recs"}}},
                        {"spec", json::object()}},
                   kDeploy, "InvalidObject"}),
     [](const auto& param_info) { return param_info.param.name; });
@@ -175,8 +189,10 @@ TEST(EnvErrors, ContainerNotFoundListsWhatExists) {
 }
 
 TEST(Patches, ReleaseAndRequestShape) {
-  EXPECT_EQ(release_patch(kDeploy).body,
-            json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"recs-api","namespace":"recs"}})"));
+  EXPECT_EQ(
+      release_patch(kDeploy).body,
+      json::parse(
+          R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"recs-api","namespace":"recs"}})"));
   EXPECT_EQ(content_type(PatchType::Apply), "application/apply-patch+yaml");
   EXPECT_EQ(content_type(PatchType::JsonPatch), "application/json-patch+json");
   EXPECT_EQ(patch_query(PatchType::Apply), "fieldManager=shepherd-operator&force=true");

@@ -21,7 +21,9 @@ api::CutoverSpec env_spec() {
 json deployment(std::optional<std::string> value) {
   json c = {{"name", "api"}, {"image", "x"}};
   if (value) c["env"] = json::array({{{"name", "TABLE"}, {"value", *value}}});
-  return {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "recs-api"}, {"namespace", "recs"}}},
+  return {{"apiVersion", "apps/v1"},
+          {"kind", "Deployment"},
+          {"metadata", {{"name", "recs-api"}, {"namespace", "recs"}}},
           {"spec", {{"template", {{"spec", {{"containers", json::array({c})}}}}}}}};
 }
 
@@ -34,13 +36,16 @@ api::CutoverStatus recorded(bool applied) {
 }
 
 TEST(NextCutoverStep, RecordsPreviousBeforeAnything) {
-  EXPECT_EQ(next_cutover_step(env_spec(), std::nullopt, deployment("v3")), (CutoverStep{RecordPrevious{{true, "v3"}}}));
-  EXPECT_EQ(next_cutover_step(env_spec(), std::nullopt, deployment(std::nullopt)), (CutoverStep{RecordPrevious{{false, ""}}}));
+  EXPECT_EQ(next_cutover_step(env_spec(), std::nullopt, deployment("v3")),
+            (CutoverStep{RecordPrevious{{true, "v3"}}}));
+  EXPECT_EQ(next_cutover_step(env_spec(), std::nullopt, deployment(std::nullopt)),
+            (CutoverStep{RecordPrevious{{false, ""}}}));
 }
 
 TEST(NextCutoverStep, AppliesThenConfirms) {
   const auto patch = env_apply_patch(env_spec().target, *env_spec().env, "v4");
-  EXPECT_EQ(next_cutover_step(env_spec(), recorded(false), deployment("v3")), CutoverStep{ApplyCutover{*patch}});
+  EXPECT_EQ(next_cutover_step(env_spec(), recorded(false), deployment("v3")),
+            CutoverStep{ApplyCutover{*patch}});
   EXPECT_EQ(next_cutover_step(env_spec(), recorded(false), deployment("v4")), CutoverStep{MarkApplied{}});
   EXPECT_EQ(next_cutover_step(env_spec(), recorded(true), deployment("v4")), CutoverStep{CutoverDone{}});
 }
@@ -54,7 +59,9 @@ TEST(NextCutoverStep, ConfigMapAndErrors) {
   api::CutoverSpec cm;
   cm.target = env_spec().target;
   cm.configMap = api::CutoverConfigMap{"recs", "cfg", "table", "v4"};
-  const json live = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "cfg"}, {"namespace", "recs"}}},
+  const json live = {{"apiVersion", "v1"},
+                     {"kind", "ConfigMap"},
+                     {"metadata", {{"name", "cfg"}, {"namespace", "recs"}}},
                      {"data", {{"table", "v3"}}}};
   EXPECT_EQ(next_cutover_step(cm, std::nullopt, live), (CutoverStep{RecordPrevious{{true, "v3"}}}));
   EXPECT_TRUE(std::holds_alternative<ApplyCutover>(next_cutover_step(cm, recorded(false), live)));
@@ -64,7 +71,8 @@ TEST(NextCutoverStep, ConfigMapAndErrors) {
   EXPECT_EQ(std::get<CutoverError>(missing).reason, "TargetNotFound");
   api::CutoverSpec neither;
   neither.target = env_spec().target;
-  EXPECT_EQ(std::get<CutoverError>(next_cutover_step(neither, std::nullopt, deployment("v3"))).reason, "InvalidSpec");
+  EXPECT_EQ(std::get<CutoverError>(next_cutover_step(neither, std::nullopt, deployment("v3"))).reason,
+            "InvalidSpec");
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ YAML::Node schema_of(const std::string& file) {
 }
 
 // Every field below `node` as path -> schema, in document order.
-void walk(const YAML::Node& node, const std::string& path, std::vector<std::pair<std::string, YAML::Node>>& out) {
+void walk(const YAML::Node& node, const std::string& path,
+          std::vector<std::pair<std::string, YAML::Node>>& out) {
   if (!path.empty()) out.emplace_back(path, node);
   const std::string type = node["type"] ? node["type"].as<std::string>() : "";
   if (type == "object" && node["properties"]) {
@@ -43,7 +44,8 @@ void walk(const YAML::Node& node, const std::string& path, std::vector<std::pair
     }
   } else if (type == "array" && node["items"] && node["items"]["type"] &&
              node["items"]["type"].as<std::string>() == "object") {
-    for (const auto& kv : node["items"]["properties"]) walk(kv.second, path + "[]." + kv.first.as<std::string>(), out);
+    for (const auto& kv : node["items"]["properties"])
+      walk(kv.second, path + "[]." + kv.first.as<std::string>(), out);
   }
 }
 
@@ -134,14 +136,17 @@ class ApiDocsTest : public ::testing::Test {
 };
 
 // Shared subtrees of a ConsumerMigration: its path prefix -> the plan's path prefix.
-const std::vector<std::pair<std::string, std::string>> kShared = {
-    {"spec.dataset", "spec.dataset"}, {"spec.changes", "spec.changes"}, {"spec.agent", "spec.agent"},
-    {"spec.health", "spec.health"},   {"spec.consumer", "spec.consumers[]"}};
+const std::vector<std::pair<std::string, std::string>> kShared = {{"spec.dataset", "spec.dataset"},
+                                                                  {"spec.changes", "spec.changes"},
+                                                                  {"spec.agent", "spec.agent"},
+                                                                  {"spec.health", "spec.health"},
+                                                                  {"spec.consumer", "spec.consumers[]"}};
 
 // For a ConsumerMigration path strictly below a shared subtree: the plan path documenting it.
 std::string shared_path(const std::string& path) {
   for (const auto& [cm, plan] : kShared) {
-    if (path.size() > cm.size() && path.compare(0, cm.size(), cm) == 0 && (path[cm.size()] == '.' || path[cm.size()] == '['))
+    if (path.size() > cm.size() && path.compare(0, cm.size(), cm) == 0 &&
+        (path[cm.size()] == '.' || path[cm.size()] == '['))
       return plan + path.substr(cm.size());
   }
   return "";
@@ -150,7 +155,8 @@ std::string shared_path(const std::string& path) {
 TEST_F(ApiDocsTest, EveryMigrationPlanFieldIsDocumented) {
   auto all = fields("shepherd.dev_migrationplans.yaml");
   ASSERT_GT(all.size(), 100u);
-  check_fields("MigrationPlan", all, plan_rows_, plan_rows_, [](const std::string&) { return std::string(); });
+  check_fields("MigrationPlan", all, plan_rows_, plan_rows_,
+               [](const std::string&) { return std::string(); });
 }
 
 TEST_F(ApiDocsTest, EveryConsumerMigrationFieldIsDocumented) {
@@ -174,7 +180,8 @@ TEST_F(ApiDocsTest, NoRowNamesAFieldTheCrdLacks) {
   }
   for (const auto& [path, row] : cmig_rows_) {
     if (is_field_path(path)) {
-      EXPECT_TRUE(cmig.count(path)) << "docs/api.md documents `" << path << "`, not in the ConsumerMigration CRD";
+      EXPECT_TRUE(cmig.count(path)) << "docs/api.md documents `" << path
+                                    << "`, not in the ConsumerMigration CRD";
     }
   }
 }
@@ -207,7 +214,8 @@ TEST(CrdSchemas, ConditionsAreMetav1Conditions) {
     EXPECT_EQ(conds["x-kubernetes-list-map-keys"][0].as<std::string>(), "type") << file;
     std::set<std::string> required;
     for (const auto& r : conds["items"]["required"]) required.insert(r.as<std::string>());
-    EXPECT_EQ(required, (std::set<std::string>{"type", "status", "lastTransitionTime", "reason", "message"})) << file;
+    EXPECT_EQ(required, (std::set<std::string>{"type", "status", "lastTransitionTime", "reason", "message"}))
+        << file;
   }
 }
 

@@ -18,7 +18,8 @@ api::HealthSpec spec(std::int64_t count, std::int64_t failure_limit, std::int64_
   s.count = count;
   s.failureLimit = failure_limit;
   s.inconclusiveLimit = inconclusive_limit;
-  for (int i = 0; i < checks; ++i) s.checks.push_back(api::CheckSpec{"check-" + std::to_string(i), {}, true, {}});
+  for (int i = 0; i < checks; ++i)
+    s.checks.push_back(api::CheckSpec{"check-" + std::to_string(i), {}, true, {}});
   return s;
 }
 
@@ -68,39 +69,42 @@ Finished fin(Verdict v, const char* reason) { return Finished{v, reason, ""}; }
 INSTANTIATE_TEST_SUITE_P(
     All, Decide,
     ::testing::Values(
-        Case{"first_round_waits_one_interval", spec(10, 0, 0), status(0, 0, 0), kStart, WaitUntil{kStart + seconds{30}}},
-        Case{"first_round_just_before", spec(10, 0, 0), status(0, 0, 0), kStart + seconds{29}, WaitUntil{kStart + seconds{30}}},
+        Case{"first_round_waits_one_interval", spec(10, 0, 0), status(0, 0, 0), kStart,
+             WaitUntil{kStart + seconds{30}}},
+        Case{"first_round_just_before", spec(10, 0, 0), status(0, 0, 0), kStart + seconds{29},
+             WaitUntil{kStart + seconds{30}}},
         Case{"first_round_due", spec(10, 0, 0), status(0, 0, 0), kStart + seconds{30}, kAll},
-        Case{"next_round_from_last", spec(10, 0, 0), status(3, 0, 0, kStart + seconds{95}), kStart + seconds{100},
-             WaitUntil{kStart + seconds{125}}},
+        Case{"next_round_from_last", spec(10, 0, 0), status(3, 0, 0, kStart + seconds{95}),
+             kStart + seconds{100}, WaitUntil{kStart + seconds{125}}},
         Case{"overdue_round_taken_once", spec(10, 0, 0), status(3, 0, 0, kStart + seconds{95}),
              kStart + seconds{10'000}, kAll},
-        Case{"count_reached_succeeds", spec(10, 0, 0), status(10, 0, 0, kStart + seconds{300}), kStart + seconds{300},
-             fin(Verdict::Succeeded, "AnalysisSucceeded")},
+        Case{"count_reached_succeeds", spec(10, 0, 0), status(10, 0, 0, kStart + seconds{300}),
+             kStart + seconds{300}, fin(Verdict::Succeeded, "AnalysisSucceeded")},
         Case{"count_reached_with_tolerated_failures", spec(10, 2, 1), status(7, 2, 1, kStart), kStart,
              fin(Verdict::Succeeded, "AnalysisSucceeded")},
         Case{"failure_limit_zero_fails_at_first_failure", spec(10, 0, 0), status(1, 1, 0, kStart), kStart,
              fin(Verdict::Failed, "FailureLimitExceeded")},
-        Case{"failures_at_limit_continue", spec(10, 2, 0), status(1, 2, 0, kStart + seconds{90}), kStart + seconds{91},
-             WaitUntil{kStart + seconds{120}}},
+        Case{"failures_at_limit_continue", spec(10, 2, 0), status(1, 2, 0, kStart + seconds{90}),
+             kStart + seconds{91}, WaitUntil{kStart + seconds{120}}},
         Case{"failures_over_limit_fail_before_count", spec(10, 2, 0), status(0, 3, 0, kStart), kStart,
              fin(Verdict::Failed, "FailureLimitExceeded")},
         Case{"failure_wins_over_inconclusive", spec(10, 0, 0), status(0, 1, 5, kStart), kStart,
              fin(Verdict::Failed, "FailureLimitExceeded")},
         Case{"inconclusive_over_limit_stalls", spec(10, 0, 0), status(2, 0, 1, kStart), kStart,
              fin(Verdict::Inconclusive, "AnalysisInconclusive")},
-        Case{"inconclusive_at_limit_continue", spec(10, 0, 2), status(2, 0, 2, kStart + seconds{120}), kStart + seconds{150},
-             kAll},
+        Case{"inconclusive_at_limit_continue", spec(10, 0, 2), status(2, 0, 2, kStart + seconds{120}),
+             kStart + seconds{150}, kAll},
         Case{"inconclusive_at_count_still_stalls_when_over", spec(3, 0, 0), status(2, 0, 1, kStart), kStart,
              fin(Verdict::Inconclusive, "AnalysisInconclusive")},
         Case{"count_zero_needs_one_round", spec(0, 0, 0), status(0, 0, 0), kStart + seconds{30}, kAll},
-        Case{"count_zero_after_one_round", spec(0, 0, 0), status(1, 0, 0, kStart + seconds{30}), kStart + seconds{30},
-             fin(Verdict::Succeeded, "AnalysisSucceeded")},
-        Case{"no_checks_succeeds", spec(10, 0, 0, 0), status(0, 0, 0), kStart, fin(Verdict::Succeeded, "NoChecks")},
+        Case{"count_zero_after_one_round", spec(0, 0, 0), status(1, 0, 0, kStart + seconds{30}),
+             kStart + seconds{30}, fin(Verdict::Succeeded, "AnalysisSucceeded")},
+        Case{"no_checks_succeeds", spec(10, 0, 0, 0), status(0, 0, 0), kStart,
+             fin(Verdict::Succeeded, "NoChecks")},
         Case{"sub_second_interval_is_one_second", spec(10, 0, 0, 2, seconds{0}), status(0, 0, 0), kStart,
              WaitUntil{kStart + seconds{1}}},
-        Case{"missing_started_at_counts_from_now",
-             spec(10, 0, 0), api::AnalysisStatus{}, kStart + seconds{5}, WaitUntil{kStart + seconds{35}}}),
+        Case{"missing_started_at_counts_from_now", spec(10, 0, 0), api::AnalysisStatus{}, kStart + seconds{5},
+             WaitUntil{kStart + seconds{35}}}),
     [](const auto& param_info) { return param_info.param.name; });
 
 CheckResult ok() { return CheckResult{Outcome::Successful, "1", "WithinThreshold", "fine"}; }
@@ -144,7 +148,8 @@ TEST(RecordRound, HistoryStaysBoundedAndKeepsNewest) {
   EXPECT_EQ(st.measurements.back().at, kStart + seconds{3000});
   EXPECT_EQ(st.measurements.back().check, "c");
   // The decision uses the newest entry for scheduling.
-  EXPECT_EQ(decide_analysis(spec(1000, 0, 0), st, kStart + seconds{3001}), AnalysisDecision{WaitUntil{kStart + seconds{3030}}});
+  EXPECT_EQ(decide_analysis(spec(1000, 0, 0), st, kStart + seconds{3001}),
+            AnalysisDecision{WaitUntil{kStart + seconds{3030}}});
 }
 
 TEST(RecordRound, NewestRoundKeptWholeWhenLargerThanTheBound) {

@@ -15,7 +15,8 @@ TEST(PercentEncode, KeepsOnlyUnreserved) {
 }
 
 TEST(InstantQueryTarget, AddsServerTimeoutInWholeSeconds) {
-  EXPECT_EQ(instant_query_target("up", std::chrono::milliseconds(10500)), "/api/v1/query?query=up&timeout=10s");
+  EXPECT_EQ(instant_query_target("up", std::chrono::milliseconds(10500)),
+            "/api/v1/query?query=up&timeout=10s");
   EXPECT_EQ(instant_query_target("1 + 1", std::chrono::milliseconds(999)), "/api/v1/query?query=1%20%2B%201");
 }
 

@@ -13,7 +13,8 @@ using ::testing::Return;
 
 class MockSource : public MetricsSource {
  public:
-  MOCK_METHOD(QueryResult, instant_query, (const std::string&, const std::string&, std::chrono::milliseconds), (override));
+  MOCK_METHOD(QueryResult, instant_query, (const std::string&, const std::string&, std::chrono::milliseconds),
+              (override));
 };
 
 QueryResult value(double v, std::string raw) {
@@ -27,16 +28,17 @@ QueryResult value(double v, std::string raw) {
 
 api::HealthSpec health() {
   api::HealthSpec s;
-  s.checks.push_back(api::CheckSpec{"error-rate",
-                                    api::PrometheusCheck{"http://prom:9090", R"(sum(x{consumer="{{consumer}}"}))"},
-                                    false, api::Threshold{std::nullopt, 0.01}});
+  s.checks.push_back(api::CheckSpec{
+      "error-rate", api::PrometheusCheck{"http://prom:9090", R"(sum(x{consumer="{{consumer}}"}))"}, false,
+      api::Threshold{std::nullopt, 0.01}});
   s.checks.push_back(api::CheckSpec{"workload", std::nullopt, true, {}});
   return s;
 }
 
 TEST(MeasureRound, RunsEveryCheckInOrder) {
   MockSource source;
-  EXPECT_CALL(source, instant_query("http://prom:9090", R"(sum(x{consumer="recs"}))", std::chrono::milliseconds(2000)))
+  EXPECT_CALL(source, instant_query("http://prom:9090", R"(sum(x{consumer="recs"}))",
+                                    std::chrono::milliseconds(2000)))
       .WillOnce(Return(value(0.5, "0.5")));
   RoundInputs in;
   in.context.consumer = "recs";

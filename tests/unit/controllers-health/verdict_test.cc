@@ -35,10 +35,12 @@ INSTANTIATE_TEST_SUITE_P(
     All, NumberVerdict,
     ::testing::Values(
         NumberCase{"max_below", 0.002, std::nullopt, 0.01, Outcome::Successful, "WithinThreshold"},
-        NumberCase{"max_equal_is_inclusive", 0.01, std::nullopt, 0.01, Outcome::Successful, "WithinThreshold"},
+        NumberCase{"max_equal_is_inclusive", 0.01, std::nullopt, 0.01, Outcome::Successful,
+                   "WithinThreshold"},
         NumberCase{"max_above", 0.0100001, std::nullopt, 0.01, Outcome::Failed, "AboveMaximum"},
         NumberCase{"min_above", 0.99, 0.95, std::nullopt, Outcome::Successful, "WithinThreshold"},
-        NumberCase{"min_equal_is_inclusive", 0.95, 0.95, std::nullopt, Outcome::Successful, "WithinThreshold"},
+        NumberCase{"min_equal_is_inclusive", 0.95, 0.95, std::nullopt, Outcome::Successful,
+                   "WithinThreshold"},
         NumberCase{"min_below", 0.9499, 0.95, std::nullopt, Outcome::Failed, "BelowMinimum"},
         NumberCase{"both_inside", 5, 1, 10, Outcome::Successful, "WithinThreshold"},
         NumberCase{"both_low_edge", 1, 1, 10, Outcome::Successful, "WithinThreshold"},
@@ -93,8 +95,9 @@ TEST(QueryVerdict, ValueIsJudgedAndKeepsRawSpelling) {
   q.status = QueryStatus::Value;
   q.value = 0.5;
   q.raw = "0.50";
-  EXPECT_EQ(evaluate(q, api::Threshold{std::nullopt, 1.0}),
-            (CheckResult{Outcome::Successful, "0.50", "WithinThreshold", "value 0.50 is within the threshold"}));
+  EXPECT_EQ(
+      evaluate(q, api::Threshold{std::nullopt, 1.0}),
+      (CheckResult{Outcome::Successful, "0.50", "WithinThreshold", "value 0.50 is within the threshold"}));
   const auto failed = evaluate(q, api::Threshold{std::nullopt, 0.25});
   EXPECT_EQ(failed.outcome, Outcome::Failed);
   EXPECT_EQ(failed.value, "0.50");

@@ -13,9 +13,9 @@ TEST(Budget, Table) {
     std::int64_t budget;
   };
   const Row rows[] = {
-      {{0, false}, 100, 0},  {{3, false}, 100, 3}, {{3, false}, 1, 3},    {{10, true}, 50, 5},
-      {{10, true}, 19, 1},   {{10, true}, 9, 0},   {{10, true}, 10, 1},   {{100, true}, 7, 7},
-      {{0, true}, 100, 0},   {{33, true}, 100, 33}, {{33, true}, 10, 3},  {{1, true}, 10000, 100},
+      {{0, false}, 100, 0}, {{3, false}, 100, 3},  {{3, false}, 1, 3},  {{10, true}, 50, 5},
+      {{10, true}, 19, 1},  {{10, true}, 9, 0},    {{10, true}, 10, 1}, {{100, true}, 7, 7},
+      {{0, true}, 100, 0},  {{33, true}, 100, 33}, {{33, true}, 10, 3}, {{1, true}, 10000, 100},
       {{50, true}, 0, 0},
   };
   for (const auto& r : rows) {

@@ -74,7 +74,8 @@ bool has_event(const PlanDecision& d, const std::string& reason) {
   return false;
 }
 
-PlanObserved observe(const api::MigrationPlan& p, std::vector<ConsumerSummary> cs = {}, api::Timestamp now = T0) {
+PlanObserved observe(const api::MigrationPlan& p, std::vector<ConsumerSummary> cs = {},
+                     api::Timestamp now = T0) {
   return PlanObserved{p, std::move(cs), {}, now};
 }
 
@@ -141,7 +142,8 @@ TEST(DecidePlan, MaxParallelCountsEveryNonTerminalConsumer) {
     p.spec.rollout.maxParallel = 3;
     p.spec.rollout.maxFailures = {10, false};
     std::vector<ConsumerSummary> cs;
-    for (std::size_t i = 0; i < r.existing.size(); ++i) cs.push_back(summary("c" + std::to_string(i), r.existing[i]));
+    for (std::size_t i = 0; i < r.existing.size(); ++i)
+      cs.push_back(summary("c" + std::to_string(i), r.existing[i]));
     EXPECT_EQ(created(decide_plan(observe(p, cs))).size(), r.want_created) << r.existing.size();
   }
 }
@@ -189,11 +191,13 @@ TEST(DecidePlan, NextWaveWaitsForTerminalWaveAndBakeTime) {
   auto p = make_plan(4, {50, 100});  // waves {c0,c1} {c2,c3}
   p.spec.rollout.bakeTime = std::chrono::minutes{10};
   // Wave 0 partly running: wave 1 does not start.
-  auto d = decide_plan(observe(p, {summary("c0", ConsumerPhase::Succeeded), summary("c1", ConsumerPhase::Generating)}));
+  auto d = decide_plan(
+      observe(p, {summary("c0", ConsumerPhase::Succeeded), summary("c1", ConsumerPhase::Generating)}));
   EXPECT_TRUE(created(d).empty());
   EXPECT_EQ(d.status.currentWave, 0);
   // Wave 0 done now: baking, requeue after the bake time.
-  const std::vector<ConsumerSummary> done{summary("c0", ConsumerPhase::Succeeded), summary("c1", ConsumerPhase::NoChanges)};
+  const std::vector<ConsumerSummary> done{summary("c0", ConsumerPhase::Succeeded),
+                                          summary("c1", ConsumerPhase::NoChanges)};
   d = decide_plan(observe(p, done));
   EXPECT_TRUE(created(d).empty());
   EXPECT_EQ(d.status.phase, PlanPhase::Progressing);
@@ -210,7 +214,9 @@ TEST(DecidePlan, NextWaveWaitsForTerminalWaveAndBakeTime) {
   d = decide_plan(observe(p, done, T0 + std::chrono::minutes{10}));
   EXPECT_EQ(created(d), (std::vector<std::string>{"c2", "c3"}));
   EXPECT_EQ(actions_of<CreateConsumerMigration>(d)[0].wave, 1u);
-  EXPECT_EQ(make_consumer_migration(p, actions_of<CreateConsumerMigration>(d)[0].index, 1).metadata.labels.at(api::kLabelWave), "1");
+  EXPECT_EQ(make_consumer_migration(p, actions_of<CreateConsumerMigration>(d)[0].index, 1)
+                .metadata.labels.at(api::kLabelWave),
+            "1");
   EXPECT_EQ(d.status.currentWave, 1);
   EXPECT_EQ(d.status.waves[1].startedAt, T0 + std::chrono::minutes{10});
 }
@@ -268,7 +274,8 @@ TEST(DecidePlan, CircuitBreakerPause) {
   auto p = make_plan(20);
   p.spec.rollout.maxParallel = 2;
   p.spec.rollout.maxFailures = {10, true};  // 2 of 20
-  std::vector<ConsumerSummary> cs{summary("c0", ConsumerPhase::Failed), summary("c1", ConsumerPhase::RolledBack)};
+  std::vector<ConsumerSummary> cs{summary("c0", ConsumerPhase::Failed),
+                                  summary("c1", ConsumerPhase::RolledBack)};
   auto d = decide_plan(observe(p, cs));
   EXPECT_EQ(created(d).size(), 2u);  // 2 failures = budget: not tripped
   cs.push_back(summary("c2", ConsumerPhase::Failed));
@@ -346,8 +353,9 @@ TEST(DecidePlan, RetrySignalAnnotatesFailedConsumersOnce) {
   auto p = make_plan(4);
   p.spec.rollout.maxFailures = {10, false};
   p.metadata.annotations[api::kAnnotationRetry] = "t1";
-  const std::vector<ConsumerSummary> cs{summary("c0", ConsumerPhase::Failed), summary("c1", ConsumerPhase::Succeeded),
-                                        summary("c2", ConsumerPhase::Failed), summary("c3", ConsumerPhase::NeedsReview)};
+  const std::vector<ConsumerSummary> cs{
+      summary("c0", ConsumerPhase::Failed), summary("c1", ConsumerPhase::Succeeded),
+      summary("c2", ConsumerPhase::Failed), summary("c3", ConsumerPhase::NeedsReview)};
   auto d = decide_plan(observe(p, cs));
   const auto ann = actions_of<AnnotateConsumerMigration>(d);
   ASSERT_EQ(ann.size(), 2u);
@@ -373,7 +381,8 @@ TEST(DecidePlan, SpecChangesWhileRunning) {
   c3.name = "c3";
   c3.repository.url = "u";
   p.spec.consumers.push_back(c3);
-  const std::vector<ConsumerSummary> cs{summary("c0", ConsumerPhase::Generating), summary("c1", ConsumerPhase::Pending),
+  const std::vector<ConsumerSummary> cs{summary("c0", ConsumerPhase::Generating),
+                                        summary("c1", ConsumerPhase::Pending),
                                         summary("c9", ConsumerPhase::Analyzing)};
   const auto d = decide_plan(observe(p, cs));
   const auto del = actions_of<DeleteConsumerMigration>(d);
@@ -398,11 +407,18 @@ TEST(DecidePlan, InvalidSpecCreatesNothing) {
     const char* text;
   };
   const Row rows[] = {
-      {"cycle", [](api::MigrationPlan& p) { p.spec.consumers[0].dependsOn = {"c1"}; p.spec.consumers[1].dependsOn = {"c0"}; },
+      {"cycle",
+       [](api::MigrationPlan& p) {
+         p.spec.consumers[0].dependsOn = {"c1"};
+         p.spec.consumers[1].dependsOn = {"c0"};
+       },
        "dependency cycle c0 -> c1 -> c0"},
-      {"unknown", [](api::MigrationPlan& p) { p.spec.consumers[0].dependsOn = {"ghost"}; }, "unknown consumer \"ghost\""},
-      {"placeholder", [](api::MigrationPlan& p) { p.spec.agent.branch = "x/{nope}"; }, "unknown placeholder {nope}"},
-      {"secret", [](api::MigrationPlan& p) { p.spec.agent.gitCredentials.secretName = "missing"; }, "git secret \"missing\""},
+      {"unknown", [](api::MigrationPlan& p) { p.spec.consumers[0].dependsOn = {"ghost"}; },
+       "unknown consumer \"ghost\""},
+      {"placeholder", [](api::MigrationPlan& p) { p.spec.agent.branch = "x/{nope}"; },
+       "unknown placeholder {nope}"},
+      {"secret", [](api::MigrationPlan& p) { p.spec.agent.gitCredentials.secretName = "missing"; },
+       "git secret \"missing\""},
   };
   for (const auto& r : rows) {
     auto p = make_plan(3);
@@ -428,8 +444,9 @@ TEST(DecidePlan, InvalidSpecCreatesNothing) {
 TEST(DecidePlan, SucceedsWhenEveryConsumerIsDone) {
   auto p = make_plan(3);
   p.spec.rollout.maxFailures = {1, false};
-  const auto d = decide_plan(observe(p, {summary("c0", ConsumerPhase::Succeeded), summary("c1", ConsumerPhase::NoChanges),
-                                         summary("c2", ConsumerPhase::Failed)}));
+  const auto d = decide_plan(
+      observe(p, {summary("c0", ConsumerPhase::Succeeded), summary("c1", ConsumerPhase::NoChanges),
+                  summary("c2", ConsumerPhase::Failed)}));
   EXPECT_EQ(d.status.phase, PlanPhase::Succeeded);
   EXPECT_EQ(cond(d, api::kConditionReady).status, api::kTrue);
   EXPECT_EQ(d.status.progress, "3/3");
@@ -462,10 +479,12 @@ TEST(DecidePlan, InconclusiveAnalysisBlocks) {
 
 TEST(DecidePlan, NoWritesWhenNothingChanged) {
   auto p = make_plan(2);
-  auto d = decide_plan(observe(p, {summary("c0", ConsumerPhase::Generating), summary("c1", ConsumerPhase::Generating)}));
+  auto d = decide_plan(
+      observe(p, {summary("c0", ConsumerPhase::Generating), summary("c1", ConsumerPhase::Generating)}));
   p.status = d.status;
-  d = decide_plan(observe(p, {summary("c0", ConsumerPhase::Generating), summary("c1", ConsumerPhase::Generating)},
-                          T0 + std::chrono::minutes{5}));
+  d = decide_plan(
+      observe(p, {summary("c0", ConsumerPhase::Generating), summary("c1", ConsumerPhase::Generating)},
+              T0 + std::chrono::minutes{5}));
   EXPECT_TRUE(d.actions.empty());
   EXPECT_FALSE(d.status_changed);
   EXPECT_TRUE(d.events.empty());

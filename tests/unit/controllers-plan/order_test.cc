@@ -18,7 +18,8 @@ std::size_t ceil_pct(std::int64_t w, std::size_t n) {
 }
 
 TEST(Waves, CeilFormulaForEveryNUpTo1000) {
-  const std::vector<std::vector<std::int64_t>> lists{{100}, {10, 50, 100}, {5, 25, 100}, {1, 2, 3, 100}, {50, 100}, {99, 100}};
+  const std::vector<std::vector<std::int64_t>> lists{{100},          {10, 50, 100}, {5, 25, 100},
+                                                     {1, 2, 3, 100}, {50, 100},     {99, 100}};
   for (const auto& waves : lists) {
     for (std::size_t n = 1; n <= 1000; ++n) {
       const auto ends = wave_ends(n, waves);
@@ -59,7 +60,8 @@ std::vector<api::ConsumerSpec> random_dag(std::size_t n, std::mt19937& rng) {
 
 TEST(Waves, DependencyNeverInALaterWaveThanItsDependent) {
   std::mt19937 rng(42);
-  const std::vector<std::vector<std::int64_t>> lists{{100}, {10, 50, 100}, {5, 25, 100}, {1, 2, 3, 100}, {50, 100}, {99, 100}};
+  const std::vector<std::vector<std::int64_t>> lists{{100},          {10, 50, 100}, {5, 25, 100},
+                                                     {1, 2, 3, 100}, {50, 100},     {99, 100}};
   for (int round = 0; round < 60; ++round) {
     const std::size_t n = 1 + rng() % 200;
     const auto cs = random_dag(n, rng);

@@ -67,7 +67,8 @@ TEST(PodPlan, RefusesWhatItCannotRun) {
   pod["spec"]["containers"][0]["image"] = "busybox";
   auto r = plan_exec(pod, config());
   ASSERT_TRUE(std::holds_alternative<std::string>(r));
-  EXPECT_EQ(std::get<std::string>(r), "container agent: image busybox has no local binary (known: shepherd-agent)");
+  EXPECT_EQ(std::get<std::string>(r),
+            "container agent: image busybox has no local binary (known: shepherd-agent)");
   pod = agent_pod();
   pod["spec"]["volumes"][1] = {{"name", "workspace"}, {"hostPath", {{"path", "/"}}}};
   r = plan_exec(pod, config());

@@ -91,7 +91,8 @@ TEST(CacheTrim, ConsumerSummaryRoundTrips) {
   EXPECT_EQ(s->stalled, want.stalled);
   EXPECT_EQ(s->cut_over, want.cut_over);
   // Unreadable objects and malformed summaries are reported, not guessed.
-  EXPECT_TRUE(consumer_summary_json(json{{"kind", "ConsumerMigration"}, {"status", {{"phase", "Bogus"}}}}).is_null());
+  EXPECT_TRUE(
+      consumer_summary_json(json{{"kind", "ConsumerMigration"}, {"status", {{"phase", "Bogus"}}}}).is_null());
   EXPECT_FALSE(consumer_summary_from_json(json::array({"too", "short"})));
   EXPECT_FALSE(consumer_summary_from_json(nullptr));
 }

@@ -28,10 +28,10 @@ TEST(Flags, DefaultsFollowTheSpec) {
 }
 
 TEST(Flags, AcceptsBothSpellingsOfEveryFlag) {
-  Flags f = ok({"--kubeconfig", "/k", "--namespace=data", "--agent-image", "img:1", "--metrics-bind-address=127.0.0.1:9000",
-                "--health-probe-bind-address", "0", "--leader-elect", "--leader-election-namespace", "ops",
-                "--max-concurrent-reconciles=8", "--log-format", "text", "--log-level=debug", "--kube-api-qps",
-                "12.5", "--kube-api-burst=40"});
+  Flags f = ok({"--kubeconfig", "/k", "--namespace=data", "--agent-image", "img:1",
+                "--metrics-bind-address=127.0.0.1:9000", "--health-probe-bind-address", "0", "--leader-elect",
+                "--leader-election-namespace", "ops", "--max-concurrent-reconciles=8", "--log-format", "text",
+                "--log-level=debug", "--kube-api-qps", "12.5", "--kube-api-burst=40"});
   EXPECT_EQ(f.kubeconfig, "/k");
   EXPECT_EQ(f.watch_namespace, "data");
   EXPECT_EQ(f.agent_image, "img:1");
@@ -52,7 +52,8 @@ TEST(Flags, ErrorsNameTheFlagAndTheValue) {
             "--max-concurrent-reconciles: must be an integer from 1 to 1000, got \"0\"");
   EXPECT_EQ(error({"--log-format=yaml"}), "--log-format: must be one of json, text, got \"yaml\"");
   EXPECT_EQ(error({"--leader-elect=maybe"}), "--leader-elect: must be true or false, got \"maybe\"");
-  EXPECT_EQ(error({"--metrics-bind-address", "nope"}), "--metrics-bind-address: must be [host]:port or 0, got \"nope\"");
+  EXPECT_EQ(error({"--metrics-bind-address", "nope"}),
+            "--metrics-bind-address: must be [host]:port or 0, got \"nope\"");
   EXPECT_EQ(error({"--bogus"}), "unknown flag --bogus (see --help)");
   EXPECT_EQ(error({"--namespace"}), "--namespace: needs a value");
   EXPECT_EQ(error({"stray"}), "unexpected argument \"stray\" (flags start with --)");

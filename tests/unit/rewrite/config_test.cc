@@ -33,62 +33,106 @@ TEST_P(ConfigTable, Rewrites) {
 }
 
 const Case kCases[] = {
-    {"yaml_values_and_columns", "conf/job.yaml",
-     "# user_id of prod.events.listening_v3\ninput:\n  table: prod.events.listening_v3  # source\n  columns: [user_id, track_id]\n"
-     "  partition_by:\n    - user_id\noutput:\n  table: prod.recs.daily\n  columns: [user_id]\nbackup: gs://lake/events/listening_v3/\n",
-     "# user_id of prod.events.listening_v3\ninput:\n  table: prod.events.listening_v4  # source\n  columns: [account_id, track_id]\n"
-     "  partition_by:\n    - account_id\noutput:\n  table: prod.recs.daily\n  columns: [user_id]\nbackup: gs://lake/events/listening_v4/\n",
+    {"yaml_values_and_columns",
+     "conf/job.yaml",
+     "# user_id of prod.events.listening_v3\ninput:\n  table: prod.events.listening_v3  # source\n  columns: "
+     "[user_id, track_id]\n"
+     "  partition_by:\n    - user_id\noutput:\n  table: prod.recs.daily\n  columns: [user_id]\nbackup: "
+     "gs://lake/events/listening_v3/\n",
+     "# user_id of prod.events.listening_v3\ninput:\n  table: prod.events.listening_v4  # source\n  columns: "
+     "[account_id, track_id]\n"
+     "  partition_by:\n    - account_id\noutput:\n  table: prod.recs.daily\n  columns: [user_id]\nbackup: "
+     "gs://lake/events/listening_v4/\n",
      {}},
-    {"yaml_quoted_and_crlf", "conf/a.yml", "table: \"prod.events.listening_v3\"\r\nkey: 'user_id'\r\nname: listening_v3\r\n",
-     "table: \"prod.events.listening_v4\"\r\nkey: 'account_id'\r\nname: listening_v3\r\n", {}},
-    {"yaml_block_scalar_sql", "dags/conf.yaml",
+    {"yaml_quoted_and_crlf",
+     "conf/a.yml",
+     "table: \"prod.events.listening_v3\"\r\nkey: 'user_id'\r\nname: listening_v3\r\n",
+     "table: \"prod.events.listening_v4\"\r\nkey: 'account_id'\r\nname: listening_v3\r\n",
+     {}},
+    {"yaml_block_scalar_sql",
+     "dags/conf.yaml",
      "query: |\n  SELECT user_id\n  FROM prod.events.listening_v3\nother: user_id\n",
-     "query: |\n  SELECT account_id\n  FROM prod.events.listening_v4\nother: user_id\n", {}},
-    {"dbt_sources", "models/sources.yml",
-     "version: 2\nsources:\n  - name: events\n    tables:\n      - name: listening_v3\n        columns:\n          - name: user_id\n"
-     "            tests: [not_null]\n          - name: legacy_flag\n      - name: sessions\n        columns:\n          - name: user_id\n",
-     "version: 2\nsources:\n  - name: events\n    tables:\n      - name: listening_v4\n        columns:\n          - name: account_id\n"
-     "            tests: [not_null]\n          - name: legacy_flag\n      - name: sessions\n        columns:\n          - name: user_id\n",
+     "query: |\n  SELECT account_id\n  FROM prod.events.listening_v4\nother: user_id\n",
+     {}},
+    {"dbt_sources",
+     "models/sources.yml",
+     "version: 2\nsources:\n  - name: events\n    tables:\n      - name: listening_v3\n        columns:\n    "
+     "      - name: user_id\n"
+     "            tests: [not_null]\n          - name: legacy_flag\n      - name: sessions\n        "
+     "columns:\n          - name: user_id\n",
+     "version: 2\nsources:\n  - name: events\n    tables:\n      - name: listening_v4\n        columns:\n    "
+     "      - name: account_id\n"
+     "            tests: [not_null]\n          - name: legacy_flag\n      - name: sessions\n        "
+     "columns:\n          - name: user_id\n",
      {"documents dropped field legacy_flag"}},
-    {"dbt_schema_models", "models/schema.yml",
-     "version: 2\nmodels:\n  - name: stg_listening\n    tests:\n      - dbt_utils.unique_combination_of_columns:\n"
-     "          combination_of_columns: [user_id, track_id]\n    columns:\n      - name: user_id\n        tests:\n          - not_null\n"
+    {"dbt_schema_models",
+     "models/schema.yml",
+     "version: 2\nmodels:\n  - name: stg_listening\n    tests:\n      - "
+     "dbt_utils.unique_combination_of_columns:\n"
+     "          combination_of_columns: [user_id, track_id]\n    columns:\n      - name: user_id\n        "
+     "tests:\n          - not_null\n"
      "      - name: ts\n  - name: dim_users\n    columns:\n      - name: user_id\n",
-     "version: 2\nmodels:\n  - name: stg_listening\n    tests:\n      - dbt_utils.unique_combination_of_columns:\n"
-     "          combination_of_columns: [account_id, track_id]\n    columns:\n      - name: account_id\n        tests:\n          - not_null\n"
+     "version: 2\nmodels:\n  - name: stg_listening\n    tests:\n      - "
+     "dbt_utils.unique_combination_of_columns:\n"
+     "          combination_of_columns: [account_id, track_id]\n    columns:\n      - name: account_id\n     "
+     "   tests:\n          - not_null\n"
      "      - name: ts\n  - name: dim_users\n    columns:\n      - name: user_id\n",
      {}},
-    {"json_config", "conf/job.json",
-     "{\n  \"source\": {\"table\": \"prod.events.listening_v3\", \"columns\": [\"user_id\", \"legacy_flag\"]},\n"
+    {"json_config",
+     "conf/job.json",
+     "{\n  \"source\": {\"table\": \"prod.events.listening_v3\", \"columns\": [\"user_id\", "
+     "\"legacy_flag\"]},\n"
      "  \"sink\": {\"table\": \"prod.recs.out\", \"columns\": [\"user_id\"]},\n  \"note\": \"user_id\"\n}\n",
-     "{\n  \"source\": {\"table\": \"prod.events.listening_v4\", \"columns\": [\"account_id\", \"legacy_flag\"]},\n"
+     "{\n  \"source\": {\"table\": \"prod.events.listening_v4\", \"columns\": [\"account_id\", "
+     "\"legacy_flag\"]},\n"
      "  \"sink\": {\"table\": \"prod.recs.out\", \"columns\": [\"user_id\"]},\n  \"note\": \"user_id\"\n}\n",
      {"names dropped field legacy_flag"}},
-    {"avro_schema", "schemas/listening_event.avsc",
-     "{\"type\": \"record\", \"name\": \"ListeningEvent\", \"namespace\": \"com.example.events\",\n \"fields\": [\n"
+    {"avro_schema",
+     "schemas/listening_event.avsc",
+     "{\"type\": \"record\", \"name\": \"ListeningEvent\", \"namespace\": \"com.example.events\",\n "
+     "\"fields\": [\n"
      "  {\"name\": \"user_id\", \"type\": \"long\"},\n  {\"name\": \"user_id_hash\", \"type\": \"string\"},\n"
-     "  {\"name\": \"legacy_flag\", \"type\": \"boolean\"},\n  {\"name\": \"ts\", \"type\": \"long\", \"aliases\": [\"time\"]}\n]}\n",
-     "{\"type\": \"record\", \"name\": \"ListeningEvent\", \"namespace\": \"com.example.events\",\n \"fields\": [\n"
-     "  {\"name\": \"account_id\", \"aliases\": [\"user_id\"], \"type\": \"long\"},\n  {\"name\": \"user_id_hash\", \"type\": \"string\"},\n"
-     "  {\"name\": \"legacy_flag\", \"type\": \"boolean\"},\n  {\"name\": \"ts\", \"type\": \"long\", \"aliases\": [\"time\"]}\n]}\n",
+     "  {\"name\": \"legacy_flag\", \"type\": \"boolean\"},\n  {\"name\": \"ts\", \"type\": \"long\", "
+     "\"aliases\": [\"time\"]}\n]}\n",
+     "{\"type\": \"record\", \"name\": \"ListeningEvent\", \"namespace\": \"com.example.events\",\n "
+     "\"fields\": [\n"
+     "  {\"name\": \"account_id\", \"aliases\": [\"user_id\"], \"type\": \"long\"},\n  {\"name\": "
+     "\"user_id_hash\", \"type\": \"string\"},\n"
+     "  {\"name\": \"legacy_flag\", \"type\": \"boolean\"},\n  {\"name\": \"ts\", \"type\": \"long\", "
+     "\"aliases\": [\"time\"]}\n]}\n",
      {"schema declares dropped field legacy_flag", "schema field ts changes type"}},
-    {"avro_alias_list_extended_and_other_record_untouched", "schemas/x.avsc",
-     "[{\"type\": \"record\", \"name\": \"ListeningEvents\", \"fields\": [{\"name\": \"user_id\", \"aliases\": [\"uid\"], \"type\": \"long\"}]},\n"
-     " {\"type\": \"record\", \"name\": \"User\", \"fields\": [{\"name\": \"user_id\", \"type\": \"long\"}]}]\n",
-     "[{\"type\": \"record\", \"name\": \"ListeningEvents\", \"fields\": [{\"name\": \"account_id\", \"aliases\": [\"uid\", \"user_id\"], \"type\": \"long\"}]},\n"
-     " {\"type\": \"record\", \"name\": \"User\", \"fields\": [{\"name\": \"user_id\", \"type\": \"long\"}]}]\n",
+    {"avro_alias_list_extended_and_other_record_untouched",
+     "schemas/x.avsc",
+     "[{\"type\": \"record\", \"name\": \"ListeningEvents\", \"fields\": [{\"name\": \"user_id\", "
+     "\"aliases\": [\"uid\"], \"type\": \"long\"}]},\n"
+     " {\"type\": \"record\", \"name\": \"User\", \"fields\": [{\"name\": \"user_id\", \"type\": "
+     "\"long\"}]}]\n",
+     "[{\"type\": \"record\", \"name\": \"ListeningEvents\", \"fields\": [{\"name\": \"account_id\", "
+     "\"aliases\": [\"uid\", \"user_id\"], \"type\": \"long\"}]},\n"
+     " {\"type\": \"record\", \"name\": \"User\", \"fields\": [{\"name\": \"user_id\", \"type\": "
+     "\"long\"}]}]\n",
      {}},
-    {"json_schema", "schemas/listening_events.schema.json",
-     "{\"title\": \"listening_events\", \"type\": \"object\",\n \"properties\": {\"user_id\": {\"type\": \"integer\"}, \"legacy_flag\": {\"type\": \"boolean\"}},\n"
+    {"json_schema",
+     "schemas/listening_events.schema.json",
+     "{\"title\": \"listening_events\", \"type\": \"object\",\n \"properties\": {\"user_id\": {\"type\": "
+     "\"integer\"}, \"legacy_flag\": {\"type\": \"boolean\"}},\n"
      " \"required\": [\"user_id\"]}\n",
-     "{\"title\": \"listening_events\", \"type\": \"object\",\n \"properties\": {\"account_id\": {\"type\": \"integer\"}, \"legacy_flag\": {\"type\": \"boolean\"}},\n"
+     "{\"title\": \"listening_events\", \"type\": \"object\",\n \"properties\": {\"account_id\": {\"type\": "
+     "\"integer\"}, \"legacy_flag\": {\"type\": \"boolean\"}},\n"
      " \"required\": [\"account_id\"]}\n",
      {"schema declares dropped field legacy_flag"}},
-    {"json_schema_of_other_thing_untouched", "schemas/user.schema.json",
-     "{\"title\": \"user\", \"properties\": {\"user_id\": {\"type\": \"integer\"}}, \"required\": [\"user_id\"]}",
-     "{\"title\": \"user\", \"properties\": {\"user_id\": {\"type\": \"integer\"}}, \"required\": [\"user_id\"]}", {}},
-    {"invalid_json_untouched", "conf/bad.json", "{\"table\": \"prod.events.listening_v3\", // c\n}",
-     "{\"table\": \"prod.events.listening_v3\", // c\n}", {}},
+    {"json_schema_of_other_thing_untouched",
+     "schemas/user.schema.json",
+     "{\"title\": \"user\", \"properties\": {\"user_id\": {\"type\": \"integer\"}}, \"required\": "
+     "[\"user_id\"]}",
+     "{\"title\": \"user\", \"properties\": {\"user_id\": {\"type\": \"integer\"}}, \"required\": "
+     "[\"user_id\"]}",
+     {}},
+    {"invalid_json_untouched",
+     "conf/bad.json",
+     "{\"table\": \"prod.events.listening_v3\", // c\n}",
+     "{\"table\": \"prod.events.listening_v3\", // c\n}",
+     {}},
     {"empty_yaml", "a.yaml", "", "", {}},
 };
 

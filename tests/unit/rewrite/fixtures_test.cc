@@ -24,7 +24,8 @@ std::string slurp(const fs::path& p) {
 
 std::string review_text(const Report& r) {
   std::string out;
-  for (const auto& item : r.review) out += item.file + ":" + std::to_string(item.line) + ": " + item.message + "\n";
+  for (const auto& item : r.review)
+    out += item.file + ":" + std::to_string(item.line) + ": " + item.message + "\n";
   return out;
 }
 
@@ -52,16 +53,18 @@ TEST(Fixtures, ConsumerRepositoryMigratesExactly) {
   EXPECT_EQ(report.files_scanned, 13);
   EXPECT_TRUE(report.skipped.empty());
   // Every edit is recorded against the file it changed, in file order.
-  for (std::size_t i = 1; i < report.edits.size(); ++i) EXPECT_LE(report.edits[i - 1].file, report.edits[i].file);
+  for (std::size_t i = 1; i < report.edits.size(); ++i)
+    EXPECT_LE(report.edits[i - 1].file, report.edits[i].file);
 }
 
 TEST(Fixtures, EveryDroppedFieldUseIsReviewed) {
   const fs::path fixtures = SHEPHERD_REWRITE_FIXTURES;
   std::string review = slurp(fixtures / "expected-review.txt");
   // Each file that reads legacy_flag from the dataset has it listed.
-  for (const char* file : {"dbt/models/staging/stg_listening.sql", "dbt/models/sources.yml", "dbt/models/schema.yml",
-                           "jobs/daily_job.py", "scala/src/main/scala/Sessions.scala",
-                           "java/src/main/java/PlaysDao.java", "config/pipeline.yaml", "schemas/listening_event.avsc"})
+  for (const char* file :
+       {"dbt/models/staging/stg_listening.sql", "dbt/models/sources.yml", "dbt/models/schema.yml",
+        "jobs/daily_job.py", "scala/src/main/scala/Sessions.scala", "java/src/main/java/PlaysDao.java",
+        "config/pipeline.yaml", "schemas/listening_event.avsc"})
     EXPECT_NE(review.find(std::string(file) + ":"), std::string::npos) << file;
 }
 

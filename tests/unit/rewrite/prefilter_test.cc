@@ -1,13 +1,14 @@
 // The pre-check that spares files which cannot change: the case-insensitive search it relies on
 // (block-wise, so lengths and offsets around block edges matter), and that a table name spelled in
 // mixed case is not missed.
+#include "rewrite/prefilter.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <string>
 
 #include "changes.h"
-#include "rewrite/prefilter.h"
 
 namespace shepherd::rewrite {
 namespace {
@@ -32,7 +33,10 @@ TEST(Prefilter, ContainsIgnoringCase) {
   // Bytes that setting 0x20 maps onto the needle's letters ('@' -> '`', 'L' ^ 0x20 = 'l' only).
   EXPECT_FALSE(contains_ignoring_case(std::string(40, '@') + "isteninG_v3", "listening_v3"));
   EXPECT_FALSE(contains_ignoring_case(std::string(40, ',') + "listening_v3", "lis,ening_v3"));
-  EXPECT_FALSE(contains_ignoring_case("\x0c" "istening_v\x13", "listening_v3"));
+  EXPECT_FALSE(
+      contains_ignoring_case("\x0c"
+                             "istening_v\x13",
+                             "listening_v3"));
   // At every offset around the 16- and 32-byte blocks, and at the very end.
   const std::string needle = "Listening_V3";
   for (std::size_t len = 0; len < 80; ++len) {

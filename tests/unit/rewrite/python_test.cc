@@ -57,7 +57,8 @@ const Case kCases[] = {
      "a = users.select(\"user_id\")\n"
      "b = events.select(\"account_id\")\n"
      "c = F.col(\"user_id\")\n",
-     {"cannot prove column \"user_id\" belongs to prod.events.listening_v3: this file also reads other tables"}},
+     {"cannot prove column \"user_id\" belongs to prod.events.listening_v3: this file also reads other "
+      "tables"}},
     {"join_is_mixed",
      "events = spark.table(\"prod.events.listening_v3\")\n"
      "users = spark.table(\"prod.users.users\")\n"
@@ -69,8 +70,10 @@ const Case kCases[] = {
      "j.select(\"user_id\")\n",
      {"the frame joins it with another table"}},
     {"sql_string_with_triple_quotes",
-     "q = \"\"\"\n    SELECT user_id, ts\n    FROM `prod.events.listening_v3`\n    WHERE legacy_flag\n\"\"\"\ndf = spark.sql(q)\n",
-     "q = \"\"\"\n    SELECT account_id, UNIX_MILLIS(ts) AS ts\n    FROM `prod.events.listening_v4`\n    WHERE legacy_flag\n\"\"\"\ndf = spark.sql(q)\n",
+     "q = \"\"\"\n    SELECT user_id, ts\n    FROM `prod.events.listening_v3`\n    WHERE "
+     "legacy_flag\n\"\"\"\ndf = spark.sql(q)\n",
+     "q = \"\"\"\n    SELECT account_id, UNIX_MILLIS(ts) AS ts\n    FROM `prod.events.listening_v4`\n    "
+     "WHERE legacy_flag\n\"\"\"\ndf = spark.sql(q)\n",
      {"reads dropped field legacy_flag"}},
     {"fstring_with_interpolation_elsewhere",
      "day = '2024-01-01'\nq = f\"SELECT user_id FROM prod.events.listening_v3 WHERE dt = '{day}'\"\n",
@@ -112,8 +115,10 @@ const Case kCases[] = {
      "df = spark.table('prod.events.listening_v3')\ndf.drop('legacy_flag')\n",
      "df = spark.table('prod.events.listening_v4')\ndf.drop('legacy_flag')\n",
      {"reads dropped field legacy_flag"}},
-    {"crlf", "df = spark.table('prod.events.listening_v3')\r\ndf.select('user_id')\r\n",
-     "df = spark.table('prod.events.listening_v4')\r\ndf.select('account_id')\r\n", {}},
+    {"crlf",
+     "df = spark.table('prod.events.listening_v3')\r\ndf.select('user_id')\r\n",
+     "df = spark.table('prod.events.listening_v4')\r\ndf.select('account_id')\r\n",
+     {}},
     {"empty", "", "", {}},
 };
 

@@ -101,7 +101,8 @@ TEST(Tree, DeterministicOrderAndPreservedBytesAndMode) {
   testing::TempDir tmp;
   auto repo = tmp.path() / "repo";
   for (const char* name : {"z.sql", "b/y.sql", "a.sql", "B.sql", "b/a.py"})
-    put(repo / name, name == std::string("b/a.py") ? "df = spark.table('prod.events.listening_v3')\r\n" : kSql);
+    put(repo / name,
+        name == std::string("b/a.py") ? "df = spark.table('prod.events.listening_v3')\r\n" : kSql);
   put(repo / "crlf.sql", "SELECT\r\n\tuser_id -- \xe2\x9c\x93\r\nFROM prod.events.listening_v3\r\n");
   fs::permissions(repo / "z.sql", fs::perms::owner_read | fs::perms::owner_write | fs::perms::owner_exec);
 
@@ -110,7 +111,8 @@ TEST(Tree, DeterministicOrderAndPreservedBytesAndMode) {
   for (const auto& e : r.edits)
     if (files.empty() || files.back() != e.file) files.push_back(e.file);
   EXPECT_EQ(files, (std::vector<std::string>{"B.sql", "a.sql", "b/a.py", "b/y.sql", "crlf.sql", "z.sql"}));
-  EXPECT_EQ(get(repo / "crlf.sql"), "SELECT\r\n\taccount_id -- \xe2\x9c\x93\r\nFROM prod.events.listening_v4\r\n");
+  EXPECT_EQ(get(repo / "crlf.sql"),
+            "SELECT\r\n\taccount_id -- \xe2\x9c\x93\r\nFROM prod.events.listening_v4\r\n");
   EXPECT_EQ(get(repo / "b" / "a.py"), "df = spark.table('prod.events.listening_v4')\r\n");
   EXPECT_TRUE((fs::status(repo / "z.sql").permissions() & fs::perms::owner_exec) != fs::perms::none);
 

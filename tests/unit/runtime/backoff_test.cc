@@ -1,9 +1,9 @@
 // Backoff growth, jitter bounds, reset after a healthy period; token bucket arithmetic.
-#include "operator/runtime/backoff.h"
+#include "runtime/backoff.h"
 
 #include <gtest/gtest.h>
 
-#include "operator/runtime/rate_limiter.h"
+#include "runtime/rate_limiter.h"
 
 namespace shepherd::runtime {
 namespace {

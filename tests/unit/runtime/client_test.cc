@@ -1,6 +1,6 @@
 // REST client against a scripted transport: paths and content types, error values, retries on
 // 429/5xx honouring Retry-After, no retries on 4xx, pagination, watch decoding, metrics hook.
-#include "operator/runtime/client.h"
+#include "runtime/client.h"
 
 #include <gtest/gtest.h>
 
@@ -34,9 +34,12 @@ TEST(Client, BuildsPathsAndBodies) {
   ASSERT_TRUE(f.client->get(resources::kConfigMaps, "ns", "a").ok());
   ASSERT_TRUE(f.client->list(resources::kJobs, "ns", {"app=x,tier in (a,b)", "", 50, "tok", "", {}}).ok());
   ASSERT_TRUE(f.client->create(widgets, "ns", {{"metadata", {{"name", "w"}}}}).ok());
-  ASSERT_TRUE(f.client->update_status(widgets, "", {{"metadata", {{"name", "w"}, {"namespace", "n2"}}}}).ok());
-  ASSERT_TRUE(f.client->apply(resources::kConfigMaps, "ns", {{"metadata", {{"name", "a"}}}}, "mgr", true).ok());
-  ASSERT_TRUE(f.client->patch(resources::kDeployments, "ns", "d", PatchType::kStrategicMerge, {{"spec", {}}}).ok());
+  ASSERT_TRUE(
+      f.client->update_status(widgets, "", {{"metadata", {{"name", "w"}, {"namespace", "n2"}}}}).ok());
+  ASSERT_TRUE(
+      f.client->apply(resources::kConfigMaps, "ns", {{"metadata", {{"name", "a"}}}}, "mgr", true).ok());
+  ASSERT_TRUE(
+      f.client->patch(resources::kDeployments, "ns", "d", PatchType::kStrategicMerge, {{"spec", {}}}).ok());
   DeleteOptions d;
   d.propagation_policy = "Foreground";
   d.precondition_uid = "u-1";
@@ -46,7 +49,9 @@ TEST(Client, BuildsPathsAndBodies) {
   ASSERT_EQ(r.size(), 8u);
   EXPECT_EQ(r[0].method, "GET");
   EXPECT_EQ(r[0].path, "/api/v1/namespaces/ns/configmaps/a");
-  EXPECT_EQ(r[1].path, "/apis/batch/v1/namespaces/ns/jobs?labelSelector=app%3Dx%2Ctier%20in%20%28a%2Cb%29&limit=50&continue=tok");
+  EXPECT_EQ(r[1].path,
+            "/apis/batch/v1/namespaces/ns/"
+            "jobs?labelSelector=app%3Dx%2Ctier%20in%20%28a%2Cb%29&limit=50&continue=tok");
   EXPECT_EQ(r[2].method, "POST");
   EXPECT_EQ(r[2].path, "/apis/runtime-test.shepherd.dev/v1/namespaces/ns/widgets");
   EXPECT_EQ(r[3].method, "PUT");
@@ -79,7 +84,8 @@ TEST(Client, MetadataOnlyResponsesSkipTheRest) {
   f.t->push(ok(answer));
   PatchOptions po;
   po.response = ResponseShape::kMetadata;
-  auto slim = f.client->patch(resources::kConfigMaps, "ns", "a", PatchType::kMerge, {{"data", {}}}, po, "status");
+  auto slim =
+      f.client->patch(resources::kConfigMaps, "ns", "a", PatchType::kMerge, {{"data", {}}}, po, "status");
   ASSERT_TRUE(slim.ok());
   EXPECT_EQ(slim.value(), nlohmann::json::parse(R"({"apiVersion":"v1","kind":"ConfigMap",
                                                    "metadata":{"name":"a","resourceVersion":"42"}})"));
@@ -109,7 +115,8 @@ TEST(Client, ErrorsCarryTheStatus) {
   EXPECT_TRUE(f.client->list(resources::kConfigMaps, "ns").error().is_gone());
   EXPECT_TRUE(f.client->get(resources::kConfigMaps, "ns", "a").error().is_invalid());
   EXPECT_TRUE(f.sleeps.empty()) << "4xx are not retried";
-  auto missing_name = f.client->update(resources::kConfigMaps, "ns", {{"metadata", nlohmann::json::object()}});
+  auto missing_name =
+      f.client->update(resources::kConfigMaps, "ns", {{"metadata", nlohmann::json::object()}});
   EXPECT_EQ(missing_name.error().reason, "InvalidRequest");
 }
 
@@ -151,9 +158,12 @@ TEST(Client, GivesUpAfterMaxRetries) {
 
 TEST(Client, ListAllFollowsContinueTokens) {
   Fixture f;
-  f.t->push(ok(R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10","continue":"p2"},"items":[{"metadata":{"name":"a"}}]})"));
-  f.t->push(ok(R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10","continue":"p3"},"items":[{"metadata":{"name":"b"}}]})"));
-  f.t->push(ok(R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10"},"items":[{"metadata":{"name":"c"}}]})"));
+  f.t->push(ok(
+      R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10","continue":"p2"},"items":[{"metadata":{"name":"a"}}]})"));
+  f.t->push(ok(
+      R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10","continue":"p3"},"items":[{"metadata":{"name":"b"}}]})"));
+  f.t->push(ok(
+      R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10"},"items":[{"metadata":{"name":"c"}}]})"));
   ListOptions lo;
   lo.limit = 1;
   lo.resource_version = "0";
@@ -170,9 +180,15 @@ TEST(Client, ListAllFollowsContinueTokens) {
 TEST(Client, ListEachStreamsItemsPageByPage) {
   Fixture f;
   // Page 1 cut mid-item; managedFields are skipped; page 2 has no resourceVersion query.
-  f.t->push_stream({200, "", {R"({"kind":"PodList","metadata":{"resourceVersion":"10","continue":"p2"},"items":[{"metadata":{"name":"a","managedFields":[{"m":1}]}},{"metadata":{"na)",
-                              R"(me":"b"}}]})"}});
-  f.t->push_stream({200, "", {R"({"kind":"PodList","items":[{"metadata":{"name":"c"}}],"metadata":{"resourceVersion":"11"}})"}});
+  f.t->push_stream(
+      {200,
+       "",
+       {R"({"kind":"PodList","metadata":{"resourceVersion":"10","continue":"p2"},"items":[{"metadata":{"name":"a","managedFields":[{"m":1}]}},{"metadata":{"na)",
+        R"(me":"b"}}]})"}});
+  f.t->push_stream(
+      {200,
+       "",
+       {R"({"kind":"PodList","items":[{"metadata":{"name":"c"}}],"metadata":{"resourceVersion":"11"}})"}});
   ListOptions lo;
   lo.limit = 2;
   lo.resource_version = "0";
@@ -198,16 +214,22 @@ TEST(Client, ListEachStreamsItemsPageByPage) {
 TEST(Client, ListEachErrorsAreValues) {
   Fixture f;
   auto ignore = [](nlohmann::json&) { return true; };
-  f.t->push_stream({410, R"({"kind":"Status","code":410,"reason":"Expired","message":"continue token expired"})", {}});
+  f.t->push_stream(
+      {410, R"({"kind":"Status","code":410,"reason":"Expired","message":"continue token expired"})", {}});
   auto gone = f.client->list_each(resources::kPods, "ns", {}, ignore);
   ASSERT_FALSE(gone.ok());
   EXPECT_TRUE(gone.error().is_gone());
   // The connection ended in the middle of the items: not a complete list.
-  f.t->push_stream({200, "", {R"({"metadata":{"resourceVersion":"3"},"items":[{"metadata":{"name":"a"}},{"meta)"}});
+  f.t->push_stream(
+      {200, "", {R"({"metadata":{"resourceVersion":"3"},"items":[{"metadata":{"name":"a"}},{"meta)"}});
   auto cut = f.client->list_each(resources::kPods, "ns", {}, ignore);
   ASSERT_FALSE(cut.ok());
   EXPECT_TRUE(cut.error().is_transport()) << cut.error().to_string();
-  f.t->push_stream({200, "", {R"({"metadata":{"resourceVersion":"3"},"items":[{"metadata":{"name":)" "\"a\"" R"(]}]})"}});
+  f.t->push_stream({200,
+                    "",
+                    {R"({"metadata":{"resourceVersion":"3"},"items":[{"metadata":{"name":)"
+                     "\"a\""
+                     R"(]}]})"}});
   auto bad = f.client->list_each(resources::kPods, "ns", {}, ignore);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().reason, "InvalidRequest");
@@ -222,9 +244,14 @@ TEST(Client, ListEachErrorsAreValues) {
 
 TEST(Client, WatchDecodesEventsAcrossChunks) {
   Fixture f;
-  f.t->push_stream({200, "", {R"({"type":"ADDED","object":{"metadata":{"name":"a"}}})" "\n{\"type\":\"MOD",
-                              R"(IFIED","object":{"metadata":{"name":"a"}}})" "\n",
-                              R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"7"}}})" "\n"}});
+  f.t->push_stream({200,
+                    "",
+                    {R"({"type":"ADDED","object":{"metadata":{"name":"a"}}})"
+                     "\n{\"type\":\"MOD",
+                     R"(IFIED","object":{"metadata":{"name":"a"}}})"
+                     "\n",
+                     R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"7"}}})"
+                     "\n"}});
   std::vector<WatchEvent::Type> types;
   WatchOptions wo;
   wo.resource_version = "5";
@@ -244,7 +271,8 @@ TEST(Client, WatchDecodesEventsAcrossChunks) {
 
 TEST(Client, WatchRequestErrorsAreValues) {
   Fixture f;
-  f.t->push_stream({410, R"({"kind":"Status","code":410,"reason":"Expired","message":"too old resource version"})", {}});
+  f.t->push_stream(
+      {410, R"({"kind":"Status","code":410,"reason":"Expired","message":"too old resource version"})", {}});
   auto r = f.client->watch(resources::kConfigMaps, "ns", {}, [](const WatchEvent&) { return true; }, {});
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.error().is_gone());

@@ -1,6 +1,6 @@
 // Kubeconfig parsing: contexts, data vs files (relative paths), tokens, and broken files whose
 // errors must name the file and the field.
-#include "operator/runtime/config.h"
+#include "runtime/config.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

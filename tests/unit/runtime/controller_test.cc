@@ -1,5 +1,5 @@
 // Controller harness: owner mapping, reconcile results, exceptions contained, requeue on error.
-#include "operator/runtime/controller.h"
+#include "runtime/controller.h"
 
 #include <gtest/gtest.h>
 
@@ -16,16 +16,23 @@ TEST(OwnerKey, MapsOnlyTheControllingOwnerOfTheRightKind) {
   json child = {{"metadata",
                  {{"name", "job-1"},
                   {"namespace", "ns"},
-                  {"ownerReferences",
-                   json::array({{{"apiVersion", "shepherd.dev/v1alpha1"}, {"kind", "ConsumerMigration"}, {"name", "other"}},
-                                {{"apiVersion", "shepherd.dev/v1alpha1"}, {"kind", "ConsumerMigration"}, {"name", "cm-1"}, {"controller", true}}})}}}};
+                  {"ownerReferences", json::array({{{"apiVersion", "shepherd.dev/v1alpha1"},
+                                                    {"kind", "ConsumerMigration"},
+                                                    {"name", "other"}},
+                                                   {{"apiVersion", "shepherd.dev/v1alpha1"},
+                                                    {"kind", "ConsumerMigration"},
+                                                    {"name", "cm-1"},
+                                                    {"controller", true}}})}}}};
   EXPECT_EQ(controller_owner_key(child, "shepherd.dev", "ConsumerMigration"), "ns/cm-1");
   EXPECT_EQ(controller_owner_key(child, "shepherd.dev", "MigrationPlan"), std::nullopt);
   EXPECT_EQ(controller_owner_key(child, "other.dev", "ConsumerMigration"), std::nullopt);
-  json core_owner = {{"metadata",
-                      {{"name", "p"},
-                       {"namespace", "ns"},
-                       {"ownerReferences", json::array({{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "cfg"}, {"controller", true}}})}}}};
+  json core_owner = {
+      {"metadata",
+       {{"name", "p"},
+        {"namespace", "ns"},
+        {"ownerReferences",
+         json::array(
+             {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "cfg"}, {"controller", true}}})}}}};
   EXPECT_EQ(controller_owner_key(core_owner, "", "ConfigMap"), "ns/cfg");
   EXPECT_EQ(controller_owner_key(json{{"metadata", {{"name", "x"}}}}, "", "ConfigMap"), std::nullopt);
   EXPECT_EQ(controller_owner_key(json::object(), "", "ConfigMap"), std::nullopt);
@@ -52,9 +59,11 @@ TEST(Controller, ReconcilesPrimaryAndOwnersOfChildrenAndSurvivesExceptions) {
       s.chunks = {R"({"metadata":{"resourceVersion":"5"},"items":[)" + cm("a") + "," + cm("boom") + "]}"};
       return s;
     }
-    s.chunks = {R"({"metadata":{"resourceVersion":"5"},"items":[)" +
-                cm("s1", R"(,"ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"a","controller":true}])") +
-                "," + cm("s2") + "]}"};
+    s.chunks = {
+        R"({"metadata":{"resourceVersion":"5"},"items":[)" +
+        cm("s1",
+           R"(,"ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"a","controller":true}])") +
+        "," + cm("s2") + "]}"};
     return s;
   };
   ClientOptions co;
@@ -74,20 +83,21 @@ TEST(Controller, ReconcilesPrimaryAndOwnersOfChildrenAndSurvivesExceptions) {
     EXPECT_EQ(name, "test");
     results.push_back(result);
   };
-  Controller c("test", primary,
-               [&](const std::string& key) -> ReconcileResult {
-                 int n;
-                 {
-                   std::lock_guard l(mu);
-                   n = ++calls[key];
-                 }
-                 if (key == "ns/boom") {
-                   if (n < 3) throw std::runtime_error("kaboom");
-                   return ReconcileResult::done();
-                 }
-                 return ReconcileResult::done();
-               },
-               opts);
+  Controller c(
+      "test", primary,
+      [&](const std::string& key) -> ReconcileResult {
+        int n;
+        {
+          std::lock_guard l(mu);
+          n = ++calls[key];
+        }
+        if (key == "ns/boom") {
+          if (n < 3) throw std::runtime_error("kaboom");
+          return ReconcileResult::done();
+        }
+        return ReconcileResult::done();
+      },
+      opts);
   c.owns(secrets);
   c.start();
   primary->start();

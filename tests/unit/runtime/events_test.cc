@@ -1,5 +1,5 @@
 // EventRecorder: creates an Event, folds repeats into a PATCH of count, rate-limits per object.
-#include "operator/runtime/events.h"
+#include "runtime/events.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,9 @@ using nlohmann::json;
 struct Fixture {
   std::shared_ptr<testing::FakeTransport> t = std::make_shared<testing::FakeTransport>();
   std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
-  Fixture() { t->fallback = [](const Request&) { return testing::ok("{}"); }; }
+  Fixture() {
+    t->fallback = [](const Request&) { return testing::ok("{}"); };
+  }
   EventRecorder recorder(const EventRecorderOptions& eo) {
     ClientOptions co;
     co.qps = 0;
@@ -60,7 +62,9 @@ TEST(EventRecorder, RecreatesWhenTheAggregatedEventExpired) {
   ClientOptions co;
   co.qps = 0;
   EventRecorder rec(std::make_shared<Client>(t, co));
-  json obj = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "c"}, {"namespace", "ns"}, {"uid", "u"}}}};
+  json obj = {{"apiVersion", "v1"},
+              {"kind", "ConfigMap"},
+              {"metadata", {{"name", "c"}, {"namespace", "ns"}, {"uid", "u"}}}};
   t->push(testing::ok("{}"));
   t->push(testing::status(404, "NotFound"));
   t->push(testing::ok("{}"));
@@ -81,7 +85,9 @@ TEST(EventRecorder, PerObjectBucketsAreBoundedLeastRecentlyUsedFirst) {
   eo.cache_size = 2;
   EventRecorder rec = f.recorder(eo);
   auto obj = [](const std::string& uid) {
-    return json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", uid}, {"namespace", "ns"}, {"uid", uid}}}};
+    return json{{"apiVersion", "v1"},
+                {"kind", "ConfigMap"},
+                {"metadata", {{"name", uid}, {"namespace", "ns"}, {"uid", uid}}}};
   };
   EXPECT_TRUE(rec.normal(obj("a"), "R", "1"));
   EXPECT_TRUE(rec.normal(obj("b"), "R", "1"));

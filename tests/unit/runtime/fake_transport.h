@@ -5,13 +5,12 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-#include <thread>
-
-#include "operator/runtime/transport.h"
+#include "runtime/transport.h"
 
 namespace shepherd::runtime::testing {
 
@@ -34,7 +33,9 @@ class FakeTransport : public Transport {
     std::lock_guard l(mu_);
     streams_.push_back(std::move(s));
   }
-  Handler fallback = [](const Request&) { return Response{404, R"({"kind":"Status","code":404,"reason":"NotFound"})", "", false, {}}; };
+  Handler fallback = [](const Request&) {
+    return Response{404, R"({"kind":"Status","code":404,"reason":"NotFound"})", "", false, {}};
+  };
   // Answers stream() (watches and streamed lists) when nothing is scripted; unset: a quiet watch.
   std::function<ScriptedStream(const Request&)> stream_fallback;
 
@@ -53,16 +54,17 @@ class FakeTransport : public Transport {
     return h(request);
   }
 
-  Response stream(const Request& request, const ChunkHandler& on_chunk,
-                  std::stop_token stop) override {
+  Response stream(const Request& request, const ChunkHandler& on_chunk, std::stop_token stop) override {
     ScriptedStream s;
     {
       std::lock_guard l(mu_);
       requests_.push_back(request);
       if (streams_.empty()) {
         // Nothing scripted: the fallback, else behave like a quiet watch until stopped.
-        if (stream_fallback) s = stream_fallback(request);
-        else streams_empty_waits_++;
+        if (stream_fallback)
+          s = stream_fallback(request);
+        else
+          streams_empty_waits_++;
       } else {
         s = streams_.front();
         streams_.pop_front();
@@ -95,7 +97,7 @@ class FakeTransport : public Transport {
 inline Response ok(const std::string& body) { return Response{200, body, "", false, {}}; }
 inline Response status(int code, const std::string& reason, const std::string& message = "") {
   const nlohmann::json body = {{"kind", "Status"}, {"apiVersion", "v1"}, {"status", "Failure"},
-                               {"code", code},     {"reason", reason},    {"message", message}};
+                               {"code", code},     {"reason", reason},   {"message", message}};
   return Response{code, body.dump(), "", false, {}};
 }
 

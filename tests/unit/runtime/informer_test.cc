@@ -2,7 +2,7 @@
 // event) -> relist from "" with deletes synthesised for objects that vanished, resume from the last
 // resourceVersion after a clean end of the watch. Lists are streamed (Client::list_each): a scripted
 // list is a stream whose chunks split the answer anywhere.
-#include "operator/runtime/informer.h"
+#include "runtime/informer.h"
 
 #include <gtest/gtest.h>
 
@@ -66,12 +66,18 @@ std::shared_ptr<Client> make_client(std::shared_ptr<FakeTransport> t) {
 
 TEST(Informer, ListWatchAndRelistOnGone) {
   auto t = std::make_shared<FakeTransport>();
-  t->push_stream(list_stream(R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10"},"items":[)" + cm("a", "1") + "," + cm("b", "2") + "]}"));
-  t->push_stream({200, "", {ev("ADDED", cm("c", "11")), ev("MODIFIED", cm("a", "12")),
-                            ev("DELETED", cm("b", "13")), ev("BOOKMARK", R"({"metadata":{"resourceVersion":"14"}})"),
-                            ev("ERROR", R"({"kind":"Status","code":410,"reason":"Expired","message":"too old resource version"})")}});
+  t->push_stream(list_stream(R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"10"},"items":[)" +
+                             cm("a", "1") + "," + cm("b", "2") + "]}"));
+  t->push_stream(
+      {200,
+       "",
+       {ev("ADDED", cm("c", "11")), ev("MODIFIED", cm("a", "12")), ev("DELETED", cm("b", "13")),
+        ev("BOOKMARK", R"({"metadata":{"resourceVersion":"14"}})"),
+        ev("ERROR",
+           R"({"kind":"Status","code":410,"reason":"Expired","message":"too old resource version"})")}});
   // Relist after the 410: c vanished meanwhile, d appeared, a unchanged.
-  t->push_stream(list_stream(R"({"metadata":{"resourceVersion":"20"},"items":[)" + cm("a", "12") + "," + cm("d", "19") + "]}"));
+  t->push_stream(list_stream(R"({"metadata":{"resourceVersion":"20"},"items":[)" + cm("a", "12") + "," +
+                             cm("d", "19") + "]}"));
   // Then the watch from 20 ends cleanly; the next watch must resume from the bookmark's 25.
   t->push_stream({200, "", {ev("BOOKMARK", R"({"metadata":{"resourceVersion":"25"}})")}});
 
@@ -97,7 +103,8 @@ TEST(Informer, ListWatchAndRelistOnGone) {
   auto reqs = t->requests();
   EXPECT_EQ(reqs[0].path, "/api/v1/namespaces/ns/configmaps?limit=500&resourceVersion=0");
   EXPECT_NE(reqs[1].path.find("watch=true&resourceVersion=10&allowWatchBookmarks=true&timeoutSeconds="),
-            std::string::npos) << reqs[1].path;
+            std::string::npos)
+      << reqs[1].path;
   EXPECT_EQ(reqs[2].path, "/api/v1/namespaces/ns/configmaps?limit=500") << "after 410: a consistent list";
   EXPECT_NE(reqs[3].path.find("resourceVersion=20"), std::string::npos) << reqs[3].path;
   EXPECT_NE(reqs[4].path.find("resourceVersion=25"), std::string::npos) << reqs[4].path;

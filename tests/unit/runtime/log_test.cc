@@ -1,5 +1,5 @@
 // Logger: JSON and text lines, levels, and redaction of secret-looking fields.
-#include "operator/runtime/log.h"
+#include "runtime/log.h"
 
 #include <gtest/gtest.h>
 

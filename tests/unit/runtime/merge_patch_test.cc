@@ -1,6 +1,6 @@
 // merge_patch_diff: the patch, applied with RFC 7386 semantics (nlohmann's merge_patch), gives
 // the target, and carries only what changed.
-#include "operator/runtime/merge_patch.h"
+#include "runtime/merge_patch.h"
 
 #include <gtest/gtest.h>
 

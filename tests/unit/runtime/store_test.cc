@@ -1,5 +1,5 @@
 // Store: keys, indexes kept in step through updates/removes/replace, stripping on cache.
-#include "operator/runtime/store.h"
+#include "runtime/store.h"
 
 #include <gtest/gtest.h>
 
@@ -63,8 +63,11 @@ TEST(Store, ReplaceReturnsDroppedAndReindexes) {
 TEST(Store, CompactStoreKeepsObjectsProjectionsAndIndexes) {
   StoreOptions o;
   o.compact = true;
-  o.projection = [](const json& obj) { return json::array({obj["metadata"].value("name", ""), obj["metadata"]["labels"]}); };
-  o.indexes = std::map<std::string, IndexFunc>{{kOwnerIndex, index_by_owner_uid()}, {"app", index_by_label("app")}};
+  o.projection = [](const json& obj) {
+    return json::array({obj["metadata"].value("name", ""), obj["metadata"]["labels"]});
+  };
+  o.indexes =
+      std::map<std::string, IndexFunc>{{kOwnerIndex, index_by_owner_uid()}, {"app", index_by_label("app")}};
   Store s(o);
   EXPECT_TRUE(s.compact());
   auto a = obj("n1", "a", {{"app", "x"}}, "u1");

@@ -1,5 +1,5 @@
 // RFC 3339 formatting and parsing (Lease MicroTime, Event timestamps).
-#include "operator/runtime/time_format.h"
+#include "runtime/time_format.h"
 
 #include <gtest/gtest.h>
 

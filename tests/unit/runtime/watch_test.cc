@@ -1,5 +1,5 @@
 // Watch stream line reassembly across arbitrary chunk boundaries and event decoding.
-#include "operator/runtime/watch.h"
+#include "runtime/watch.h"
 
 #include <gtest/gtest.h>
 
@@ -129,7 +129,8 @@ TEST(ListSplitter, IncompleteAnswerIsNotComplete) {
 TEST(ListSplitter, StopsWhenTheHandlerSaysSo) {
   ListSplitter splitter;
   int items = 0;
-  EXPECT_FALSE(splitter.feed(kTrickyList, [&](std::string_view) { return ++items < 2; }, [](std::string_view) {}));
+  EXPECT_FALSE(splitter.feed(
+      kTrickyList, [&](std::string_view) { return ++items < 2; }, [](std::string_view) {}));
   EXPECT_EQ(items, 2);
 }
 
@@ -150,7 +151,8 @@ TEST(WatchEvent, SkipsTheNamedTopLevelFieldsOfTheObject) {
   auto whole = parse_watch_event(line);
   ASSERT_TRUE(whole);
   EXPECT_EQ(whole->object["spec"]["consumers"][0]["name"], "a");
-  auto item = parse_object_without_managed_fields(R"({"metadata":{"name":"p"},"spec":{"x":1},"status":{"spec":2}})", {"spec"});
+  auto item = parse_object_without_managed_fields(
+      R"({"metadata":{"name":"p"},"spec":{"x":1},"status":{"spec":2}})", {"spec"});
   EXPECT_FALSE(item.contains("spec"));
   EXPECT_EQ(item["status"]["spec"], 2);
 }

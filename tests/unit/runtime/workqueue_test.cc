@@ -1,5 +1,5 @@
 // WorkQueue: dedup, one key in flight, delays and backoff on a fake clock, shutdown.
-#include "operator/runtime/workqueue.h"
+#include "runtime/workqueue.h"
 
 #include <gtest/gtest.h>
 

@@ -9,6 +9,8 @@
 //   --mirrors DIR            fetched repositories, <owner>+<name>/… (default /work/.mirror)
 //   --agent PATH             shepherd-agent (default: beside this program)
 //   --list-occurrences CASE  print every occurrence of the tracked names (file:line:token: text)
+//   --check                  validate the cases (file and coverage of every occurrence) without
+//                            running the agent: for an author, before the first run
 //   --keep                   keep each case's temporary directory (printed)
 //   --all-findings           print every finding (default: the first 15 per case)
 #include <unistd.h>
@@ -36,6 +38,7 @@ struct Options {
   RunConfig run;
   std::string list_case;
   bool all_findings = false;
+  bool check_only = false;
   std::vector<std::string> cases;
 };
 
@@ -135,6 +138,15 @@ int main(int argc, char** argv) {
       Workspace ws(c, o.run);
       if (o.run.keep) std::printf("  kept in %s\n", ws.dir().c_str());
       const auto occurrences = scan_tree(ws.checkout(), c.path, c.tracked);
+      if (o.check_only) {
+        // Coverage only: scoring an empty run lists what the expectation does not cover.
+        const CaseScore s = score_case(c, occurrences, Observed{});
+        for (const auto& e : s.case_errors) std::printf("  CASE ERROR %s\n", e.c_str());
+        std::printf("  %zu occurrences, %zu expect rows, %zu leave globs: %s\n", occurrences.size(),
+                    c.expect.size(), c.leave.size(), s.case_errors.empty() ? "valid" : "INVALID");
+        invalid = invalid || !s.case_errors.empty();
+        continue;
+      }
       time_grep(c, ws);  // warms the page cache for both
       const Timing grep = time_grep(c, ws);
       const AgentRun run = run_agent(c, ws, o.run);
@@ -165,6 +177,7 @@ int main(int argc, char** argv) {
       std::printf("  CANNOT RUN: %s\n", e.what());
     }
   }
+  if (o.check_only) return invalid ? 1 : 0;
   std::printf("\n%-10s %5s  %-22s %-22s %-20s %-20s %3s  %5s  %7s %7s %8s\n", "family", "cases", "precision",
               "recall", "review recall", "dropped-field review", "FAC", "noise", "agent s", "grep s",
               "ratio");

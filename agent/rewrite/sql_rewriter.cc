@@ -142,6 +142,7 @@ class Analyzer {
         sb = i + 1;
       }
     }
+    config_keys();
     return result_;
   }
 
@@ -254,6 +255,12 @@ class Analyzer {
     return true;
   }
 
+  // Is the name at token i the table of `ALTER TABLE [IF EXISTS] [ONLY] name`?
+  bool altered(std::size_t i) const {
+    while (i > 0 && (is_kw(i - 1, "only") || is_kw(i - 1, "exists") || is_kw(i - 1, "if"))) --i;
+    return i >= 2 && is_kw(i - 1, "table") && is_kw(i - 2, "alter");
+  }
+
   // Location moves of qualified names anywhere, and dbt source() arguments.
   // Moves the arguments of source() calls of the dataset in a Jinja block at `base`; true if the
   // block has one.
@@ -334,7 +341,12 @@ class Analyzer {
       for (std::size_t k = std::min(c.parts.size(), plan_.old_parts().size()); k >= 2; --k) {
         if (old_suffix(c.parts, k)) {
           result_.mentions_dataset = true;
-          move_location(c.parts, 0, k);
+          if (plan_.moves() && k == c.parts.size() && altered(c.first))
+            out_.review(c.parts[0].begin, "ALTER TABLE names " + plan_.old_location() + ", which moves to " +
+                                              plan_.new_location() +
+                                              ": a schema migration is not edited, check it by hand");
+          else
+            move_location(c.parts, 0, k);
           break;
         }
       }
@@ -347,11 +359,9 @@ class Analyzer {
     std::size_t h = b;  // dbt puts {{ config(...) }} and hooks before the statement's first word
     while (h < e && t_[h].kind == Kind::Jinja) ++h;
     if (h < e) references(h, e);
-    if (is_kw(h, "insert") || (is_kw(h, "replace") && is_kw(h + 1, "into"))) return insert(h, e);
-    if (is_kw(h, "update")) return update(h, e);
-    if (is_kw(h, "delete")) return remove(h, e);
-    if (is_kw(h, "merge")) return merge(h, e);
+    if (dml(h, e)) return;
     if (is_kw(h, "alter") && is_kw(h + 1, "table")) return alter(h, e);
+    if (is_kw(h, "copy")) return copy(h, e);
     if (is_kw(h, "create") && create(h, e)) return;
     for (std::size_t i = b; i < e; ++i) {
       if (is_punct(i, '(')) {
@@ -371,6 +381,37 @@ class Analyzer {
   }
 
   // ---- the dataset's own DDL and DML ----
+
+  bool dml(std::size_t h, std::size_t e) {
+    if (is_kw(h, "insert") || (is_kw(h, "replace") && is_kw(h + 1, "into")))
+      insert(h, e);
+    else if (is_kw(h, "update"))
+      update(h, e);
+    else if (is_kw(h, "delete"))
+      remove(h, e);
+    else if (is_kw(h, "merge"))
+      merge(h, e);
+    else
+      return false;
+    return true;
+  }
+
+  // The CTEs of `WITH … INSERT/UPDATE/DELETE/MERGE`, visible to the statement's FROM items.
+  const Ctes& dml_ctes() const {
+    static const Ctes kNone;
+    return dml_ctes_ ? *dml_ctes_ : kNone;
+  }
+
+  // COPY [INTO] t [(cols)] FROM/TO ...: the listed columns are the table's.
+  void copy(std::size_t h, std::size_t e) {
+    std::size_t i = h + 1;
+    if (is_kw(i, "into")) ++i;
+    if (is_punct(i, '(')) return;  // COPY (query) TO ...: a query, read below as any other
+    Scope target;
+    i = target_table(i, e, target, false);
+    if (is_punct(i, '(') && !starts_query(i + 1))
+      target_columns(i + 1, std::min(close_of(i), e), target, "writes");
+  }
 
   // First token in [b, e) outside parentheses and CASE ... END that is one of the words, else e.
   std::size_t find_kw(std::size_t b, std::size_t e, std::initializer_list<std::string_view> words) const {
@@ -471,7 +512,7 @@ class Analyzer {
       }
       if (eq < i) {
         target_columns(ib, eq, target, "writes");
-        expr(eq + 1, i, all, {}, false);
+        expr(eq + 1, i, all, dml_ctes(), false);
       }
       ib = i + 1;
     }
@@ -515,11 +556,22 @@ class Analyzer {
       ++q;
     }
     Scope none;
-    expr(i, q, none, {}, false);  // VALUES rows: literals and expressions
+    expr(i, q, none, dml_ctes(), false);  // VALUES rows: literals and expressions
     if (q < tail) {
       result_.wrapped.clear();
-      result_.exports = query(is_punct(q, '(') ? q + 1 : q,
-                              is_punct(q, '(') ? std::min(close_of(q), tail) : tail, {}, nullptr, true);
+      result_.exports =
+          query(is_punct(q, '(') ? q + 1 : q, is_punct(q, '(') ? std::min(close_of(q), tail) : tail,
+                dml_ctes(), nullptr, true);
+      // Without a column list the query's columns land by position: a dropped field it passes
+      // (through `*` as well) shifts every column after it in the target.
+      if (!listed && !targets_dataset(target))
+        for (const auto& f : plan_.fields())
+          if (f.drop && result_.exports.count(f.name))
+            out_.review(t_[q].begin,
+                        "INSERT into " + target.sources.front().label +
+                            " without a column list takes the query's columns by position, and it "
+                            "passes dropped field " +
+                            f.name + ": list the columns by hand");
     }
     if (tail == e) return;
     // The upsert: conflict columns and SET targets are the target's; EXCLUDED/VALUES() name its row.
@@ -541,7 +593,7 @@ class Analyzer {
     if (start >= e) return;
     std::size_t where = find_kw(start, e, {"where", "returning"});
     assignments(start, where, target, all);
-    if (where < e) expr(where + 1, e, all, {}, false);
+    if (where < e) expr(where + 1, e, all, dml_ctes(), false);
   }
 
   // UPDATE t [AS] a SET ... [FROM ...] [WHERE ...] [RETURNING ...]
@@ -551,15 +603,15 @@ class Analyzer {
     std::vector<std::pair<std::size_t, std::size_t>> deferred;
     std::size_t i = h + 1;
     if (is_kw(i, "only")) ++i;
-    from_items(i, set, scope, {}, deferred);  // the target, or MySQL's joined targets
+    from_items(i, set, scope, dml_ctes(), deferred);  // the target, or MySQL's joined targets
     if (set >= e) return;
     Scope target = scope;
     std::size_t from = find_kw(set + 1, e, {"from", "where", "returning"});
     std::size_t where = is_kw(from, "from") ? find_kw(from + 1, e, {"where", "returning"}) : from;
-    if (is_kw(from, "from")) from_items(from + 1, where, scope, {}, deferred);
+    if (is_kw(from, "from")) from_items(from + 1, where, scope, dml_ctes(), deferred);
     assignments(set + 1, from, target, scope);
-    for (auto [db, de] : deferred) expr(db, de, scope, {}, false);
-    if (where < e) expr(where + 1, e, scope, {}, false);
+    for (auto [db, de] : deferred) expr(db, de, scope, dml_ctes(), false);
+    if (where < e) expr(where + 1, e, scope, dml_ctes(), false);
   }
 
   // DELETE [FROM] t [AS] a [USING ...] [WHERE ...]
@@ -569,14 +621,14 @@ class Analyzer {
     std::size_t end = find_kw(i, e, {"using", "where", "returning"});
     Scope scope;
     std::vector<std::pair<std::size_t, std::size_t>> deferred;
-    from_items(i, end, scope, {}, deferred);
+    from_items(i, end, scope, dml_ctes(), deferred);
     std::size_t where = end;
     if (is_kw(end, "using")) {
       where = find_kw(end + 1, e, {"where", "returning"});
-      from_items(end + 1, where, scope, {}, deferred);
+      from_items(end + 1, where, scope, dml_ctes(), deferred);
     }
-    for (auto [db, de] : deferred) expr(db, de, scope, {}, false);
-    if (where < e) expr(where + 1, e, scope, {}, false);
+    for (auto [db, de] : deferred) expr(db, de, scope, dml_ctes(), false);
+    if (where < e) expr(where + 1, e, scope, dml_ctes(), false);
   }
 
   // MERGE [INTO] t [AS] a USING s [AS] b ON cond
@@ -591,14 +643,15 @@ class Analyzer {
     Scope all = target;
     std::size_t on = find_kw(using_at + 1, e, {"on"});
     std::vector<std::pair<std::size_t, std::size_t>> deferred;
-    from_items(using_at + 1, on, all, {}, deferred);
-    for (auto [db, de] : deferred) expr(db, de, all, {}, false);
+    from_items(using_at + 1, on, all, dml_ctes(), deferred);
+    for (auto [db, de] : deferred) expr(db, de, all, dml_ctes(), false);
     std::size_t when = find_kw(on, e, {"when"});
-    if (on < e) expr(on + 1, when, all, {}, false);
+    if (on < e) expr(on + 1, when, all, dml_ctes(), false);
     while (when < e) {
       std::size_t next = find_kw(when + 1, e, {"when"});
       std::size_t then = find_kw(when + 1, next, {"then"});
-      expr(when + 1, then, all, {}, false);  // MATCHED/NOT/BY/AND cond: only the condition has columns
+      expr(when + 1, then, all, dml_ctes(),
+           false);  // MATCHED/NOT/BY/AND cond: only the condition has columns
       std::size_t a = then + 1;
       if (is_kw(a, "update") && is_kw(a + 1, "set")) {
         assignments(a + 2, next, target, all);
@@ -610,7 +663,7 @@ class Analyzer {
         } else if (j < next) {
           positional_row(a, target);  // INSERT VALUES (...) / INSERT ROW
         }
-        expr(j, next, all, {}, false);
+        expr(j, next, all, dml_ctes(), false);
       }
       when = next;
     }
@@ -622,9 +675,16 @@ class Analyzer {
     std::size_t i = h + 2;
     if (is_kw(i, "if") && is_kw(i + 1, "exists")) i += 2;
     if (is_kw(i, "only")) ++i;
-    Scope target;
-    i = target_table(i, e, target, false);
-    if (!targets_dataset(target)) return;
+    // Not target_table(): a bare name would move there, and the migration's own name is not edited.
+    if (!is_name(i) || i >= e) return;
+    Chain table = read_chain(i, e);
+    if (!old_suffix(table.parts, table.parts.size()) || temporary(table)) return;
+    result_.reads_dataset = true;
+    if (plan_.moves() && table.parts.size() == 1)  // longer names are reported by the global pass
+      out_.review(table.parts[0].begin, "ALTER TABLE names " + plan_.old_location() + ", which moves to " +
+                                            plan_.new_location() +
+                                            ": a schema migration is not edited, check it by hand");
+    i = table.last + 1;
     for (; i < e; ++i) {
       if (!is_name(i) || (i > 0 && is_punct(i - 1, '.'))) continue;
       if (is_kw(i, "references")) {  // the referenced table's columns are not the dataset's
@@ -774,6 +834,13 @@ class Analyzer {
         }
         break;
       }
+    }
+    if (is_kw(i, "insert") || is_kw(i, "update") || is_kw(i, "delete") || is_kw(i, "merge")) {
+      const Ctes* saved = dml_ctes_;
+      dml_ctes_ = &ctes;
+      dml(i, e);
+      dml_ctes_ = saved;
+      return {};
     }
     return set_operations(i, e, ctes, parent, top);
   }
@@ -933,6 +1000,12 @@ class Analyzer {
     }
   }
 
+  // T-SQL's `#name` / `##name` temporary tables and `@name` table variables are not the dataset.
+  bool temporary(const Chain& c) const {
+    std::size_t f = c.first;
+    return f > 0 && t_[f - 1].end == t_[f].begin && (is_punct(f - 1, '#') || is_punct(f - 1, '@'));
+  }
+
   // A table named in a table position: a CTE, the dataset (its one-part name moves here; longer
   // names move in the global pass) or another table.
   void classify_name(const Chain& c, const Ctes& ctes, Source& src) {
@@ -944,7 +1017,7 @@ class Analyzer {
     if (cte != ctes.end()) {
       src.kind = Source::Kind::Derived;
       src.fields = cte->second;
-    } else if (old_suffix(c.parts, c.parts.size())) {
+    } else if (old_suffix(c.parts, c.parts.size()) && !temporary(c)) {
       src.kind = Source::Kind::Dataset;
       result_.reads_dataset = true;
       result_.mentions_dataset = true;
@@ -1172,6 +1245,73 @@ class Analyzer {
     }
   }
 
+  // dbt config() arguments that name the model's own output columns (unique_key, partition_by,
+  // cluster_by, ...). When the model passes a field through under its old name, that output column
+  // is renamed with it, so a quoted name there follows; a dropped field, or a retyped one passed
+  // through unconverted, goes to review. Names the model does not pass through are left alone.
+  void config_keys() {
+    if (result_.exports.empty()) return;
+    static const std::string_view kColumnKeys[] = {"unique_key",
+                                                   "partition_by",
+                                                   "cluster_by",
+                                                   "clustered_by",
+                                                   "partitioned_by",
+                                                   "sort",
+                                                   "dist",
+                                                   "sortkey",
+                                                   "distkey",
+                                                   "sort_key",
+                                                   "dist_key",
+                                                   "merge_update_columns",
+                                                   "merge_exclude_columns",
+                                                   "indexes",
+                                                   "primary_key",
+                                                   "check_cols",
+                                                   "updated_at"};
+    for (std::size_t i = 0; i < t_.size(); ++i) {
+      if (t_[i].kind != Kind::Jinja) continue;
+      std::string_view block = tx(i);
+      if (block.find("config(") == std::string_view::npos) continue;
+      for (std::string_view key : kColumnKeys)
+        for (auto k = block.find(key); k != std::string_view::npos; k = block.find(key, k + 1)) {
+          if (k > 0 && is_ident_char(block[k - 1])) continue;
+          std::size_t v = k + key.size();
+          while (v < block.size() && block[v] == ' ') ++v;
+          if (v >= block.size() || block[v] != '=' || (v + 1 < block.size() && block[v + 1] == '=')) continue;
+          // The value runs to the next comma or ')' outside brackets (tags=[...] and others are not read).
+          std::size_t end = v + 1;
+          for (int depth = 0; end < block.size(); ++end) {
+            char c = block[end];
+            if (c == '[' || c == '{' || c == '(') ++depth;
+            if ((c == ']' || c == '}' || c == ')') && depth-- == 0) break;
+            if (c == ',' && depth == 0) break;
+          }
+          config_value(i, v + 1, end);
+        }
+    }
+  }
+
+  void config_value(std::size_t tok, std::size_t b, std::size_t e) {
+    std::string_view value = tx(tok).substr(b, e - b);
+    for (const auto& f : plan_.fields()) {
+      if (!result_.exports.count(f.name)) continue;
+      for (char q : {'\'', '"'}) {
+        std::string needle = std::string(1, q) + f.name + std::string(1, q);
+        for (auto at = value.find(needle); at != std::string_view::npos; at = value.find(needle, at + 1)) {
+          std::size_t off = t_[tok].begin + b + at + 1;
+          if (!f.rename_to.empty()) out_.replace(off, f.name.size(), f.rename_to, "dbt.config");
+          if (f.drop)
+            out_.review(off, "config() names " + f.name + ", an output column of this model; " + what(f) +
+                                 ": adapt the config by hand");
+          if (f.retype)
+            out_.review(off, "config() names " + f.name +
+                                 ", an output column of this model that changes type (" + f.from_type +
+                                 " -> " + f.to_type + "): adapt the config by hand");
+        }
+      }
+    }
+  }
+
   // A Jinja expression inside a query that quotes a changed field (e.g. a macro's column list).
   void jinja_mention(std::size_t i, const Scope& scope) {
     if (!has_dataset(scope)) return;
@@ -1297,7 +1437,8 @@ class Analyzer {
   const ModelIndex& models_;
   Sink& out_;
   Result result_;
-  bool alias_back_ = false;  // inside CREATE TABLE/VIEW ... AS: outputs keep their names
+  bool alias_back_ = false;         // inside CREATE TABLE/VIEW ... AS: outputs keep their names
+  const Ctes* dml_ctes_ = nullptr;  // inside WITH ... INSERT/UPDATE/DELETE/MERGE
 };
 
 }  // namespace

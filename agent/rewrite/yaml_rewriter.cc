@@ -195,12 +195,35 @@ class Rewriter {
     for (const auto& e : n.map) {
       if (e.key.text == "column_name" && e.value.type == Node::Type::Scalar)
         column(e.value.scalar, only, rule);
+      // SQL in a test (dbt_utils.expression_is_true's expression, a `where:` config): reviewed.
+      if ((e.key.text == "expression" || e.key.text == "where" || e.key.text == "condition") &&
+          e.value.type == Node::Type::Scalar)
+        for (const auto& f : plan_.fields())
+          if ((!only || only->count(f.name)) && has_word(e.value.scalar.text, f.name))
+            out_.review(e.value.scalar.begin, "test " + e.key.text + " uses " + f.name + "; " +
+                                                  change_text(f) + ": adapt it by hand");
       if (e.key.text == "combination_of_columns")
         for (const auto& item : e.value.seq)
           if (item.type == Node::Type::Scalar) column(item.scalar, only, rule);
       test_columns(e.value, only, rule);
     }
     for (const auto& item : n.seq) test_columns(item, only, rule);
+  }
+
+  static const Node* at(const Node& n, std::string_view a, std::string_view b) {
+    const Node* x = n.get(a);
+    return x ? x->get(b) : nullptr;
+  }
+
+  // loaded_at_field as dbt accepts it: directly, under `freshness:`, under `config:` (dbt 1.10) or
+  // `config: freshness:`.
+  static const Node* loaded_at_field(const Node& owner) {
+    const Node* config_freshness = at(owner, "config", "freshness");
+    for (const Node* n : {owner.get("loaded_at_field"), at(owner, "freshness", "loaded_at_field"),
+                          at(owner, "config", "loaded_at_field"),
+                          config_freshness ? config_freshness->get("loaded_at_field") : nullptr})
+      if (n && n->type == Node::Type::Scalar) return n;
+    return nullptr;
   }
 
   void dbt_sources(const Node& sources) {
@@ -236,10 +259,9 @@ class Rewriter {
         columns_of(table, nullptr, "dbt.sources.column");
         // Freshness: the table's loaded_at_field is one of its columns; a source-level one is
         // shared by the source's other tables, so it is not renamed for this one.
-        if (const Node* loaded = table.get("loaded_at_field"); loaded && loaded->type == Node::Type::Scalar)
+        if (const Node* loaded = loaded_at_field(table))
           column(loaded->scalar, nullptr, "dbt.sources.loaded_at_field");
-        else if (const Node* shared = src.get("loaded_at_field");
-                 !source_level_checked && shared && shared->type == Node::Type::Scalar) {
+        else if (const Node* shared = loaded_at_field(src); !source_level_checked && shared) {
           source_level_checked = true;
           if (const FieldChange* f = plan_.field(shared->scalar.text, false))
             out_.review(shared->scalar.begin, "loaded_at_field " + f->name + " of source " + src.str("name") +
@@ -247,8 +269,9 @@ class Rewriter {
                                                   plan_.dataset_label() +
                                                   ": set loaded_at_field on that table by hand");
         }
-        for (const Node* owner : {&table, &src})
-          if (const Node* fresh = owner->get("freshness"))
+        for (const Node* fresh : {table.get("freshness"), src.get("freshness"),
+                                  at(table, "config", "freshness"), at(src, "config", "freshness")})
+          if (fresh)
             if (const Node* filter = fresh->get("filter"); filter && filter->type == Node::Type::Scalar)
               for (const auto& f : plan_.fields())
                 if (has_word(filter->scalar.text, f.name))

@@ -92,6 +92,28 @@ const Case kCases[] = {
      "        loaded_at_field: account_id\n",
      {"loaded_at_field user_id of source events applies to all its tables",
       "freshness filter uses legacy_flag; legacy_flag is dropped"}},
+    {"dbt_sources_loaded_at_field_under_freshness_and_config",
+     "models/sources.yml",
+     "sources:\n  - name: events\n    tables:\n      - name: listening_v3\n        freshness:\n"
+     "          warn_after: {count: 12, period: hour}\n          loaded_at_field: user_id\n"
+     "  - name: more\n    schema: events\n    tables:\n      - name: listening_v3\n        config:\n"
+     "          loaded_at_field: user_id\n",
+     "sources:\n  - name: events\n    tables:\n      - name: listening_v4\n        freshness:\n"
+     "          warn_after: {count: 12, period: hour}\n          loaded_at_field: account_id\n"
+     "  - name: more\n    schema: events\n    tables:\n      - name: listening_v4\n        config:\n"
+     "          loaded_at_field: account_id\n",
+     {}},
+    {"dbt_test_expression_and_where_are_review",
+     "models/schema.yml",
+     "models:\n  - name: stg_listening\n    data_tests:\n      - dbt_utils.expression_is_true:\n"
+     "          arguments:\n            expression: \"user_id > 0\"\n          config:\n"
+     "            where: \"track_id is not null\"\n  - name: dim_users\n    data_tests:\n"
+     "      - dbt_utils.expression_is_true:\n          expression: \"user_id > 0\"\n",
+     "models:\n  - name: stg_listening\n    data_tests:\n      - dbt_utils.expression_is_true:\n"
+     "          arguments:\n            expression: \"user_id > 0\"\n          config:\n"
+     "            where: \"track_id is not null\"\n  - name: dim_users\n    data_tests:\n"
+     "      - dbt_utils.expression_is_true:\n          expression: \"user_id > 0\"\n",
+     {"test expression uses user_id; user_id is renamed to account_id"}},
     {"dbt_relationships_to_dataset_and_exposure",
      "models/schema.yml",
      "models:\n  - name: dim_users\n    columns:\n      - name: listener\n        tests:\n          - "

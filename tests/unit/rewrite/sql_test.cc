@@ -201,6 +201,52 @@ const Case kCases[] = {
      "MERGE listening_v3 t USING src s ON t.track_id = s.track_id WHEN NOT MATCHED THEN INSERT ROW",
      "MERGE listening_v4 t USING src s ON t.track_id = s.track_id WHEN NOT MATCHED THEN INSERT ROW",
      {"without a column list fills columns by position"}},
+    {"insert_select_star_of_dropped_field_into_other_table_is_review",
+     "INSERT INTO archive.plays SELECT * FROM prod.events.listening_v3;\n"
+     "INSERT INTO archive.plays (a, b) SELECT * FROM prod.events.listening_v3",
+     "INSERT INTO archive.plays SELECT * FROM prod.events.listening_v4;\n"
+     "INSERT INTO archive.plays (a, b) SELECT * FROM prod.events.listening_v4",
+     {"INSERT into archive.plays without a column list takes the query's columns by position, and it passes "
+      "dropped field legacy_flag",
+      "SELECT * passes retyped field ts", "SELECT * passes retyped field ts"}},
+    {"with_cte_then_insert_and_delete",
+     "WITH src AS (SELECT user_id FROM prod.events.listening_v3)\nINSERT INTO out.t (uid) SELECT user_id "
+     "FROM src;\n"
+     "WITH old AS (SELECT 1 AS k)\nDELETE FROM listening_v3 WHERE user_id IN (SELECT k FROM old)",
+     "WITH src AS (SELECT account_id FROM prod.events.listening_v4)\nINSERT INTO out.t (uid) SELECT "
+     "account_id FROM "
+     "src;\nWITH old AS (SELECT 1 AS k)\nDELETE FROM listening_v4 WHERE account_id IN (SELECT k FROM old)",
+     {}},
+    {"copy_into_dataset_columns",
+     "COPY listening_v3 (user_id, track_id) FROM STDIN;\nCOPY users (user_id) FROM STDIN",
+     "COPY listening_v4 (account_id, track_id) FROM STDIN;\nCOPY users (user_id) FROM STDIN",
+     {}},
+    {"dbt_config_keys_follow_renamed_outputs",
+     "{{ config(materialized='incremental', unique_key='user_id', cluster_by=['legacy_flag', 'track_id'],\n"
+     "   partition_by={'field': 'ts'}) }}\nselect user_id, legacy_flag, track_id, UNIX_MILLIS(ts) AS ts\n"
+     "from {{ source('events', 'listening_v3') }}",
+     "{{ config(materialized='incremental', unique_key='account_id', cluster_by=['legacy_flag', "
+     "'track_id'],\n"
+     "   partition_by={'field': 'ts'}) }}\nselect account_id, legacy_flag, track_id, UNIX_MILLIS(ts) AS ts\n"
+     "from {{ source('events', 'listening_v4') }}",
+     {"config() names legacy_flag, an output column of this model; legacy_flag is dropped",
+      "reads dropped field legacy_flag", "reads retyped field ts"}},
+    {"dbt_config_tags_and_other_keys_untouched",
+     "{{ config(tags=['user_id'], alias='user_id', unique_key = \"user_id\") }}\n"
+     "select user_id from {{ source('events', 'listening_v3') }}",
+     "{{ config(tags=['user_id'], alias='user_id', unique_key = \"account_id\") }}\n"
+     "select account_id from {{ source('events', 'listening_v4') }}",
+     {}},
+    {"dbt_config_key_of_aliased_output_untouched",
+     "{{ config(unique_key='user_id') }}\nselect track_id AS user_id from {{ source('events', "
+     "'listening_v3') }}",
+     "{{ config(unique_key='user_id') }}\nselect track_id AS user_id from {{ source('events', "
+     "'listening_v4') }}",
+     {}},
+    {"tsql_temporary_table_named_like_the_dataset_is_not_it",
+     "SELECT user_id INTO #listening_v3 FROM users;\nSELECT user_id FROM #listening_v3",
+     "SELECT user_id INTO #listening_v3 FROM users;\nSELECT user_id FROM #listening_v3",
+     {}},
     {"create_table_column_definitions",
      "CREATE TABLE IF NOT EXISTS prod.events.listening_v3 (\n  user_id BIGINT NOT NULL,\n  ts BIGINT,\n"
      "  legacy_flag BOOLEAN,\n  owner_id BIGINT REFERENCES users (user_id),\n"
@@ -225,9 +271,11 @@ const Case kCases[] = {
     {"alter_table_of_dataset_is_review",
      "ALTER TABLE prod.events.listening_v3 ADD COLUMN legacy_flag BOOLEAN;\n"
      "ALTER TABLE listening_v3 RENAME COLUMN user_id TO uid;\nALTER TABLE users DROP COLUMN user_id",
-     "ALTER TABLE prod.events.listening_v4 ADD COLUMN legacy_flag BOOLEAN;\n"
-     "ALTER TABLE listening_v4 RENAME COLUMN user_id TO uid;\nALTER TABLE users DROP COLUMN user_id",
-     {"ALTER TABLE prod.events.listening_v3 names legacy_flag; legacy_flag is dropped",
+     "ALTER TABLE prod.events.listening_v3 ADD COLUMN legacy_flag BOOLEAN;\n"
+     "ALTER TABLE listening_v3 RENAME COLUMN user_id TO uid;\nALTER TABLE users DROP COLUMN user_id",
+     {"ALTER TABLE names prod.events.listening_v3, which moves to prod.events.listening_v4",
+      "ALTER TABLE prod.events.listening_v3 names legacy_flag; legacy_flag is dropped",
+      "ALTER TABLE names prod.events.listening_v3, which moves to prod.events.listening_v4",
       "ALTER TABLE prod.events.listening_v3 names user_id; user_id is renamed to account_id"}},
     {"jinja_macro_naming_dataset_is_review",
      "select user_id from {{ my_relation('events', 'listening_v3') }}",

@@ -547,6 +547,11 @@ class Rewriter {
     if ((name == "withColumnRenamed" || name == "rename_field") && o + 1 != i) return;  // 2nd: the new name
     std::size_t root = chain_root(o - 2);  // the receiver ends before `.name(`
     Cls c = classify(root, o - 2);
+    // a.join(b, "k") / a.merge(b, on=["k"]): the key names a column of both frames.
+    if ((name == "join" || name == "merge") && is_name(o + 1)) {
+      auto it = frames_.find(std::string(tx(o + 1)));
+      c.merge(it == frames_.end() ? Cls{Cls::K::Other, false, {}} : it->second);
+    }
     decide(f, t_[i].body_begin, t_[i].body_end, c, false, is_name(root) ? tx(root) : std::string_view{});
   }
 

@@ -215,6 +215,21 @@ const Case kCases[] = {
      "agg = df.agg({\"user_id\": \"max\"})\n",
      {"builds rows with field user_id", "builds rows with field user_id",
       "builds rows with field legacy_flag"}},
+    // Column lists: a list argument is a column position like a string argument. A join key
+    // names a column of both frames: with a frame of another table, review.
+    {"column_lists_and_join_keys",
+     "df = spark.table('prod.events.listening_v3')\n"
+     "users = spark.table('prod.users.users')\n"
+     "a = df.select(['user_id', 'track_id']).groupBy(['user_id']).count()\n"
+     "b = df.join(users, ['user_id'])\n"
+     "c = df.join(df.select('track_id'), 'track_id')\n",
+     "df = spark.table('prod.events.listening_v4')\n"
+     "users = spark.table('prod.users.users')\n"
+     "a = df.select(['account_id', 'track_id']).groupBy(['account_id']).count()\n"
+     "b = df.join(users, ['user_id'])\n"
+     "c = df.join(df.select('track_id'), 'track_id')\n",
+     {"cannot tell whether user_id is read from prod.events.listening_v3: the frame joins it with another "
+      "table"}},
     {"empty", "", "", {}},
 };
 

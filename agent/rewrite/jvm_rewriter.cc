@@ -178,6 +178,8 @@ class Rewriter {
   void annotations() {
     for (std::size_t i = 0; i + 2 < t_.size(); ++i) {
       if (!is_op(i, '@')) continue;
+      if (t_[i + 1].kind == Kind::Name && (tx(i + 1) == "MappedSuperclass" || tx(i + 1) == "Embeddable"))
+        shared_mapping_ = true;
       auto args = annotation_args(i);
       if (!args) continue;
       std::string_view name = annotation_name(i);
@@ -472,7 +474,17 @@ class Rewriter {
     const Token& t = t_[i];
     const FieldChange* f = plan_.field(body_of(i), true);
     if (!f) f = &exact;
-    if (!entity_dataset_) return;  // another table's entity (or no @Table here): not ours
+    if (!entity_dataset_) {
+      // A mapped superclass or embeddable without a @Table of its own: its columns belong to the
+      // entities that use it, which may include the dataset's.
+      if (shared_mapping_ && !entity_other_)
+        out_.review(t.body_begin,
+                    std::string(shown_prefix(callee)) + std::string(body_of(i)) +
+                        "\") in a @MappedSuperclass/@Embeddable maps a column of every entity that "
+                        "uses it; if one maps " +
+                        plan_.dataset_label() + ": " + what(*f));
+      return;  // another table's entity (or no @Table here): not ours
+    }
     std::string shown = "@" + std::string(callee) + "(name = \"" + std::string(body_of(i)) + "\")";
     if (entity_other_) {
       out_.review(t.body_begin, "cannot prove " + shown + " maps a column of " + plan_.dataset_label() +
@@ -487,6 +499,10 @@ class Rewriter {
     if (f->retype)
       out_.review(t.body_begin, "maps retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type +
                                     ") in " + shown + ": change the attribute's Java type by hand");
+  }
+
+  static std::string shown_prefix(std::string_view callee) {
+    return "@" + std::string(callee) + "(name = \"";
   }
 
   // `private Long userId;` in an entity of the dataset without a @Column name: JPA derives the
@@ -845,6 +861,7 @@ class Rewriter {
   bool reads_other_ = false;
   bool entity_dataset_ = false;           // a JPA @Table of the file maps the dataset
   bool entity_other_ = false;             // a JPA @Table of the file maps another table
+  bool shared_mapping_ = false;           // the file has a @MappedSuperclass or @Embeddable
   std::set<std::size_t> skip_;            // literals already handled (annotation parts, JPQL)
   std::set<std::size_t> names_location_;  // literals that name the dataset's location
   std::vector<std::size_t> dynamic_;      // reads of a table computed at run time (callee token)

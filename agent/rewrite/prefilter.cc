@@ -91,6 +91,12 @@ bool could_change(Language lang, std::string_view content, const Plan& plan, con
   if ((lang == Language::Python || lang == Language::Java || lang == Language::Scala) &&
       dynamic_read_marker(content))
     return true;
+  // JPA mappings shared by entities (a mapped superclass, an embeddable) name columns of whichever
+  // entity uses them, which may be the dataset's.
+  if ((lang == Language::Java || lang == Language::Scala) &&
+      (content.find("@MappedSuperclass") != std::string_view::npos ||
+       content.find("@Embeddable") != std::string_view::npos))
+    return true;
   if (models.exports.empty()) return false;
   if (lang == Language::Sql) return content.find("ref(") != std::string_view::npos;
   if (lang == Language::Yaml) return content.find("models:") != std::string_view::npos;

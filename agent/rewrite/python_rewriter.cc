@@ -429,6 +429,11 @@ class Rewriter {
       // are whatever the rows say, reported by row_field, never rewritten.
       if (is_name(j) && is_op(j + 1, '(') && in(tx(j), {"createDataFrame", "DataFrame", "from_records"}))
         c.merge(Cls{Cls::K::Other, false, {}});
+      // A frame made by a Glue mapping has the mapping's output names, which keep the old names
+      // (the source side is what is renamed): its columns are not rewritten.
+      if (is_name(j) &&
+          ((tx(j) == "apply_mapping" && is_op(j + 1, '(')) || (tx(j) == "ApplyMapping" && is_op(j + 1, '.'))))
+        return Cls{Cls::K::Other, false, {}};
       if (is_name(j) && tx(j) == "join" && is_op(j + 1, '(') && is_name(j + 2)) {
         auto it = frames_.find(std::string(tx(j + 2)));
         if (it != frames_.end()) c.merge(it->second);
@@ -539,6 +544,17 @@ class Rewriter {
       decide(f, t_[i].body_begin, t_[i].body_end, frame_kwarg(o), false, {});
       return;
     }
+    // Glue Join.apply(frame1=a, frame2=b, keys1=["user_id"], keys2=["account"]): keys1 are
+    // columns of frame1, keys2 of frame2.
+    if (name == "apply" && method && is_name(o - 3) && tx(o - 3) == "Join" && enclosing_[i] >= 0 &&
+        is_op(static_cast<std::size_t>(enclosing_[i]), '[')) {
+      std::size_t list = static_cast<std::size_t>(enclosing_[i]);
+      if (list >= 2 && is_op(list - 1, '=') && is_name(list - 2) &&
+          (tx(list - 2) == "keys1" || tx(list - 2) == "keys2"))
+        decide(f, t_[i].body_begin, t_[i].body_end,
+               frame_kwarg(o, tx(list - 2) == "keys1" ? "frame1" : "frame2"), false, {});
+      return;
+    }
     if (column_function(name) && (!method || free_module(o - 2))) {
       decide(f, t_[i].body_begin, t_[i].body_end, Cls{}, false, {});
       return;
@@ -556,8 +572,11 @@ class Rewriter {
   }
 
   // The class of the frame passed as `frame=` to the call opened at `open`.
-  Cls frame_kwarg(std::size_t open) const {
-    auto v = kwarg(open, "frame");
+  Cls frame_kwarg(std::size_t open, std::string_view key = "frame") const {
+    auto v = kwarg(open, key);
+    // Transforms also take the frame as their first positional argument: ApplyMapping.apply(f, …).
+    if (!v && key == "frame" && is_name(open + 1) && (is_op(open + 2, ',') || is_op(open + 2, ')')))
+      v = open + 1;
     if (!v || !is_name(*v)) return Cls{};
     auto it = frames_.find(std::string(tx(*v)));
     return it == frames_.end() ? Cls{} : it->second;

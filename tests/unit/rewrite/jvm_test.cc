@@ -364,6 +364,18 @@ const Case kCases[] = {
      {"reads a table or path computed at run time (parquet(…))",
       "cannot prove col(\"user_id\") belongs to prod.events.listening_v3: this file also reads a table or "
       "path computed at run time"}},
+    // A mapped superclass names columns of every entity that extends it: review, never an edit,
+    // even though the file never names the dataset.
+    {"jpa_mapped_superclass_is_review",
+     "src/Person.java",
+     "@MappedSuperclass\npublic class Person extends BaseEntity {\n"
+     "  @Column(name = \"user_id\") private Long account;\n  @Column(name = \"first_name\") private String "
+     "first;\n}\n",
+     "@MappedSuperclass\npublic class Person extends BaseEntity {\n"
+     "  @Column(name = \"user_id\") private Long account;\n  @Column(name = \"first_name\") private String "
+     "first;\n}\n",
+     {"@Column(name = \"user_id\") in a @MappedSuperclass/@Embeddable maps a column of every entity that "
+      "uses it"}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Jvm, JvmTable, ::testing::ValuesIn(kCases),

@@ -173,7 +173,8 @@ const Case kCases[] = {
      "])\n"
      "m2 = dyf.apply_mapping([(\"legacy_flag\", \"boolean\", \"flag\", \"boolean\")])\n"
      "out = DropFields.apply(frame=mapped, paths=[\"legacy_flag\"])\n",
-     {"reads retyped field ts", "reads dropped field legacy_flag", "reads dropped field legacy_flag"}},
+     // `mapped` has the mapping's output names: its DropFields is not the dataset's column.
+     {"reads retyped field ts", "reads dropped field legacy_flag"}},
     {"glue_database_from_args_is_review",
      "dyf = glueContext.create_dynamic_frame.from_catalog(database=args['db'], table_name='listening_v3')\n"
      "dyf.toDF().select('user_id')\n",
@@ -230,6 +231,28 @@ const Case kCases[] = {
      "c = df.join(df.select('track_id'), 'track_id')\n",
      {"cannot tell whether user_id is read from prod.events.listening_v3: the frame joins it with another "
       "table"}},
+    // Glue transforms with the frame given positionally, and Join keys by side.
+    {"glue_positional_frame_and_join_keys",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v3')\n"
+     "users = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='users')\n"
+     "m = ApplyMapping.apply(plays, mappings=[('user_id', 'long', 'user_id', 'long')])\n"
+     "j = Join.apply(frame1=users, frame2=plays, keys1=['user_id'], keys2=['user_id'])\n",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v4')\n"
+     "users = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='users')\n"
+     "m = ApplyMapping.apply(plays, mappings=[('account_id', 'long', 'user_id', 'long')])\n"
+     "j = Join.apply(frame1=users, frame2=plays, keys1=['user_id'], keys2=['account_id'])\n",
+     {}},
+    // The output of a mapping keeps the old names: columns of the mapped frame stay.
+    {"glue_mapped_frame_keeps_old_names",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v3')\n"
+     "m = ApplyMapping.apply(frame=plays, mappings=[('user_id', 'long', 'user_id', 'long')])\n"
+     "n = plays.apply_mapping([('user_id', 'long', 'user_id', 'long')])\n"
+     "a = m.select_fields(['user_id'])\nb = n.toDF().select('user_id')\n",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v4')\n"
+     "m = ApplyMapping.apply(frame=plays, mappings=[('account_id', 'long', 'user_id', 'long')])\n"
+     "n = plays.apply_mapping([('account_id', 'long', 'user_id', 'long')])\n"
+     "a = m.select_fields(['user_id'])\nb = n.toDF().select('user_id')\n",
+     {}},
     {"empty", "", "", {}},
 };
 

@@ -91,6 +91,9 @@ struct ModelIndex {
   // tree declare to be the dataset, also when the source's name is not its schema or the table
   // has an `identifier:`.
   std::set<std::pair<std::string, std::string>> sources;
+  // Every dbt model of the tree (SQL file stem): a ref() to one of them is that model, never a seed
+  // or relation named like the dataset's table.
+  std::set<std::string> models;
 };
 
 struct FileResult {

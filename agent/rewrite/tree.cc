@@ -322,6 +322,7 @@ ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, c
         for (auto& s : yaml::dataset_sources(p.content, plan)) index.sources.insert(std::move(s));
       continue;
     }
+    index.models.insert(c.path.stem().string());
     // source() may name the dataset through a sources.yml not read yet: keep those files too.
     if (!could_change(Language::Sql, content, plan, index) && !mentions_ref(content) &&
         content.find("source(") == std::string_view::npos)

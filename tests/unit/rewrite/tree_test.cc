@@ -195,5 +195,22 @@ TEST(Tree, DbtSourcesYmlDeclaresTheDatasetUnderAnotherName) {
             "        identifier: listening_v4\n");
 }
 
+// A seed read through ref() (dbt's jaffle_shop reads its raw tables this way): the seed is named
+// like the dataset's table and no model of the tree is, so the ref is the dataset.
+TEST(Tree, DbtRefOfSeedNamedLikeTheTable) {
+  testing::TempDir tmp;
+  auto repo = tmp.path() / "repo";
+  put(repo / "seeds" / "listening_v3.csv", "user_id,track_id\n1,2\n");
+  put(repo / "models" / "stg_plays.sql", "select user_id as listener from {{ ref('listening_v3') }}\n");
+  put(repo / "models" / "marts" / "listeners.sql", "select listener, user_id from {{ ref('stg_plays') }}\n");
+  auto cs = testing::spec_changes();
+  cs.dataset.to.location = cs.dataset.from.location;
+  auto r = migrate_tree(repo, "", cs);
+  EXPECT_EQ(get(repo / "models" / "stg_plays.sql"),
+            "select account_id as listener from {{ ref('listening_v3') }}\n");
+  EXPECT_EQ(get(repo / "models" / "marts" / "listeners.sql"),
+            "select listener, user_id from {{ ref('stg_plays') }}\n");
+}
+
 }  // namespace
 }  // namespace shepherd::rewrite

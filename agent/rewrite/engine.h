@@ -76,6 +76,10 @@ struct Report {
   int files_changed = 0;
   std::vector<Skipped> skipped;
   bool truncated = false;  // a limit stopped the scan early
+  // Files that name the dataset (its location's last part or its name, as a whole word), with the
+  // line of the first mention, whether or not anything in them changed. The agent uses them so
+  // that "nothing to change" is never claimed for a repository that refers to the dataset.
+  std::vector<ReviewItem> mentions;
 };
 
 // What dbt models (by model name = file stem) pass through from the dataset unchanged, under

@@ -65,7 +65,7 @@ TEST(Tree, RewritesInPlaceAndSkipsWhatItMustNot) {
   EXPECT_EQ(reason(r, "link.sql"), "symlink leaves the repository (not followed)");
   EXPECT_EQ(reason(r, "linkdir"), "symlink leaves the repository (not followed)");
   EXPECT_EQ(reason(r, "inner_link.sql"), "");
-  EXPECT_EQ(r.files_scanned, 1);
+  EXPECT_EQ(r.files_scanned, 2);  // a.sql, and README.md (docs are read for review, never edited)
   EXPECT_EQ(r.files_changed, 1);
   ASSERT_EQ(r.edits.size(), 2u);
   EXPECT_EQ(r.edits[0].file, "a.sql");

@@ -3,9 +3,11 @@
 // record_round through PrometheusClient) must judge healthy values Successful, a value above max
 // Failed, an absent metric Inconclusive, a killed Prometheus Inconclusive (never Successful), and
 // resume after Prometheus restarts.
+// gtest before cpprest: cpprest defines a macro U() that breaks gtest's templates (parameter U).
+#include <gtest/gtest.h>
+// (separate block, so that include sorting keeps this order)
 #include <arpa/inet.h>
 #include <cpprest/http_listener.h>
-#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>

@@ -12,6 +12,7 @@
 #include "prefilter.h"
 #include "python_rewriter.h"
 #include "sql_rewriter.h"
+#include "text_rewriter.h"
 #include "yaml_rewriter.h"
 
 namespace shepherd::rewrite {
@@ -55,6 +56,14 @@ class MigrationSink final : public Sink {
 
 bool migrate_content(const std::string& path, std::string_view content, Language lang, const Plan& plan,
                      const ModelIndex& models, FileResult& result) {
+  if (lang == Language::Text) {
+    // Review only; the scan does its own cheap checks (a CSV names the dataset in its path).
+    CollectingSink sink;
+    text::review(path, content, plan, sink);
+    if (sink.findings.empty()) return false;
+    result = apply(path, content, std::move(sink));
+    return true;
+  }
   if (!could_change(lang, content, plan, models)) return false;
   CollectingSink sink;
   switch (lang) {
@@ -81,6 +90,7 @@ bool migrate_content(const std::string& path, std::string_view content, Language
     case Language::Yaml:
       yaml::rewrite(path, content, plan, models, sink);
       break;
+    case Language::Text:
     case Language::None:
       break;
   }

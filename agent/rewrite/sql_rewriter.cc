@@ -289,6 +289,35 @@ class Analyzer {
     return found;
   }
 
+  // dbt's ref('x') of a seed (or a model of another package) named like the dataset's table: dbt
+  // names its relation x, so it is the dataset on the same evidence as a bare `FROM x`. A model of
+  // this tree named x is not: its relation is whatever that model builds.
+  bool ref_is_dataset(std::string_view name) const {
+    const auto& old = plan_.old_parts();
+    if (old.empty() || !iequals(name, old.back())) return false;
+    for (const auto& m : models_.models)
+      if (iequals(m, name)) return false;
+    return true;
+  }
+
+  // ref() calls of the dataset in a Jinja block; true if there is one. The ref names a seed or a
+  // model file, which the engine does not rename, so a move goes to review.
+  bool dataset_refs(std::string_view block, std::size_t base) {
+    bool found = false;
+    for (const auto& call : jinja::calls(block)) {
+      if (call.function != "ref" || call.args.empty() || !ref_is_dataset(call.args.back().value)) continue;
+      found = true;
+      result_.mentions_dataset = true;
+      auto repl = plan_.new_suffix(1);
+      if (plan_.moves() && repl.size() == 1 && !iequals(repl[0], call.args.back().value))
+        out_.review(base + call.args.back().begin, "ref('" + call.args.back().value + "') reads " +
+                                                       plan_.dataset_label() + ", which moves to " +
+                                                       plan_.new_location() +
+                                                       ": rename the seed or model and this ref by hand");
+    }
+    return found;
+  }
+
   // A Jinja block that names the dataset but is not a source() of it (a macro, a variable, a ref()
   // to a model or seed named like its table): the engine cannot tell what relation it produces.
   bool unresolved_jinja(std::string_view block) const { return plan_.mentioned_in(block); }
@@ -330,7 +359,8 @@ class Analyzer {
       }
       if (t_[i].kind == Kind::Jinja) {
         std::string_view block = tx(i);
-        if (!dataset_sources(block, t_[i].begin) && unresolved_jinja(block))
+        if (!dataset_sources(block, t_[i].begin) && !dataset_refs(block, t_[i].begin) &&
+            unresolved_jinja(block))
           out_.review(t_[i].begin, "Jinja expression " + std::string(block) + " names " +
                                        plan_.dataset_label() +
                                        " but is not a source() the engine can resolve; check by hand");
@@ -1049,6 +1079,11 @@ class Analyzer {
         if (it != models_.exports.end()) {
           src.kind = Source::Kind::Derived;
           src.fields = it->second;
+          return;
+        }
+        if (ref_is_dataset(call.args.back().value)) {
+          src.kind = Source::Kind::Dataset;
+          result_.reads_dataset = true;
           return;
         }
       }

@@ -267,6 +267,20 @@ struct Prepared {
   CollectingSink sink;
 };
 
+// The 1-based line of the first line that names the dataset.
+int first_mention(std::string_view text, const Plan& plan) {
+  int line = 1;
+  std::size_t b = 0;
+  while (b < text.size()) {
+    std::size_t e = text.find('\n', b);
+    if (e == std::string_view::npos) e = text.size();
+    if (plan.mentioned_in(text.substr(b, e - b))) return line;
+    ++line;
+    b = e + 1;
+  }
+  return 0;
+}
+
 // Whether SQL text may call dbt's ref(): the same as find("ref(") != npos, but it looks for the
 // rarer '(' (find() stops at every 'r').
 bool mentions_ref(std::string_view text) {
@@ -308,6 +322,7 @@ ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, c
         for (auto& s : yaml::dataset_sources(p.content, plan)) index.sources.insert(std::move(s));
       continue;
     }
+    index.models.insert(c.path.stem().string());
     // source() may name the dataset through a sources.yml not read yet: keep those files too.
     if (!could_change(Language::Sql, content, plan, index) && !mentions_ref(content) &&
         content.find("source(") == std::string_view::npos)
@@ -406,6 +421,8 @@ Report migrate_tree(const fs::path& root_in, const std::string& subpath, const C
     } else if (!migrate_content(c.rel, content, language_of(c.rel), plan, models, r)) {
       continue;
     }
+    if (plan.mentioned_in(content))
+      report.mentions.push_back(ReviewItem{c.rel, first_mention(content, plan), ""});
     for (auto& item : r.review) report.review.push_back(std::move(item));
     if (r.content == content) continue;
     if (!write_rewritten(c.path, content, r.content)) {

@@ -407,6 +407,30 @@ TEST(Sql, VersionedMigrationIsNotEdited) {
   EXPECT_EQ(not_flyway.content, schema.content);
 }
 
+// ref('listening_v3') of a seed named like the dataset's table is the dataset; the ref itself cannot
+// follow a move (it names a file), so the move goes to review. A model of the tree with that name is
+// not the dataset.
+TEST(Sql, RefOfSeedNamedLikeTheTableIsTheDataset) {
+  ModelIndex models;
+  models.models = {"stg_orders", "daily"};
+  auto r = migrate_file("models/stg.sql", "select user_id as uid from {{ ref('listening_v3') }}",
+                        testing::spec_changes(), models);
+  EXPECT_EQ(r.content, "select account_id as uid from {{ ref('listening_v3') }}");
+  ASSERT_EQ(r.review.size(), 1u) << testing::review_lines(r);
+  EXPECT_EQ(
+      r.review[0].message,
+      "ref('listening_v3') reads prod.events.listening_v3, which moves to prod.events.listening_v4: rename "
+      "the seed or model and this ref by hand");
+
+  models.models.insert("listening_v3");
+  auto own = migrate_file("models/stg.sql", "select user_id as uid from {{ ref('listening_v3') }}",
+                          testing::spec_changes(), models);
+  EXPECT_EQ(own.content, "select user_id as uid from {{ ref('listening_v3') }}");
+  ASSERT_EQ(own.review.size(), 2u) << testing::review_lines(own);
+  EXPECT_NE(own.review[0].message.find("cannot tell whether ref('listening_v3') is prod.events.listening_v3"),
+            std::string::npos);
+}
+
 TEST(Sql, LocationWithoutMoveStillScopesColumns) {
   auto cs = testing::spec_changes();
   cs.dataset.to.location = cs.dataset.from.location;

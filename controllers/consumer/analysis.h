@@ -1,6 +1,6 @@
 // The seam between the consumer state machine and health analysis (controllers/health owns the
 // providers and may own a richer verdict): when the next measurement round is due, how a round is
-// folded into status.analysis (bounded history), and the default verdict of SPEC §4.
+// folded into status.analysis (bounded history), and the default verdict of docs/health.md.
 #pragma once
 
 #include <functional>
@@ -16,7 +16,7 @@ enum class AnalysisVerdict { Running, Successful, Failed, Inconclusive };
 // health package can replace the default without touching the phase logic.
 using AnalysisJudge = std::function<AnalysisVerdict(const api::AnalysisStatus&, const api::HealthSpec&)>;
 
-// SPEC §4: no checks -> Successful; failures > failureLimit -> Failed (at once);
+// docs/health.md: no checks -> Successful; failures > failureLimit -> Failed (at once);
 // inconclusive > inconclusiveLimit -> Inconclusive (at once); `count` rounds taken -> Successful.
 AnalysisVerdict default_analysis_verdict(const api::AnalysisStatus& analysis, const api::HealthSpec& health);
 

@@ -1,0 +1,67 @@
+// Fuzz target: the agent result across its wire, both ways.
+//  1. The operator's decoder (parse_agent_result) on any text: a result or an error, never a
+//     crash or exception.
+//  2. A result built from the input's pieces (any bytes in any string, any number of review
+//     items) through the agent's encoder for the termination message: it always fits in 4 KiB,
+//     and the operator's decoder always accepts it with the same outcome and counts.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/task.h"
+#include "controllers/consumer/job.h"
+#include "tests/fuzz/fuzz_check.h"
+
+namespace {
+
+using namespace shepherd;
+
+std::vector<std::string> pieces(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == '\x01') {
+      out.emplace_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+agent::AgentResult result_from(std::string_view text) {
+  const auto p = pieces(text);
+  auto at = [&](std::size_t i) { return i < p.size() ? p[i] : std::string(); };
+  agent::AgentResult r;
+  const unsigned char first = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
+  r.outcome = static_cast<agent::Outcome>(first % 4);
+  r.edits = static_cast<int>(text.size());
+  r.files_changed = static_cast<int>(p.size());
+  r.message = at(0);
+  r.commit = at(1);
+  r.branch = at(2);
+  r.pull_request = at(3);
+  r.verify.ran = (first & 4) != 0;
+  r.verify.output_tail = at(4);
+  r.diff.config_map = at(5);
+  r.diff.bytes = static_cast<std::int64_t>(text.size()) * 1000;
+  for (std::size_t i = 6; i + 1 < p.size(); i += 2) r.review.push_back({p[i], static_cast<int>(i), p[i + 1]});
+  return r;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const auto decoded = controllers::consumer::parse_agent_result(text);
+  FUZZ_CHECK(decoded.value.has_value() == decoded.error.empty());
+
+  const agent::AgentResult r = result_from(text);
+  const std::string message = agent::to_termination_message(r);
+  FUZZ_CHECK(message.size() <= agent::kMaxResultBytes);
+  const auto back = controllers::consumer::parse_agent_result(message);
+  FUZZ_CHECK(back.value.has_value());
+  FUZZ_CHECK(controllers::api::to_string(back.value->outcome) == agent::to_string(r.outcome));
+  return 0;
+}

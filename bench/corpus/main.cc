@@ -98,6 +98,8 @@ int main(int argc, char** argv) {
       o.list_case = value();
     else if (a == "--keep")
       o.run.keep = true;
+    else if (a == "--check")
+      o.check_only = true;
     else if (a == "--all-findings")
       o.all_findings = true;
     else if (a.rfind("--", 0) == 0) {

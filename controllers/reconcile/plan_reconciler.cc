@@ -150,8 +150,8 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
   std::set<std::string> seen;
   // The cache keeps a summary beside each ConsumerMigration (cache_trim.h): thousands of children
   // are read without decoding or parsing them.
-  for (const auto& child : cmigs_->store().by_index_projected(runtime::kOwnerIndex, plan.metadata.uid)) {
-    auto summary = consumer_summary_from_json(*child);
+  for (auto& summary : runtime::by_index_as<ConsumerSummaryProjection>(cmigs_->store(), runtime::kOwnerIndex,
+                                                                       plan.metadata.uid)) {
     if (!summary) {
       runtime::log_warn("cannot read a ConsumerMigration of the plan", {{"plan", key}});
       continue;

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace shepherd::rewrite {
@@ -82,6 +83,10 @@ struct Report {
 // scoped correctly. migrate_tree builds it from the tree; tests may build it by hand.
 struct ModelIndex {
   std::map<std::string, std::set<std::string>> exports;
+  // dbt sources (source name, table name as source() spells them) that sources.yml files in the
+  // tree declare to be the dataset, also when the source's name is not its schema or the table
+  // has an `identifier:`.
+  std::set<std::pair<std::string, std::string>> sources;
 };
 
 struct FileResult {

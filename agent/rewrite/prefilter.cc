@@ -73,6 +73,8 @@ bool could_change(Language lang, std::string_view content, const Plan& plan, con
   if (lang == Language::Json) return true;
   if (!plan.old_parts().empty() && contains_ignoring_case(content, plan.old_parts().back())) return true;
   if (contains_ignoring_case(content, plan.dataset_name())) return true;
+  if (lang == Language::Sql && !models.sources.empty() && content.find("source(") != std::string_view::npos)
+    return true;  // a source() that sources.yml declares to be the dataset under another name
   if (models.exports.empty()) return false;
   if (lang == Language::Sql) return content.find("ref(") != std::string_view::npos;
   if (lang == Language::Yaml) return content.find("models:") != std::string_view::npos;

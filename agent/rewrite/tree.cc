@@ -20,6 +20,7 @@
 #include "sink.h"
 #include "sql_rewriter.h"
 #include "utf8.h"
+#include "yaml_rewriter.h"
 
 namespace fs = std::filesystem;
 
@@ -290,14 +291,27 @@ ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, c
   std::string buffer;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& c = files[i];
-    if (language_of(c.rel) != Language::Sql) continue;
+    Language lang = language_of(c.rel);
+    if (lang != Language::Sql && lang != Language::Yaml) continue;
     Report ignored;
     Prepared& p = prepared[i];
     std::string_view content;
     if (!read_text(c, limits, total, buffer, content, ignored)) continue;
     p.read = true;
     p.size = content.size();
-    if (!could_change(Language::Sql, content, plan, index) && !mentions_ref(content)) continue;
+    if (lang == Language::Yaml) {
+      // dbt sources.yml: which source() spellings are the dataset (its name may not be its schema,
+      // its table may have an identifier). Kept whole: the main pass decides with the full index.
+      p.kept = true;
+      p.content = content;
+      if (content.find("sources:") != std::string_view::npos)
+        for (auto& s : yaml::dataset_sources(p.content, plan)) index.sources.insert(std::move(s));
+      continue;
+    }
+    // source() may name the dataset through a sources.yml not read yet: keep those files too.
+    if (!could_change(Language::Sql, content, plan, index) && !mentions_ref(content) &&
+        content.find("source(") == std::string_view::npos)
+      continue;
     p.kept = true;
     p.content = content;
     models.emplace_back(c.path.stem().string(), &p);

@@ -175,5 +175,25 @@ TEST(Tree, EmptyFileAndMissingRoot) {
   ASSERT_EQ(missing.skipped.size(), 1u);
 }
 
+// A dbt source whose name is not its schema and whose table has an identifier: the tree's
+// sources.yml says which source() is the dataset, wherever the model sits in the walk order.
+TEST(Tree, DbtSourcesYmlDeclaresTheDatasetUnderAnotherName) {
+  testing::TempDir tmp;
+  auto repo = tmp.path() / "repo";
+  put(repo / "models" / "a_staging" / "stg_plays.sql", "select user_id from {{ source('raw', 'plays') }}\n");
+  put(repo / "models" / "b_marts" / "daily.sql", "select user_id from {{ ref('stg_plays') }}\n");
+  put(repo / "models" / "z_sources.yml",
+      "sources:\n  - name: raw\n    schema: events\n    tables:\n      - name: plays\n"
+      "        identifier: listening_v3\n");
+  auto r = migrate_tree(repo, "", testing::spec_changes());
+  EXPECT_EQ(get(repo / "models" / "a_staging" / "stg_plays.sql"),
+            "select account_id from {{ source('raw', 'plays') }}\n");
+  EXPECT_EQ(get(repo / "models" / "b_marts" / "daily.sql"),
+            "select account_id from {{ ref('stg_plays') }}\n");
+  EXPECT_EQ(get(repo / "models" / "z_sources.yml"),
+            "sources:\n  - name: raw\n    schema: events\n    tables:\n      - name: plays\n"
+            "        identifier: listening_v4\n");
+}
+
 }  // namespace
 }  // namespace shepherd::rewrite

@@ -45,9 +45,8 @@ std::map<std::string, int> plan_phase_counts(const runtime::Store& store) {
 // Counts ConsumerMigrations per phase from the summaries the cache keeps (no decoding).
 std::map<std::string, int> consumer_phase_counts(const runtime::Store& store) {
   std::map<std::string, int> counts;
-  for (const auto& o : store.list_projected()) {
-    if (auto s = controllers::reconcile::consumer_summary_from_json(*o))
-      counts[controllers::api::to_string(s->phase)]++;
+  for (const auto& s : runtime::list_as<controllers::reconcile::ConsumerSummaryProjection>(store)) {
+    if (s) counts[controllers::api::to_string(s->phase)]++;
   }
   return counts;
 }

@@ -103,7 +103,15 @@ Store::Entry Store::make_entry(const ObjectPtr& obj) const {
   } else {
     e.object = obj;
   }
-  if (options_.projection) e.projected = std::make_shared<const nlohmann::json>(options_.projection(*obj));
+  if (options_.projection) {
+    const std::string bytes = options_.projection(*obj);
+    if (bytes.size() > UINT32_MAX) throw std::runtime_error("store: projection larger than 4 GiB");
+    if (!bytes.empty()) {
+      e.projected = std::make_unique_for_overwrite<char[]>(bytes.size());
+      std::copy(bytes.begin(), bytes.end(), e.projected.get());
+      e.projected_size = static_cast<std::uint32_t>(bytes.size());
+    }
+  }
   return e;
 }
 
@@ -116,8 +124,6 @@ ObjectPtr Store::object_of(const Entry& e) const {
   }
   return std::make_shared<const nlohmann::json>(nlohmann::json::from_msgpack(msgpack));
 }
-
-ObjectPtr Store::projected_of(const Entry& e) const { return e.projected ? e.projected : object_of(e); }
 
 void Store::add_index(const std::string& name, IndexFunc fn) {
   std::unique_lock lock(mu_);
@@ -195,10 +201,11 @@ ObjectPtr Store::get(const std::string& key) const {
   return it == items_.end() ? nullptr : object_of(it->second);
 }
 
-ObjectPtr Store::get_projected(const std::string& key) const {
+std::optional<std::string> Store::get_projected(const std::string& key) const {
   std::shared_lock lock(mu_);
   auto it = items_.find(key);
-  return it == items_.end() ? nullptr : projected_of(it->second);
+  if (it == items_.end()) return std::nullopt;
+  return it->second.projection();
 }
 
 std::vector<ObjectPtr> Store::list() const {
@@ -209,11 +216,11 @@ std::vector<ObjectPtr> Store::list() const {
   return out;
 }
 
-std::vector<ObjectPtr> Store::list_projected() const {
+std::vector<std::string> Store::list_projected() const {
   std::shared_lock lock(mu_);
-  std::vector<ObjectPtr> out;
+  std::vector<std::string> out;
   out.reserve(items_.size());
-  for (const auto& [k, v] : items_) out.push_back(projected_of(v));
+  for (const auto& [k, v] : items_) out.push_back(v.projection());
   return out;
 }
 
@@ -226,9 +233,9 @@ std::vector<std::string> Store::keys() const {
 }
 
 template <class F>
-std::vector<ObjectPtr> Store::by_index_locked(const std::string& index, const std::string& value,
-                                              F&& get) const {
-  std::vector<ObjectPtr> out;
+auto Store::by_index_locked(const std::string& index, const std::string& value, F&& get) const
+    -> std::vector<std::invoke_result_t<F, const Entry&>> {
+  std::vector<std::invoke_result_t<F, const Entry&>> out;
   auto idx = indexes_.find(index);
   if (idx == indexes_.end()) return out;
   auto keys = idx->second.find(value);
@@ -247,9 +254,9 @@ std::vector<ObjectPtr> Store::by_index(const std::string& index, const std::stri
   return by_index_locked(index, value, [this](const Entry& e) { return object_of(e); });
 }
 
-std::vector<ObjectPtr> Store::by_index_projected(const std::string& index, const std::string& value) const {
+std::vector<std::string> Store::by_index_projected(const std::string& index, const std::string& value) const {
   std::shared_lock lock(mu_);
-  return by_index_locked(index, value, [this](const Entry& e) { return projected_of(e); });
+  return by_index_locked(index, value, [](const Entry& e) { return e.projection(); });
 }
 
 size_t Store::size() const {

@@ -9,10 +9,12 @@
 //    Kubernetes object repeats its keys and long strings such as condition messages, so this
 //    halves it again), and decoded on every read (get, list, by_index). Readers still receive an
 //    immutable shared snapshot; reads cost an inflate and a decode.
-//  - `projection`: a function computing a small value from each object (the few fields a hot
-//    path reads, such as a parent reconciler summarising thousands of children). It is kept
-//    decoded beside the object, updated under the same lock as the object, and read with
-//    get_projected / by_index_projected without decoding the object.
+//  - `projection`: a function computing a small encoded value from each object (the few fields a
+//    hot path reads, such as a parent reconciler summarising thousands of children). Its bytes are
+//    kept beside the object, updated under the same lock as the object, and read with
+//    get_projected / by_index_projected without decoding the object. The runtime only carries
+//    the bytes: the type, its encoding and how it is computed are the caller's (see
+//    runtime/projection.h for typed reads).
 // Index entries point at the store's own keys instead of copying them.
 #pragma once
 
@@ -26,6 +28,7 @@
 #include <set>
 #include <shared_mutex>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -54,9 +57,13 @@ std::map<std::string, IndexFunc> default_indexes();
 // Index on one label's value (e.g. "job-name": by_index(name, "<job>")).
 IndexFunc index_by_label(const std::string& label_key);
 
+// The encoded projection of an object; empty when the object cannot be projected (an encoding is
+// never empty).
+using ProjectionFunc = std::function<std::string(const nlohmann::json&)>;
+
 struct StoreOptions {
   bool compact = false;
-  std::function<nlohmann::json(const nlohmann::json&)> projection;
+  ProjectionFunc projection;
   // The indexes to keep; unset = default_indexes(). Each index costs an entry per object and value.
   std::optional<std::map<std::string, IndexFunc>> indexes;
 };
@@ -82,10 +89,12 @@ class Store {
   std::vector<ObjectPtr> by_index(const std::string& index, const std::string& value) const;
   size_t size() const;
 
-  // The projection of an object (the object itself when the store has no projection function).
-  ObjectPtr get_projected(const std::string& key) const;
-  std::vector<ObjectPtr> list_projected() const;
-  std::vector<ObjectPtr> by_index_projected(const std::string& index, const std::string& value) const;
+  // The encoded projections (options.projection); nullopt / nothing when the key is absent. Empty
+  // when the store has no projection function or the object could not be projected.
+  std::optional<std::string> get_projected(const std::string& key) const;
+  std::vector<std::string> list_projected() const;
+  // Sorted by key, like by_index.
+  std::vector<std::string> by_index_projected(const std::string& index, const std::string& value) const;
   bool compact() const { return options_.compact; }
 
  private:
@@ -93,14 +102,18 @@ class Store {
     ObjectPtr object;                  // when not compact
     std::vector<std::uint8_t> packed;  // when compact: deflated MessagePack
     std::uint32_t packed_size = 0;     // MessagePack bytes before deflating
-    ObjectPtr projected;               // when there is a projection function
+    // The projection's bytes, exactly as many as it has (no capacity, no size beyond the count):
+    // 8 bytes in the entry instead of a std::string's 32, for every object of every store.
+    std::uint32_t projected_size = 0;
+    std::unique_ptr<char[]> projected;
+    std::string projection() const { return projected ? std::string(projected.get(), projected_size) : ""; }
   };
   Entry make_entry(const ObjectPtr& obj) const;
-  ObjectPtr object_of(const Entry& e) const;     // decodes when compact
-  ObjectPtr projected_of(const Entry& e) const;  // the projection, or the object
+  ObjectPtr object_of(const Entry& e) const;  // decodes when compact
   void index_locked(const std::string* key, const nlohmann::json& obj, bool add);
   template <class F>
-  std::vector<ObjectPtr> by_index_locked(const std::string& index, const std::string& value, F&& get) const;
+  auto by_index_locked(const std::string& index, const std::string& value, F&& get) const
+      -> std::vector<std::invoke_result_t<F, const Entry&>>;
 
   StoreOptions options_;
   mutable std::shared_mutex mu_;

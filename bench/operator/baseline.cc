@@ -62,6 +62,7 @@ class Baseline {
     auto parsed = api::parse_plan(plan_obj);
     if (!parsed.value) throw std::runtime_error("cannot read the plan: " + parsed.error);
     plan_ = *parsed.value;
+    settings_ = api::merge_settings(plan_.spec);  // the spec does not change during a run
     ns_ = plan_.metadata.namespace_;
     slots_ = std::vector<Slot>(plan_.spec.consumers.size());
     for (size_t i = 0; i < plan_.spec.consumers.size(); ++i) {
@@ -169,7 +170,7 @@ class Baseline {
   // reconciler's create and the consumer reconciler's first reconcile.
   void start_consumer(size_t i) {
     Slot& slot = slots_[i];
-    api::ConsumerMigration cm = plan::make_consumer_migration(plan_, i, 0);
+    api::ConsumerMigration cm = plan::make_consumer_migration(plan_, settings_, i, 0);
     auto created = client_->create(kConsumerMigrations, ns_, json(cm));
     if (!created)
       return fail("creating ConsumerMigration " + cm.metadata.name + ": " + created.error().message);
@@ -267,6 +268,7 @@ class Baseline {
   void write_plan_status() {
     plan::PlanObserved observed;
     observed.plan = plan_;
+    observed.settings = settings_;
     observed.now = now_seconds();
     for (const auto& slot : slots_) {
       if (slot.state.load() != kDone) continue;
@@ -290,6 +292,7 @@ class Baseline {
   BaselineOptions options_;
   json plan_obj_;
   api::MigrationPlan plan_;
+  api::EffectiveSettings settings_;
   std::string ns_;
   std::shared_ptr<runtime::Client> client_;
   std::shared_ptr<runtime::EventRecorder> events_;

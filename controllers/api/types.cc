@@ -215,10 +215,7 @@ bool is_terminal(ConsumerPhase p) {
       return false;
   }
 }
-bool is_active(ConsumerPhase p) {
-  return p == ConsumerPhase::Generating || p == ConsumerPhase::CuttingOver || p == ConsumerPhase::Analyzing ||
-         p == ConsumerPhase::RollingBack;
-}
+bool counts_against_max_parallel(ConsumerPhase p) { return !is_terminal(p); }
 bool satisfies_dependency(ConsumerPhase p) {
   return p == ConsumerPhase::Succeeded || p == ConsumerPhase::NoChanges;
 }

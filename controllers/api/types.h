@@ -84,8 +84,11 @@ std::optional<MeasurementOutcome> parse_measurement_outcome(const std::string& s
 
 // Terminal consumer phases: nothing more happens without a person (or a plan signal).
 bool is_terminal(ConsumerPhase p);
-// Phases that count against maxParallel (docs/api.md, MigrationPlan spec: maxParallel).
-bool is_active(ConsumerPhase p);
+// Phases that count against spec.rollout.maxParallel (docs/api.md): every phase that is not
+// terminal, Pending included. maxParallel bounds the agent Jobs and cut-overs in flight: a created
+// ConsumerMigration starts its Job at once, one waiting for its next attempt starts another, and
+// one waiting for a person after an inconclusive analysis still holds its cut-over.
+bool counts_against_max_parallel(ConsumerPhase p);
 // Phases after which dependents may start.
 bool satisfies_dependency(ConsumerPhase p);
 

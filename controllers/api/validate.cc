@@ -74,7 +74,8 @@ void check_consumer(std::vector<ValidationError>& out, const std::string& prefix
 
 }  // namespace
 
-std::vector<ValidationError> validate_plan_spec(const MigrationPlanSpec& spec) {
+std::vector<ValidationError> validate_plan_spec(const MigrationPlanSpec& spec,
+                                                const EffectiveSettings& settings) {
   std::vector<ValidationError> out;
   if (spec.dataset.name.empty()) out.push_back({"spec.dataset.name", "dataset name is required"});
   check_changes(out, "spec.", spec.changes);
@@ -103,20 +104,16 @@ std::vector<ValidationError> validate_plan_spec(const MigrationPlanSpec& spec) {
       out.push_back({f + ".name",
                      "duplicate consumer name \"" + c.name + "\"; consumer names must be unique in a plan"});
     check_consumer(out, f, c);
-    try {
-      const AgentSpec a = effective_agent(spec.agent, c);
-      if (c.agent) check_agent(out, f + ".agent", a);
-    } catch (const std::exception& e) {
+    const ConsumerSettings& merged = settings.consumers.at(i);
+    if (!merged.agent_error.empty())
+      out.push_back({f + ".agent", "override does not parse: " + merged.agent_error + "; fix or remove it"});
+    else if (c.agent)
+      check_agent(out, f + ".agent", settings.agent(spec, i));
+    if (!merged.health_error.empty())
       out.push_back(
-          {f + ".agent", std::string("override does not parse: ") + e.what() + "; fix or remove it"});
-    }
-    try {
-      const HealthSpec h = effective_health(spec.health, c);
-      if (c.health) check_health(out, f + ".health", h);
-    } catch (const std::exception& e) {
-      out.push_back(
-          {f + ".health", std::string("override does not parse: ") + e.what() + "; fix or remove it"});
-    }
+          {f + ".health", "override does not parse: " + merged.health_error + "; fix or remove it"});
+    else if (c.health)
+      check_health(out, f + ".health", settings.health(spec, i));
   }
 
   const DependencyGraph g = analyse_dependencies(spec.consumers);
@@ -131,6 +128,7 @@ std::vector<ValidationError> validate_plan_spec(const MigrationPlanSpec& spec) {
 }
 
 std::vector<ValidationError> validate_secrets(const MigrationPlanSpec& spec,
+                                              const EffectiveSettings& settings,
                                               const std::function<bool(std::string_view)>& secret_exists) {
   std::vector<ValidationError> out;
   std::set<std::string> reported;
@@ -142,13 +140,9 @@ std::vector<ValidationError> validate_secrets(const MigrationPlanSpec& spec,
   };
   check("spec.agent.gitCredentials.secretName", spec.agent.gitCredentials.secretName);
   for (std::size_t i = 0; i < spec.consumers.size(); ++i) {
-    try {
-      const AgentSpec a = effective_agent(spec.agent, spec.consumers[i]);
-      check("spec.consumers[" + std::to_string(i) + "].agent.gitCredentials.secretName",
-            a.gitCredentials.secretName);
-    } catch (const std::exception&) {
-      // Reported by validate_plan_spec.
-    }
+    if (!settings.consumers.at(i).agent_error.empty()) continue;  // reported by validate_plan_spec
+    check("spec.consumers[" + std::to_string(i) + "].agent.gitCredentials.secretName",
+          settings.agent(spec, i).gitCredentials.secretName);
   }
   return out;
 }

@@ -1,8 +1,8 @@
-// Semantic validation of a MigrationPlan that the CRD schema and CEL cannot do (docs/api.md,
-// "Conditions and reasons", InvalidSpec): dependency cycles, unknown dependencies, bad placeholders,
-// overrides that do not parse, and (given what the shell observed) missing git secrets. Each error names the
-// field and the fix. A non-empty result means: Stalled=True, reason InvalidSpec, a Warning Event, nothing
-// created.
+// Semantic validation of a MigrationPlan that the CRD schema and CEL cannot do (docs/architecture.md,
+// "decide_plan: how the plan gates consumer starts"): dependency cycles, unknown dependencies, bad
+// placeholders, overrides that do not parse, and (given what the shell observed) missing git
+// secrets. Each error names the field and the fix. A non-empty result means: Stalled=True, reason
+// InvalidSpec, a Warning Event, nothing created.
 #pragma once
 
 #include <functional>
@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "controllers/api/settings.h"
 #include "controllers/api/types.h"
 
 namespace shepherd::controllers::api {
@@ -20,12 +21,14 @@ struct ValidationError {
   bool operator==(const ValidationError&) const = default;
 };
 
-// Everything that can be checked from the spec alone.
-std::vector<ValidationError> validate_plan_spec(const MigrationPlanSpec& spec);
+// Everything that can be checked from the spec alone. `settings` is merge_settings(spec).
+std::vector<ValidationError> validate_plan_spec(const MigrationPlanSpec& spec,
+                                                const EffectiveSettings& settings);
 
 // The git secrets the spec refers to (plan agent and consumer overrides) that `secret_exists` says
 // are missing. `secret_exists` is the shell's observation (informer cache lookup), not I/O here.
 std::vector<ValidationError> validate_secrets(const MigrationPlanSpec& spec,
+                                              const EffectiveSettings& settings,
                                               const std::function<bool(std::string_view)>& secret_exists);
 
 // Checks of a hand-made ConsumerMigration's frozen spec (placeholders, required fields).

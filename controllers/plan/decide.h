@@ -29,30 +29,15 @@
 #include <vector>
 
 #include "controllers/api/events.h"
+#include "controllers/api/settings.h"
 #include "controllers/api/types.h"
+#include "controllers/plan/summary.h"
 
 namespace shepherd::controllers::plan {
 
-// What the plan controller needs to know about one of its ConsumerMigrations.
-struct ConsumerSummary {
-  std::string name;      // ConsumerMigration name
-  std::string consumer;  // spec.consumer.name
-  std::int64_t wave = 0;
-  api::ConsumerPhase phase = api::ConsumerPhase::Pending;
-  bool started = false;    // an attempt was started (attempts > 0 or phase past Pending)
-  bool cut_over = false;   // cut-over applied and not restored
-  bool published = false;  // the agent pushed a commit or opened a pull request
-  bool stalled = false;    // Stalled=True (e.g. AnalysisInconclusive): waits for a person
-  bool deleting = false;   // deletionTimestamp set
-  std::string retry_annotation;
-  std::string rollback_annotation;
-  std::string skip_annotation;
-};
-
-ConsumerSummary summarize(const api::ConsumerMigration& cmig);
-
 struct PlanObserved {
   api::MigrationPlan plan;                 // metadata (generation, annotations, uid), spec, status
+  api::EffectiveSettings settings;         // api::merge_settings(plan.spec), merged once per spec
   std::vector<ConsumerSummary> consumers;  // the ConsumerMigrations this plan owns
   std::set<std::string> secrets_present;   // of the secrets the spec names, those that exist
   api::Timestamp now{};
@@ -85,14 +70,17 @@ struct PlanDecision {
   std::optional<api::Duration> requeue_after;
 };
 
+// The composition of the named steps in steps.h.
 PlanDecision decide_plan(const PlanObserved& observed);
 
 // Deterministic ConsumerMigration name: "<plan>-<consumer>", bounded to 253 characters.
 std::string consumer_migration_name(const std::string& plan, const std::string& consumer);
 
 // The ConsumerMigration the plan creates for spec.consumers[index] in wave `wave`: frozen spec
-// (effective agent and health), labels, ownerReference to the plan.
-api::ConsumerMigration make_consumer_migration(const api::MigrationPlan& plan, std::size_t index,
+// (effective agent and health from `settings`, api::merge_settings(plan.spec)), labels,
+// ownerReference to the plan.
+api::ConsumerMigration make_consumer_migration(const api::MigrationPlan& plan,
+                                               const api::EffectiveSettings& settings, std::size_t index,
                                                std::size_t wave);
 
 inline constexpr const char* kBudgetRollbackToken = "failure-budget";

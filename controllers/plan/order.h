@@ -1,7 +1,8 @@
-// Consumer order and canary waves of a plan (docs/api.md, MigrationPlan spec: `dependsOn` and
-// `spec.rollout.waves`). Consumers are sorted topologically by dependsOn (ties by declaration order); wave k
-// holds the first ceil(waves[k]% × N) consumers of that order (cumulative). Because waves are prefixes of a
-// topological order, a dependency is never in a later wave than its dependent.
+// Consumer order and canary waves of a plan (docs/api.md `spec.rollout.waves`; docs/architecture.md
+// "Order, waves, budget"). Consumers are sorted topologically by dependsOn (ties by declaration
+// order); wave k holds the first ceil(waves[k]% × N) consumers of that order (cumulative). Because
+// waves are prefixes of a topological order, a dependency is never in a later wave than its
+// dependent.
 #pragma once
 
 #include <cstddef>

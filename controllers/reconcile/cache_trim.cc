@@ -84,7 +84,7 @@ runtime::InformerOptions plan_informer_options() {
 runtime::InformerOptions consumer_migration_informer_options() {
   runtime::InformerOptions o;
   o.store.compact = true;
-  o.store.projection = consumer_summary_json;
+  o.store.projection = runtime::projection_of<ConsumerSummaryProjection>();
   o.store.indexes =
       std::map<std::string, runtime::IndexFunc>{{runtime::kOwnerIndex, runtime::index_by_owner_uid()}};
   return o;
@@ -110,38 +110,10 @@ runtime::InformerOptions agent_pod_informer_options() {
   return o;
 }
 
-// Layout: [name, consumer, wave, phase, started, cut_over, published, stalled, deleting,
-//          retry annotation, rollback annotation, skip annotation]
-json consumer_summary_json(const json& cmig) {
+std::optional<plan::ConsumerSummary> ConsumerSummaryProjection::project(const json& cmig) {
   auto parsed = api::parse_consumer_migration(cmig);
-  if (!parsed.value) return nullptr;
-  const plan::ConsumerSummary s = plan::summarize(*parsed.value);
-  return json::array({s.name, s.consumer, s.wave, api::to_string(s.phase), s.started, s.cut_over, s.published,
-                      s.stalled, s.deleting, s.retry_annotation, s.rollback_annotation, s.skip_annotation});
-}
-
-std::optional<plan::ConsumerSummary> consumer_summary_from_json(const json& j) {
-  if (!j.is_array() || j.size() != 12) return std::nullopt;
-  try {
-    plan::ConsumerSummary s;
-    s.name = j[0].get<std::string>();
-    s.consumer = j[1].get<std::string>();
-    s.wave = j[2].get<std::int64_t>();
-    auto phase = api::parse_consumer_phase(j[3].get<std::string>());
-    if (!phase) return std::nullopt;
-    s.phase = *phase;
-    s.started = j[4].get<bool>();
-    s.cut_over = j[5].get<bool>();
-    s.published = j[6].get<bool>();
-    s.stalled = j[7].get<bool>();
-    s.deleting = j[8].get<bool>();
-    s.retry_annotation = j[9].get<std::string>();
-    s.rollback_annotation = j[10].get<std::string>();
-    s.skip_annotation = j[11].get<std::string>();
-    return s;
-  } catch (const json::exception&) {
-    return std::nullopt;
-  }
+  if (!parsed.value) return std::nullopt;
+  return plan::summarize(*parsed.value);
 }
 
 }  // namespace shepherd::controllers::reconcile

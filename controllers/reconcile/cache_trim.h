@@ -9,9 +9,12 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "controllers/plan/decide.h"
 #include "runtime/informer.h"
+#include "runtime/projection.h"
 
 namespace shepherd::controllers::reconcile {
 
@@ -35,16 +38,21 @@ inline constexpr const char* kJobNameIndex = "job-name";
 // indexes. The plan reconciler reads the spec with a GET when metadata.generation changes and
 // keeps it typed per generation (PlanReconciler::SpecMemo).
 runtime::InformerOptions plan_informer_options();
-// ConsumerMigrations: compact, indexed by owner UID, projected to consumer_summary_json.
+// ConsumerMigrations: compact, indexed by owner UID, projected to ConsumerSummaryProjection.
 runtime::InformerOptions consumer_migration_informer_options();
 // Agent Jobs and pods: the operator's own (kManagedBySelector), trimmed, compact; Jobs indexed by
 // owner UID, pods by kJobNameIndex.
 runtime::InformerOptions agent_job_informer_options();
 runtime::InformerOptions agent_pod_informer_options();
 
-// A ConsumerMigration's plan::ConsumerSummary as a small json array (the projection kept beside
-// each cached ConsumerMigration); null when the object cannot be read.
-nlohmann::json consumer_summary_json(const nlohmann::json& cmig);
-std::optional<plan::ConsumerSummary> consumer_summary_from_json(const nlohmann::json& j);
+// The projection kept beside each cached ConsumerMigration: its plan::ConsumerSummary, encoded with
+// plan::encode_summary (controllers/plan/summary.h), read typed with runtime::by_index_as.
+struct ConsumerSummaryProjection {
+  using Value = plan::ConsumerSummary;
+  // nullopt when the object cannot be read as a ConsumerMigration.
+  static std::optional<Value> project(const nlohmann::json& cmig);
+  static std::string encode(const Value& v) { return plan::encode_summary(v); }
+  static std::optional<Value> decode(std::string_view bytes) { return plan::decode_summary(bytes); }
+};
 
 }  // namespace shepherd::controllers::reconcile

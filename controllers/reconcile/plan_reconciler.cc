@@ -19,19 +19,14 @@ using runtime::ReconcileResult;
 constexpr auto kSecretRecheck = std::chrono::seconds(30);
 
 // The secrets the plan's agent settings name, the plan's and each consumer's override.
-std::set<std::string> named_secrets(const api::MigrationPlan& plan) {
+std::set<std::string> named_secrets(const api::MigrationPlanSpec& spec,
+                                    const api::EffectiveSettings& settings) {
   std::set<std::string> names;
-  if (!plan.spec.agent.gitCredentials.secretName.empty())
-    names.insert(plan.spec.agent.gitCredentials.secretName);
-  for (const auto& c : plan.spec.consumers) {
-    if (!c.agent) continue;
-    try {
-      auto a = api::effective_agent(plan.spec.agent, c);
-      if (!a.gitCredentials.secretName.empty()) names.insert(a.gitCredentials.secretName);
-    } catch (const std::exception&) {
-      // A malformed override is reported by decide_plan (InvalidSpec); nothing to look up.
-    }
-  }
+  if (!spec.agent.gitCredentials.secretName.empty()) names.insert(spec.agent.gitCredentials.secretName);
+  // Only overrides can name another secret; one that does not parse is reported by decide_plan.
+  for (const auto& c : settings.consumers)
+    if (c.agent && !c.agent->gitCredentials.secretName.empty())
+      names.insert(c.agent->gitCredentials.secretName);
   return names;
 }
 
@@ -134,15 +129,20 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
     }
     memo->uid = observed.plan.metadata.uid;
     memo->generation = observed.plan.metadata.generation;
+    memo->settings = api::merge_settings(whole.value->spec);  // merged once per generation
     memo->spec = std::move(whole.value->spec);
   }
   // Borrowed for this reconcile and given back on every way out.
   observed.plan.spec = std::move(memo->spec);
+  observed.settings = std::move(memo->settings);
   struct GiveBack {
-    api::MigrationPlanSpec& home;
-    api::MigrationPlanSpec& borrowed;
-    ~GiveBack() { home = std::move(borrowed); }
-  } give_back{memo->spec, observed.plan.spec};
+    SpecMemo& home;
+    plan::PlanObserved& borrowed;
+    ~GiveBack() {
+      home.spec = std::move(borrowed.plan.spec);
+      home.settings = std::move(borrowed.settings);
+    }
+  } give_back{*memo, observed};
   const api::MigrationPlan& plan = observed.plan;
   const std::string& ns = plan.metadata.namespace_;
 
@@ -150,8 +150,8 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
   std::set<std::string> seen;
   // The cache keeps a summary beside each ConsumerMigration (cache_trim.h): thousands of children
   // are read without decoding or parsing them.
-  for (const auto& child : cmigs_->store().by_index_projected(runtime::kOwnerIndex, plan.metadata.uid)) {
-    auto summary = consumer_summary_from_json(*child);
+  for (auto& summary : runtime::by_index_as<ConsumerSummaryProjection>(cmigs_->store(), runtime::kOwnerIndex,
+                                                                       plan.metadata.uid)) {
     if (!summary) {
       runtime::log_warn("cannot read a ConsumerMigration of the plan", {{"plan", key}});
       continue;
@@ -173,15 +173,16 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
     s.phase = api::ConsumerPhase::Pending;
     observed.consumers.push_back(s);
   }
-  observed.secrets_present = secrets_present(ns, named_secrets(plan));
+  observed.secrets_present = secrets_present(ns, named_secrets(plan.spec, observed.settings));
 
   plan::PlanDecision decision = plan::decide_plan(observed);
 
   for (const auto& action : decision.actions) {
     if (const auto* create = std::get_if<plan::CreateConsumerMigration>(&action)) {
       const std::string name = plan::consumer_migration_name(plan.metadata.name, create->consumer);
-      auto r = client_->create(kConsumerMigrations, ns,
-                               json(plan::make_consumer_migration(plan, create->index, create->wave)));
+      auto r = client_->create(
+          kConsumerMigrations, ns,
+          json(plan::make_consumer_migration(plan, observed.settings, create->index, create->wave)));
       if (!r && !r.error().is_already_exists()) {
         return ReconcileResult::failed("creating ConsumerMigration " + name + ": " + r.error().message);
       }

@@ -37,12 +37,14 @@ class PlanReconciler {
   // The typed spec of a plan for one (uid, generation), read with a GET: the plan cache holds
   // metadata and status only (cache_trim.h). The spec changes only with the generation; a plan of
   // 10,000 consumers is 6.6 MiB typed, which a reconcile of a status change or a child's progress
-  // would otherwise rebuild every time. A reconcile borrows `spec` (moves it into PlanObserved and
-  // back): a key is reconciled by one worker at a time.
+  // would otherwise rebuild every time. The consumers' agent and health settings are merged once
+  // with it (api::merge_settings; only overrides are copied). A reconcile borrows `spec` and
+  // `settings` (moves them into PlanObserved and back): a key is reconciled by one worker at a time.
   struct SpecMemo {
     std::string uid;
     std::int64_t generation = -1;
     api::MigrationPlanSpec spec;
+    api::EffectiveSettings settings;
   };
   std::shared_ptr<SpecMemo> spec_memo(const std::string& key);
 

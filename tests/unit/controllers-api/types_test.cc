@@ -184,12 +184,12 @@ TEST(Types, PhaseClassification) {
   for (auto p : {ConsumerPhase::Succeeded, ConsumerPhase::NoChanges, ConsumerPhase::NeedsReview,
                  ConsumerPhase::Failed, ConsumerPhase::RolledBack, ConsumerPhase::Skipped}) {
     EXPECT_TRUE(is_terminal(p)) << to_string(p);
-    EXPECT_FALSE(is_active(p)) << to_string(p);
+    EXPECT_FALSE(counts_against_max_parallel(p)) << to_string(p);
   }
-  for (auto p : {ConsumerPhase::Generating, ConsumerPhase::CuttingOver, ConsumerPhase::Analyzing,
-                 ConsumerPhase::RollingBack})
-    EXPECT_TRUE(is_active(p)) << to_string(p);
-  EXPECT_FALSE(is_active(ConsumerPhase::Pending));
+  // Pending counts: a created ConsumerMigration starts its Job at once (docs/api.md, maxParallel).
+  for (auto p : {ConsumerPhase::Pending, ConsumerPhase::Generating, ConsumerPhase::CuttingOver,
+                 ConsumerPhase::Analyzing, ConsumerPhase::RollingBack})
+    EXPECT_TRUE(counts_against_max_parallel(p)) << to_string(p);
   EXPECT_FALSE(is_terminal(ConsumerPhase::Pending));
   EXPECT_TRUE(satisfies_dependency(ConsumerPhase::Succeeded));
   EXPECT_TRUE(satisfies_dependency(ConsumerPhase::NoChanges));

@@ -25,7 +25,9 @@ bool has(const std::vector<ValidationError>& errs, const std::string& field, con
   return false;
 }
 
-TEST(Validate, ValidSpecHasNoErrors) { EXPECT_TRUE(validate_plan_spec(valid_spec()).empty()); }
+TEST(Validate, ValidSpecHasNoErrors) {
+  EXPECT_TRUE(validate_plan_spec(valid_spec(), merge_settings(valid_spec())).empty());
+}
 
 TEST(Validate, Table) {
   struct Row {
@@ -102,7 +104,7 @@ TEST(Validate, Table) {
   for (const auto& r : rows) {
     auto s = valid_spec();
     r.mutate(s);
-    const auto errs = validate_plan_spec(s);
+    const auto errs = validate_plan_spec(s, merge_settings(s));
     EXPECT_TRUE(has(errs, r.field, r.text)) << r.name << ": " << summarize(errs, 10);
   }
 }
@@ -113,12 +115,13 @@ TEST(Validate, MissingSecretsUseTheObservation) {
   s.consumers[1].agent = nlohmann::json{{"gitCredentials", {{"secretName", "other"}}}};
   const auto none = [](std::string_view) { return false; };
   const auto all = [](std::string_view) { return true; };
-  const auto errs = validate_secrets(s, none);
+  const auto errs = validate_secrets(s, merge_settings(s), none);
   ASSERT_EQ(errs.size(), 2u);  // git-token reported once, other once
   EXPECT_TRUE(has(errs, "spec.agent.gitCredentials.secretName", "git secret \"git-token\" does not exist"));
   EXPECT_TRUE(has(errs, "spec.consumers[1].agent.gitCredentials.secretName", "\"other\""));
-  EXPECT_TRUE(validate_secrets(s, all).empty());
-  EXPECT_TRUE(validate_secrets(valid_spec(), none).empty());  // no secret named: nothing to check
+  EXPECT_TRUE(validate_secrets(s, merge_settings(s), all).empty());
+  EXPECT_TRUE(validate_secrets(valid_spec(), merge_settings(valid_spec()), none)
+                  .empty());  // no secret named: nothing to check
 }
 
 TEST(Validate, Summarize) {

@@ -1,10 +1,10 @@
 // docs/api.md is the API reference of the CRDs in crds/. This test walks each CRD's
 // openAPIV3Schema and checks that every field path (notation: `spec.consumers[].cutover.env.name`,
 // `[]` for every item of a list; maps are one field) has a table row in the kind's section of
-// docs/api.md, that the row shows the field's default and every enum value, and that no row names
-// a field the CRD does not have. The ConsumerMigration shares spec.dataset, spec.changes,
-// spec.agent, spec.health and spec.consumer (= a plan's spec.consumers[] item) with the
-// MigrationPlan: the test checks the schemas are identical, and the docs describe them once.
+// docs/api.md, that the row carries the CRD's description (MigrationPlan) and shows the field's
+// default and every enum value, and that no row names a field the CRD does not have. The ConsumerMigration
+// shares spec.dataset, spec.changes, spec.agent, spec.health and spec.consumer (= a plan's spec.consumers[]
+// item) with the MigrationPlan: the test checks the schemas are identical, and the docs describe them once.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -96,7 +96,8 @@ bool is_field_path(const std::string& p) { return p.rfind("spec", 0) == 0 || p.r
 void check_fields(const std::string& kind, const std::vector<std::pair<std::string, YAML::Node>>& all,
                   const std::map<std::string, std::string>& section_rows,
                   const std::map<std::string, std::string>& shared_rows,
-                  const std::function<std::string(const std::string&)>& shared_path) {
+                  const std::function<std::string(const std::string&)>& shared_path,
+                  bool check_descriptions) {
   for (const auto& [path, node] : all) {
     std::string mapped = shared_path(path);
     const auto& table = mapped.empty() ? section_rows : shared_rows;
@@ -107,6 +108,14 @@ void check_fields(const std::string& kind, const std::vector<std::pair<std::stri
       continue;
     }
     const std::string& row = it->second;
+    // The CRD's description (what kubectl explain shows) and the docs say the same thing, e.g. which
+    // phases count against spec.rollout.maxParallel. A shared field is compared where it is documented.
+    if (check_descriptions && node["description"] && mapped.empty()) {
+      const std::string description = node["description"].as<std::string>();
+      EXPECT_NE(row.find(description), std::string::npos)
+          << kind << " `" << key << "`: docs/api.md does not carry the CRD's description \"" << description
+          << "\": " << row;
+    }
     if (node["default"]) {
       std::string d = render(node["default"]);
       EXPECT_NE(row.find("`" + d + "`"), std::string::npos)
@@ -155,14 +164,17 @@ std::string shared_path(const std::string& path) {
 TEST_F(ApiDocsTest, EveryMigrationPlanFieldIsDocumented) {
   auto all = fields("shepherd.dev_migrationplans.yaml");
   ASSERT_GT(all.size(), 100u);
-  check_fields("MigrationPlan", all, plan_rows_, plan_rows_,
-               [](const std::string&) { return std::string(); });
+  check_fields(
+      "MigrationPlan", all, plan_rows_, plan_rows_, [](const std::string&) { return std::string(); },
+      /*check_descriptions=*/true);
 }
 
 TEST_F(ApiDocsTest, EveryConsumerMigrationFieldIsDocumented) {
   auto all = fields("shepherd.dev_consumermigrations.yaml");
   ASSERT_GT(all.size(), 100u);
-  check_fields("ConsumerMigration", all, cmig_rows_, plan_rows_, shared_path);
+  // Descriptions not yet: status.analysis.measurements and .inconclusive say different things in
+  // the CRD and in docs/api.md (left to the owners of the analysis).
+  check_fields("ConsumerMigration", all, cmig_rows_, plan_rows_, shared_path, /*check_descriptions=*/false);
 }
 
 TEST_F(ApiDocsTest, NoRowNamesAFieldTheCrdLacks) {

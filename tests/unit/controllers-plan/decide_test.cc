@@ -76,7 +76,7 @@ bool has_event(const PlanDecision& d, const std::string& reason) {
 
 PlanObserved observe(const api::MigrationPlan& p, std::vector<ConsumerSummary> cs = {},
                      api::Timestamp now = T0) {
-  return PlanObserved{p, std::move(cs), {}, now};
+  return PlanObserved{p, api::merge_settings(p.spec), std::move(cs), {}, now};
 }
 
 TEST(DecidePlan, FirstReconcileStartsUpToMaxParallel) {
@@ -87,7 +87,7 @@ TEST(DecidePlan, FirstReconcileStartsUpToMaxParallel) {
   EXPECT_EQ(created(d).front(), "c0");
   const auto first = actions_of<CreateConsumerMigration>(d)[0];
   EXPECT_EQ(first.index, 0u);
-  const auto obj = make_consumer_migration(p, first.index, first.wave);
+  const auto obj = make_consumer_migration(p, api::merge_settings(p.spec), first.index, first.wave);
   EXPECT_EQ(obj.metadata.name, "plan-c0");
   EXPECT_EQ(obj.metadata.namespace_, "ns");
   EXPECT_EQ(obj.metadata.labels.at(api::kLabelPlan), "plan");
@@ -118,7 +118,7 @@ TEST(DecidePlan, FrozenSpecMergesTheConsumerOverrides) {
   auto o = observe(p);
   o.secrets_present = {"git"};
   const auto first = actions_of<CreateConsumerMigration>(decide_plan(o)).at(0);
-  const auto obj = make_consumer_migration(p, first.index, first.wave);
+  const auto obj = make_consumer_migration(p, api::merge_settings(p.spec), first.index, first.wave);
   EXPECT_EQ(obj.spec.agent.mode, api::AgentMode::Push);
   EXPECT_EQ(obj.spec.agent.gitCredentials.secretName, "git");
   EXPECT_EQ(obj.spec.health.count, 3);
@@ -214,7 +214,8 @@ TEST(DecidePlan, NextWaveWaitsForTerminalWaveAndBakeTime) {
   d = decide_plan(observe(p, done, T0 + std::chrono::minutes{10}));
   EXPECT_EQ(created(d), (std::vector<std::string>{"c2", "c3"}));
   EXPECT_EQ(actions_of<CreateConsumerMigration>(d)[0].wave, 1u);
-  EXPECT_EQ(make_consumer_migration(p, actions_of<CreateConsumerMigration>(d)[0].index, 1)
+  EXPECT_EQ(make_consumer_migration(p, api::merge_settings(p.spec),
+                                    actions_of<CreateConsumerMigration>(d)[0].index, 1)
                 .metadata.labels.at(api::kLabelWave),
             "1");
   EXPECT_EQ(d.status.currentWave, 1);

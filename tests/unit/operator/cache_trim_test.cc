@@ -71,30 +71,31 @@ TEST(CacheTrim, ConsumerSummaryRoundTrips) {
              "consumer": {"name": "c1", "repository": {"url": "https://example.com/c1.git"}}},
     "status": {"phase": "Succeeded", "attempts": 1,
                "result": {"outcome": "Changed", "commit": "abc"}}})");
-  json projected = consumer_summary_json(cm);
-  ASSERT_TRUE(projected.is_array()) << projected.dump();
-  auto s = consumer_summary_from_json(projected);
-  ASSERT_TRUE(s);
+  // Through the ConsumerMigration cache as the plan reconciler reads it.
+  runtime::Store store(consumer_migration_informer_options().store);
+  auto bogus =
+      json{{"kind", "ConsumerMigration"},
+           {"metadata", {{"name", "bogus"}, {"namespace", "n"}, {"ownerReferences", {{{"uid", "plan"}}}}}},
+           {"status", {{"phase", "Bogus"}}}};
+  cm["metadata"]["ownerReferences"] = json::array({{{"uid", "plan"}}});
+  store.upsert(runtime::make_cached(cm));
+  store.upsert(runtime::make_cached(bogus));
+  const auto read = runtime::by_index_as<ConsumerSummaryProjection>(store, runtime::kOwnerIndex, "plan");
+  ASSERT_EQ(read.size(), 2u);
+  // Unreadable objects are reported, not guessed.
+  EXPECT_EQ(read[0], std::nullopt);  // n/bogus sorts first
+  ASSERT_TRUE(read[1]);
+  const auto& s = *read[1];
   auto parsed = api::parse_consumer_migration(cm);
   ASSERT_TRUE(parsed.value) << parsed.error;
-  const plan::ConsumerSummary want = plan::summarize(*parsed.value);
-  EXPECT_EQ(s->name, "p-c1");
-  EXPECT_EQ(s->consumer, "c1");
-  EXPECT_EQ(s->wave, 2);
-  EXPECT_EQ(s->phase, api::ConsumerPhase::Succeeded);
-  EXPECT_TRUE(s->started);
-  EXPECT_TRUE(s->published);
-  EXPECT_EQ(s->retry_annotation, "t1");
-  EXPECT_EQ(s->name, want.name);
-  EXPECT_EQ(s->wave, want.wave);
-  EXPECT_EQ(s->published, want.published);
-  EXPECT_EQ(s->stalled, want.stalled);
-  EXPECT_EQ(s->cut_over, want.cut_over);
-  // Unreadable objects and malformed summaries are reported, not guessed.
-  EXPECT_TRUE(
-      consumer_summary_json(json{{"kind", "ConsumerMigration"}, {"status", {{"phase", "Bogus"}}}}).is_null());
-  EXPECT_FALSE(consumer_summary_from_json(json::array({"too", "short"})));
-  EXPECT_FALSE(consumer_summary_from_json(nullptr));
+  EXPECT_EQ(s, plan::summarize(*parsed.value));
+  EXPECT_EQ(s.name, "p-c1");
+  EXPECT_EQ(s.consumer, "c1");
+  EXPECT_EQ(s.wave, 2);
+  EXPECT_EQ(s.phase, api::ConsumerPhase::Succeeded);
+  EXPECT_TRUE(s.started);
+  EXPECT_TRUE(s.published);
+  EXPECT_EQ(s.retry_annotation, "t1");
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 // record_round through PrometheusClient) must judge healthy values Successful, a value above max
 // Failed, an absent metric Inconclusive, a killed Prometheus Inconclusive (never Successful), and
 // resume after Prometheus restarts.
+// cpprestsdk defines a macro U() unless told not to; it breaks gtest's templates (U is a template
+// parameter there) whatever the include order clang-format picks. This test does not use U().
+#define _TURN_OFF_PLATFORM_STRING
 #include <arpa/inet.h>
 #include <cpprest/http_listener.h>
 #include <gtest/gtest.h>

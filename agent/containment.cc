@@ -5,16 +5,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/files.h"
+
 namespace shepherd::agent {
 namespace fs = std::filesystem;
 namespace {
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 bool inside(const fs::path& root, const fs::path& p) {
   auto r = root.lexically_normal();
@@ -38,7 +33,8 @@ void record_git(const fs::path& git, const fs::path& p, std::map<std::string, st
     out[rel] = "dir";
     for (const auto& c : children) record_git(git, c, out);
   } else if (fs::is_regular_file(st)) {
-    out[rel] = "file:" + std::to_string(static_cast<int>(st.permissions())) + ":" + read_file(p);
+    out[rel] =
+        "file:" + std::to_string(static_cast<int>(st.permissions())) + ":" + base::read_file_or_empty(p);
   } else {
     out[rel] = "special";
   }

@@ -9,16 +9,11 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "base/files.h"
+
 namespace shepherd::agent {
 namespace fs = std::filesystem;
 namespace {
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string first_line(std::string s) {
   auto nl = s.find_first_of("\r\n");
@@ -52,11 +47,11 @@ Credentials load_credentials(const fs::path& dir) {
   std::error_code ec;
   if (fs::is_regular_file(dir / "token", ec)) {
     c.token_file = dir / "token";
-    c.token = first_line(read_file(c.token_file));
+    c.token = first_line(base::read_file_or_empty(c.token_file));
     if (c.token.empty()) c.token_file.clear();
   }
   if (fs::is_regular_file(dir / "username", ec)) {
-    std::string u = first_line(read_file(dir / "username"));
+    std::string u = first_line(base::read_file_or_empty(dir / "username"));
     if (!u.empty()) c.username = u;
   }
   if (fs::is_regular_file(dir / "ssh-privatekey", ec)) c.ssh_key_file = dir / "ssh-privatekey";
@@ -112,14 +107,14 @@ GitAuth::GitAuth(const Credentials& credentials, const fs::path& parent) {
   if (credentials.has_ssh_key()) {
     // ssh refuses keys readable by others; secret volumes are often 0644, so use a 0600 copy.
     key = dir_ / "id";
-    std::string material = read_file(credentials.ssh_key_file);
+    std::string material = base::read_file_or_empty(credentials.ssh_key_file);
     if (!material.empty() && material.back() != '\n') material += '\n';
     write_private(key, material, fs::perms::owner_read | fs::perms::owner_write);
   }
   fs::path known_hosts;
   if (!credentials.known_hosts_file.empty()) {
     known_hosts = dir_ / "known_hosts.pinned";
-    write_private(known_hosts, read_file(credentials.known_hosts_file),
+    write_private(known_hosts, base::read_file_or_empty(credentials.known_hosts_file),
                   fs::perms::owner_read | fs::perms::owner_write);
   }
   env_["GIT_SSH_COMMAND"] = ssh_command(key, known_hosts, dir_);

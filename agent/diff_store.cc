@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "agent/http.h"
+#include "base/files.h"
 
 namespace shepherd::agent {
 namespace fs = std::filesystem;
@@ -18,11 +19,8 @@ std::string env_or(const char* name, const std::string& fallback) {
   return v != nullptr && *v != '\0' ? std::string(v) : fallback;
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
+std::string read_trimmed(const fs::path& p) {
+  std::string s = base::read_file_or_empty(p);
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   return s;
 }
@@ -85,7 +83,7 @@ DiffResult store_diff(const Task& task, const std::string& diff, const Log& log)
     const std::string authority = host.find(':') != std::string::npos ? "[" + host + "]" : host;
     req.url = "https://" + authority + ":" + port + "/api/v1/namespaces/" + url_encode(task.namespace_) +
               "/configmaps/" + url_encode(task.diff.config_map) + "?fieldManager=shepherd-agent&force=true";
-    req.headers["Authorization"] = "Bearer " + read_file(sa / "token");
+    req.headers["Authorization"] = "Bearer " + read_trimmed(sa / "token");
     req.headers["Content-Type"] = "application/apply-patch+yaml";
     req.headers["Accept"] = "application/json";
     if (fs::exists(sa / "ca.crt", ec)) req.ca_file = (sa / "ca.crt").string();

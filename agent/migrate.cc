@@ -86,6 +86,7 @@ void migrate(const Task& task, const Environment& env, const Credentials& creds,
     RewriteOutcome again = rewrite_repository(task, ws.repo());
     result.edits += again.edits;
     review = again.review;
+    rw.mentions = again.mentions;
     tree = stage_and_verify(git, task, ws, deadline, log, base_tree, verify);
   }
 
@@ -97,14 +98,14 @@ void migrate(const Task& task, const Environment& env, const Credentials& creds,
 
   if (tree == base_tree) {
     result.edits = 0;
-    if (review.empty()) {
-      result.outcome = Outcome::NoChanges;
-      result.message = "nothing in the repository refers to what changed";
-    } else {
-      result.outcome = Outcome::NeedsReview;
-      result.message =
-          std::to_string(review.size()) + " place(s) need review and there is no automatic change to publish";
-    }
+    // No false all-clear: a repository that names the dataset is never "NoChanges".
+    NoChangeDecision d = decide_without_change(
+        review, rw.mentions,
+        task.dataset.from.location.empty() ? task.dataset.name : task.dataset.from.location,
+        changed_fields(task));
+    result.outcome = d.outcome;
+    result.message = d.message;
+    result.review = d.review;
     return;
   }
   if (!verify_passed(verify)) {

@@ -47,9 +47,44 @@ RewriteOutcome rewrite_repository(const Task& task, const std::filesystem::path&
   out.files_changed = report.files_changed;
   out.files_scanned = report.files_scanned;
   for (const auto& r : report.review) out.review.push_back({r.file, r.line, r.message});
+  for (const auto& m : report.mentions) out.mentions.push_back({m.file, m.line, ""});
   for (const auto& s : report.skipped) out.notes.push_back("skipped " + s.file + ": " + s.reason);
   if (report.truncated)
     out.notes.push_back("the scan stopped early at a limit; some files were not examined");
+  return out;
+}
+
+NoChangeDecision decide_without_change(const std::vector<ReviewItem>& review,
+                                       const std::vector<ReviewItem>& mentions, const std::string& dataset,
+                                       const std::string& fields) {
+  NoChangeDecision d;
+  if (!review.empty()) {
+    d.outcome = Outcome::NeedsReview;
+    d.review = review;
+    d.message =
+        std::to_string(review.size()) + " place(s) need review and there is no automatic change to publish";
+    return d;
+  }
+  if (mentions.empty()) {
+    d.message = "nothing in the repository refers to the dataset or what changed";
+    return d;
+  }
+  d.outcome = Outcome::NeedsReview;
+  for (const auto& m : mentions)
+    d.review.push_back({m.file, m.line,
+                        "names " + dataset + ", but no use of a changed field (" + fields +
+                            ") was found here: confirm by hand that nothing here reads them"});
+  d.message = std::to_string(mentions.size()) +
+              " file(s) refer to the dataset and no change was made: confirm that none reads a changed field";
+  return d;
+}
+
+std::string changed_fields(const Task& task) {
+  std::string out;
+  for (const auto& change : task.changes) {
+    if (std::holds_alternative<Add>(change)) continue;
+    std::visit([&out](const auto& v) { out += (out.empty() ? "" : ", ") + v.field; }, change);
+  }
   return out;
 }
 

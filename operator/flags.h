@@ -1,4 +1,4 @@
-// Command-line flags of shepherd-operator (SPEC §5). Parsing is pure: argv in, Flags or an error
+// Command-line flags of shepherd-operator (docs/operations.md). Parsing is pure: argv in, Flags or an error
 // message naming the flag out, so it is unit-tested without starting anything.
 #pragma once
 

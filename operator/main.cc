@@ -1,5 +1,5 @@
 // shepherd-operator: wires the runtime library (client, informers, controllers, leader election)
-// to Shepherd's reconcilers, and serves /metrics, /healthz and /readyz (SPEC §5).
+// to Shepherd's reconcilers, and serves /metrics, /healthz and /readyz (docs/operations.md).
 #include <malloc.h>
 #include <prometheus/exposer.h>
 #include <pthread.h>

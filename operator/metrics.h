@@ -1,4 +1,4 @@
-// The operator's Prometheus metrics (SPEC §5), registered with prometheus-cpp and served on
+// The operator's Prometheus metrics (docs/operations.md), registered with prometheus-cpp and served on
 // /metrics. Runtime hooks (reconciles, queue depth, API requests) and the controllers' domain
 // events (agent Jobs, rollbacks, health measurements) feed it; the per-phase gauges are recomputed
 // from the informer caches by set_phase_counts().

@@ -8,41 +8,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/base64.h"
+#include "base/files.h"
+
 namespace shepherd::runtime {
 namespace fs = std::filesystem;
 namespace {
 
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
-}
-
-// Decodes standard base64 (kubeconfig *-data fields); nullopt on malformed input.
-std::optional<std::string> base64_decode(const std::string& in) {
-  static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -8;
-  for (char c : in) {
-    if (c == '=') break;
-    if (c == '\n' || c == '\r' || c == ' ') continue;
-    const auto pos = chars.find(c);
-    if (pos == std::string::npos) return std::nullopt;
-    val = (val << 6) + static_cast<int>(pos);
-    bits += 6;
-    if (bits >= 0) {
-      out.push_back(static_cast<char>((val >> bits) & 0xFF));
-      bits -= 8;
-    }
-  }
-  return out;
 }
 
 // Finds `name` in a kubeconfig list like clusters: [{name: x, cluster: {...}}].
@@ -76,12 +51,12 @@ class Loader {
                                       const std::string& key, std::string* out) const {
     out->clear();
     if (node[key + "-data"]) {
-      auto decoded = base64_decode(node[key + "-data"].as<std::string>());
+      auto decoded = base::base64_decode(node[key + "-data"].as<std::string>());
       if (!decoded) return err(where + "." + key + "-data", "not valid base64");
       *out = *decoded;
     } else if (node[key]) {
       const std::string path = resolve(node[key].as<std::string>());
-      auto data = read_file(path);
+      auto data = base::read_file(path);
       if (!data) return err(where + "." + key, "cannot read " + path);
       *out = *data;
     }
@@ -112,7 +87,7 @@ std::string TokenSource::token() {
   if (path_.empty()) return token_;
   const auto now = std::chrono::steady_clock::now();
   if (token_.empty() || now - read_at_ >= refresh_) {
-    if (auto data = read_file(path_)) {
+    if (auto data = base::read_file(path_)) {
       token_ = trim(*data);
       read_at_ = now;
     }
@@ -179,7 +154,7 @@ Result<Config, std::string> parse_kubeconfig(const std::string& yaml, const std:
           c.token = TokenSource::fixed(user["token"].as<std::string>());
         } else if (user["tokenFile"]) {
           const std::string path = l.resolve(user["tokenFile"].as<std::string>());
-          if (!read_file(path)) return l.err(uwhere + ".tokenFile", "cannot read " + path);
+          if (!base::read_file(path)) return l.err(uwhere + ".tokenFile", "cannot read " + path);
           c.token = TokenSource::from_file(path);
         }
         if (user["exec"] || user["auth-provider"]) {
@@ -198,7 +173,7 @@ Result<Config, std::string> parse_kubeconfig(const std::string& yaml, const std:
 }
 
 Result<Config, std::string> load_kubeconfig(const std::string& path, const std::string& context) {
-  auto data = read_file(path);
+  auto data = base::read_file(path);
   if (!data) return "kubeconfig " + path + ": cannot read the file";
   return parse_kubeconfig(*data, path, context);
 }
@@ -215,12 +190,12 @@ Result<Config, std::string> in_cluster_config(const std::string& sa_dir) {
   const std::string h = host;
   c.server = "https://" + (h.find(':') != std::string::npos ? "[" + h + "]" : h) + ":" + port;
   const std::string token_path = sa_dir + "/token";
-  if (!read_file(token_path)) return "in-cluster config: cannot read " + token_path;
+  if (!base::read_file(token_path)) return "in-cluster config: cannot read " + token_path;
   c.token = TokenSource::from_file(token_path);
-  auto ca = read_file(sa_dir + "/ca.crt");
+  auto ca = base::read_file(sa_dir + "/ca.crt");
   if (!ca) return "in-cluster config: cannot read " + sa_dir + "/ca.crt";
   c.ca_pem = *ca;
-  if (auto ns = read_file(sa_dir + "/namespace")) c.namespace_name = trim(*ns);
+  if (auto ns = base::read_file(sa_dir + "/namespace")) c.namespace_name = trim(*ns);
   return c;
 }
 

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/time.h"
 #include "runtime/log.h"
-#include "runtime/time_format.h"
 
 namespace shepherd::runtime {
 
@@ -30,7 +30,7 @@ bool EventRecorder::record(const nlohmann::json& involved, const std::string& ty
   if (ns.empty()) ns = "default";  // events about cluster-scoped objects
   const std::string object_id = uid.empty() ? ns + "/" + name : uid;
   const std::string agg_key = object_id + "\x1f" + type + "\x1f" + reason + "\x1f" + message;
-  const std::string now = format_rfc3339(std::chrono::system_clock::now());
+  const std::string now = base::format_rfc3339(std::chrono::system_clock::now());
 
   std::optional<Entry> existing;
   {

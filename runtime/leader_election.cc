@@ -6,8 +6,8 @@
 #include <condition_variable>
 #include <random>
 
+#include "base/time.h"
 #include "runtime/log.h"
-#include "runtime/time_format.h"
 
 namespace shepherd::runtime {
 namespace {
@@ -39,7 +39,7 @@ bool LeaderElector::sleep(Duration d, std::stop_token stop) {
 bool LeaderElector::try_acquire_or_renew() {
   const auto now_sys = std::chrono::system_clock::now();
   const auto now = std::chrono::steady_clock::now();
-  const std::string now_s = format_rfc3339_micro(now_sys);
+  const std::string now_s = base::format_rfc3339_micro(now_sys);
   const Resource& r = resources::kLeases;
   auto got = client_->get(r, config_.lease_namespace, config_.lease_name);
   if (!got) {
@@ -150,7 +150,7 @@ void LeaderElector::release() {
   if (!got) return;
   nlohmann::json lease = std::move(got.value());
   if (lease["spec"].value("holderIdentity", "") != config_.identity) return;
-  const std::string now_s = format_rfc3339_micro(std::chrono::system_clock::now());
+  const std::string now_s = base::format_rfc3339_micro(std::chrono::system_clock::now());
   lease["spec"]["holderIdentity"] = "";
   lease["spec"]["leaseDurationSeconds"] = 1;
   lease["spec"]["renewTime"] = now_s;

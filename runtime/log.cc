@@ -8,7 +8,7 @@
 #include <mutex>
 #include <sstream>
 
-#include "runtime/time_format.h"
+#include "base/time.h"
 
 namespace shepherd::runtime {
 namespace {
@@ -77,7 +77,7 @@ bool log_enabled(LogLevel level) { return static_cast<int>(level) >= g_level.loa
 
 void log(LogLevel level, std::string_view msg, const LogFields& fields) {
   if (!log_enabled(level)) return;
-  const std::string ts = format_rfc3339_micro(std::chrono::system_clock::now());
+  const std::string ts = base::format_rfc3339_micro(std::chrono::system_clock::now());
   std::lock_guard lock(g_mu);
   std::string line;
   if (g_format == LogFormat::kJson) {

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace shepherd::rewrite {
@@ -75,6 +76,10 @@ struct Report {
   int files_changed = 0;
   std::vector<Skipped> skipped;
   bool truncated = false;  // a limit stopped the scan early
+  // Files that name the dataset (its location's last part or its name, as a whole word), with the
+  // line of the first mention, whether or not anything in them changed. The agent uses them so
+  // that "nothing to change" is never claimed for a repository that refers to the dataset.
+  std::vector<ReviewItem> mentions;
 };
 
 // What dbt models (by model name = file stem) pass through from the dataset unchanged, under
@@ -82,6 +87,13 @@ struct Report {
 // scoped correctly. migrate_tree builds it from the tree; tests may build it by hand.
 struct ModelIndex {
   std::map<std::string, std::set<std::string>> exports;
+  // dbt sources (source name, table name as source() spells them) that sources.yml files in the
+  // tree declare to be the dataset, also when the source's name is not its schema or the table
+  // has an `identifier:`.
+  std::set<std::pair<std::string, std::string>> sources;
+  // Every dbt model of the tree (SQL file stem): a ref() to one of them is that model, never a seed
+  // or relation named like the dataset's table.
+  std::set<std::string> models;
 };
 
 struct FileResult {

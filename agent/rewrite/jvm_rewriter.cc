@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "embedded.h"
@@ -34,6 +35,7 @@ bool column_call(std::string_view m) {
                 "drop",
                 "dropDuplicates",
                 "withColumnRenamed",
+                "usingColumns",
                 "partitionBy",
                 "repartition",
                 "cube",
@@ -78,7 +80,15 @@ bool result_set_call(std::string_view m) {
 
 bool table_call(std::string_view m) {
   return in(m, {"table", "load", "parquet", "csv", "json", "orc", "saveAsTable", "insertInto", "from", "to",
-                "fromQuery", "bigQueryTable", "typedBigQuery", "bigQuerySelect", "avroFile", "textFile"});
+                "fromQuery", "bigQueryTable", "typedBigQuery", "bigQuerySelect", "avroFile", "textFile",
+                "withTableName", "writeTo"});
+}
+
+// Calls that write their table argument rather than read it (Spark's DataFrameWriter and writeTo,
+// Glue's catalog sink). A frame written to another table carries the columns of what was read, so
+// a write does not make the file's column names ambiguous the way a second read does.
+bool write_call(std::string_view m) {
+  return in(m, {"saveAsTable", "insertInto", "writeTo", "getCatalogSink"});
 }
 
 // user_id -> UserId, for generated getters and setters.
@@ -103,7 +113,10 @@ class Rewriter {
 
   void run() {
     jdbc_ = has_result_set_call();
+    annotations();
+    catalog_calls();
     strings();
+    dynamic_reads();
     columns();
   }
 
@@ -114,9 +127,254 @@ class Rewriter {
   }
   bool is_string(std::size_t i) const { return i < t_.size() && t_[i].kind == Kind::String; }
 
+  // ---- JPA / Spring Data mappings ----
+  //
+  // @Table(name = "listening_v3", schema = "events") maps an entity to a table; its @Column and
+  // @JoinColumn names are columns of that table. A JPQL @Query names entities and attributes, not
+  // tables and columns, so its text is not SQL to rewrite (a native query is).
+
+  // [open, close] of the argument list of the annotation at `at` (`@`), if it has one.
+  std::optional<std::pair<std::size_t, std::size_t>> annotation_args(std::size_t at) const {
+    std::size_t n = at + 1;
+    // @javax.persistence.Table(…): the simple name is the last part.
+    while (n + 2 < t_.size() && t_[n].kind == Kind::Name && is_op(n + 1, '.') && t_[n + 2].kind == Kind::Name)
+      n += 2;
+    if (n >= t_.size() || t_[n].kind != Kind::Name || !is_op(n + 1, '(')) return std::nullopt;
+    int depth = 0;
+    for (std::size_t j = n + 1; j < t_.size(); ++j) {
+      if (is_op(j, '(')) ++depth;
+      if (is_op(j, ')') && --depth == 0) return std::pair(n + 1, j);
+    }
+    return std::nullopt;
+  }
+  std::string_view annotation_name(std::size_t at) const {
+    std::size_t n = at + 1;
+    while (n + 2 < t_.size() && t_[n].kind == Kind::Name && is_op(n + 1, '.') && t_[n + 2].kind == Kind::Name)
+      n += 2;
+    return n < t_.size() && t_[n].kind == Kind::Name ? tx(n) : std::string_view{};
+  }
+  // The literal given for `key` (`key = "…"`, or the lone first argument for `value`) in [open, close].
+  std::optional<std::size_t> named_literal(std::size_t open, std::size_t close, std::string_view key) const {
+    if (key == "value" && is_string(open + 1) && (is_op(open + 2, ')') || is_op(open + 2, ',')))
+      return open + 1;
+    for (std::size_t j = open + 1; j + 2 < close; ++j)
+      if (t_[j].kind == Kind::Name && tx(j) == key && is_op(j + 1, '=') && is_string(j + 2) &&
+          (j + 3 >= close || is_op(j + 3, ',') || is_op(j + 3, ')')) &&
+          (is_op(j - 1, '(') || is_op(j - 1, ',')))
+        return j + 2;
+    return std::nullopt;
+  }
+  bool named_true(std::size_t open, std::size_t close, std::string_view key) const {
+    for (std::size_t j = open + 1; j + 2 <= close; ++j)
+      if (t_[j].kind == Kind::Name && tx(j) == key && is_op(j + 1, '=') && t_[j + 2].kind == Kind::Name &&
+          tx(j + 2) == "true")
+        return true;
+    return false;
+  }
+  std::string_view body_of(std::size_t i) const {
+    return text_.substr(t_[i].body_begin, t_[i].body_end - t_[i].body_begin);
+  }
+
+  void annotations() {
+    for (std::size_t i = 0; i + 2 < t_.size(); ++i) {
+      if (!is_op(i, '@')) continue;
+      if (t_[i + 1].kind == Kind::Name && (tx(i + 1) == "MappedSuperclass" || tx(i + 1) == "Embeddable"))
+        shared_mapping_ = true;
+      auto args = annotation_args(i);
+      if (!args) continue;
+      std::string_view name = annotation_name(i);
+      auto [open, close] = *args;
+      if (name == "Table") {
+        table_annotation(open, close);
+      } else if ((name == "Query" && !named_true(open, close, "nativeQuery")) || name == "NamedQuery") {
+        for (std::size_t j = open + 1; j < close; ++j)
+          if (is_string(j)) skip_.insert(j);  // JPQL: entities and attributes, not SQL
+      }
+    }
+  }
+
+  // Parts the annotation gives, outermost first: [catalog], [schema], name.
+  void table_annotation(std::size_t open, std::size_t close) {
+    auto name = named_literal(open, close, "name");
+    if (!name) name = named_literal(open, close, "value");
+    if (!name) return;
+    std::vector<std::size_t> toks;
+    for (auto key : {"catalog", "schema"})
+      if (auto t = named_literal(open, close, key)) toks.push_back(*t);
+    toks.push_back(*name);
+    for (auto t : toks) skip_.insert(t);
+    catalog_name(toks, "@Table", t_[open - 1].begin);
+  }
+
+  // A table given as separate literal parts (JPA @Table, Glue database + table name), outermost
+  // first. Moves the parts that change; a bare name whose schema changes goes to review.
+  // Returns whether the parts name the dataset.
+  bool catalog_name(const std::vector<std::size_t>& toks, const std::string& what_, std::size_t at) {
+    std::vector<std::string> parts;
+    for (auto t : toks) parts.emplace_back(body_of(t));
+    if (!plan_.matches_old_suffix(parts)) {
+      if (what_ == "@Table") entity_other_ = true;
+      return false;
+    }
+    if (what_ == "@Table") entity_dataset_ = true;
+    about_ = true;
+    if (!plan_.moves()) return true;
+    const std::size_t k = parts.size();
+    auto all_new = plan_.new_suffix(plan_.old_parts().size() + 8);
+    const auto& old = plan_.old_parts();
+    // The parts not written here (e.g. the schema of a bare @Table name) must stay the same.
+    bool outer_same = all_new.size() >= k && all_new.size() - k == old.size() - k;
+    for (std::size_t j = 0; outer_same && j + k < old.size(); ++j)
+      if (!iequals(old[j], all_new[j])) outer_same = false;
+    if (!outer_same) {
+      out_.review(at, what_ + " names " + plan_.dataset_label() +
+                          " without all of its qualifiers; it moves to " + plan_.new_location() +
+                          ": set the new location by hand");
+      return true;
+    }
+    auto repl = plan_.new_suffix(k);
+    for (std::size_t j = 0; j < k; ++j)
+      if (parts[j] != repl[j])
+        out_.replace(t_[toks[j]].body_begin, t_[toks[j]].body_end - t_[toks[j]].body_begin, repl[j],
+                     scala_ ? "scala.catalog" : "java.catalog");
+    return true;
+  }
+
+  // ---- Glue catalog sources and sinks (Scala: getCatalogSource(database = …, tableName = …)) ----
+  void catalog_calls() {
+    for (std::size_t i = 2; i + 1 < t_.size(); ++i) {
+      if (t_[i].kind != Kind::Name || !is_op(i + 1, '(') || !is_op(i - 1, '.')) continue;
+      std::string_view m = tx(i);
+      if (m != "getCatalogSource" && m != "getCatalogSink") continue;
+      std::size_t open = i + 1, close = open;
+      for (int depth = 0; close < t_.size(); ++close) {
+        if (is_op(close, '(')) ++depth;
+        if (is_op(close, ')') && --depth == 0) break;
+      }
+      if (close >= t_.size()) continue;
+      auto db = named_literal(open, close, "database");
+      auto table = named_literal(open, close, "tableName");
+      if (!table) continue;
+      std::vector<std::size_t> toks;
+      if (db) toks.push_back(*db);
+      toks.push_back(*table);
+      for (auto t : toks) skip_.insert(t);
+      if (!db) {
+        if (plan_.matches_old_suffix({std::string(body_of(*table))})) {
+          // The database is not a literal (a job argument, usually): the table may be another one.
+          out_.review(t_[i].begin, "Glue " + std::string(m) + " names table " + std::string(body_of(*table)) +
+                                       " in a database given at run time; cannot prove it is " +
+                                       plan_.dataset_label() + ": check it by hand");
+          about_ = true;
+        }
+        if (m == "getCatalogSource") reads_other_ = true;
+        continue;
+      }
+      bool ours = catalog_name(toks, "Glue " + std::string(m), t_[i].begin);
+      if (!ours && m == "getCatalogSource") reads_other_ = true;
+    }
+  }
+
+  // Is the call named at `callee` a write (saveAsTable, df.write….parquet(…), writeStream)?
+  bool write_target(std::size_t callee) const {
+    if (write_call(tx(callee))) return true;
+    std::size_t k = callee;
+    while (k >= 2 && is_op(k - 1, '.')) {
+      std::size_t p = k - 2;
+      if (is_op(p, ')')) {
+        int depth = 0;
+        while (true) {
+          if (is_op(p, ')')) ++depth;
+          if (is_op(p, '(') && --depth == 0) break;
+          if (p == 0) return false;
+          --p;
+        }
+        if (p == 0) return false;
+        --p;
+      }
+      if (t_[p].kind != Kind::Name) return false;
+      if (in(tx(p), {"write", "writeStream", "saveToBigQuery", "saveAsTextFile"})) return true;
+      k = p;
+    }
+    return false;
+  }
+
+  // Table reads whose argument is not a literal (spark.table(name), read.parquet(base + "/x")):
+  // the table cannot be known here. A name bound once in the file to a literal is resolved.
+  void dynamic_reads() {
+    for (std::size_t i = 2; i + 2 < t_.size(); ++i) {
+      if (t_[i].kind != Kind::Name || !is_op(i + 1, '(') || !is_op(i - 1, '.')) continue;
+      std::string_view m = tx(i);
+      if (!in(m, {"table", "parquet", "orc", "load", "csv", "json", "avro", "bigQueryTable", "typedBigQuery",
+                  "delta"}))
+        continue;
+      if (write_target(i) || is_op(i + 2, ')')) continue;
+      // Only Spark-like readers: `spark.table`, `….read….parquet`, `sc.bigQueryTable`.
+      std::size_t a = i + 2;
+      bool literal_only = is_string(a) && !t_[a].interpolated && (is_op(a + 1, ')') || is_op(a + 1, ','));
+      if (literal_only) continue;
+      if (!reader_chain(i)) continue;
+      if (t_[a].kind == Kind::Name && (is_op(a + 1, ')') || is_op(a + 1, ',')) && !is_op(a - 1, '.')) {
+        int bound = resolved_literal(tx(a));
+        if (bound == 1) continue;  // a literal naming the dataset: already counted
+        if (bound == 0) {
+          reads_other_ = true;  // a literal naming something else
+          continue;
+        }
+      }
+      dynamic_.push_back(i);
+    }
+    for (auto i : dynamic_)
+      if (about_)
+        out_.review(t_[i].begin, "reads a table or path computed at run time (" + std::string(tx(i)) +
+                                     "(…)); cannot prove whether it is " + plan_.dataset_label() +
+                                     ": check it and its column uses by hand");
+  }
+
+  // Is the receiver chain of the call at `m` a Spark/Scio reader (spark…, …read…, sc…)?
+  bool reader_chain(std::size_t m) const {
+    std::size_t k = m;
+    while (k >= 2 && is_op(k - 1, '.')) {
+      std::size_t p = k - 2;
+      if (is_op(p, ')')) {
+        int depth = 0;
+        while (true) {
+          if (is_op(p, ')')) ++depth;
+          if (is_op(p, '(') && --depth == 0) break;
+          if (p == 0) return false;
+          --p;
+        }
+        if (p == 0) return false;
+        --p;
+      }
+      if (t_[p].kind != Kind::Name) return false;
+      std::string_view n = tx(p);
+      if (n == "read" || n == "readStream" || n == "spark" || n == "sparkSession" || n == "sc" ||
+          n == "session" || n == "glueContext")
+        return true;
+      k = p;
+    }
+    return false;
+  }
+
+  // 1: `name` is bound once in the file to a literal that names the dataset; 0: to another
+  // literal; -1: not bound to a lone literal.
+  int resolved_literal(std::string_view name) const {
+    std::optional<std::size_t> lit;
+    for (std::size_t j = 1; j + 3 < t_.size(); ++j) {
+      if (!assigns(j, name)) continue;
+      if (lit || !is_string(j + 2) || t_[j + 2].interpolated) return -1;
+      if (!(is_op(j + 3, ';') || t_[j + 3].kind == Kind::Name || is_op(j + 3, '}') || is_op(j + 3, ')')))
+        return -1;
+      lit = j + 2;
+    }
+    if (!lit) return -1;
+    return names_location_.count(*lit) ? 1 : 0;
+  }
+
   void strings() {
     for (std::size_t i = 0; i < t_.size(); ++i) {
-      if (!is_string(i) || t_[i].dollar) continue;
+      if (!is_string(i) || t_[i].dollar || skip_.count(i)) continue;
       std::vector<Piece> pieces{{t_[i].body_begin, t_[i].body_end}};
       bool interpolated = t_[i].interpolated, triple = t_[i].triple;
       std::size_t last = i;
@@ -141,7 +399,8 @@ class Rewriter {
         reads_other_ = reads_other_ || r.sql.reads_other;
       } else if (r.names_location) {
         about_ = true;
-      } else if (table_arg) {
+        names_location_.insert(i);
+      } else if (table_arg && !write_target(i - 2)) {
         reads_other_ = true;
       }
       i = last;
@@ -151,6 +410,7 @@ class Rewriter {
   void columns() {
     for (std::size_t i = 0; i < t_.size(); ++i) {
       const Token& t = t_[i];
+      if (t.kind == Kind::String && skip_.count(i)) continue;
       if (t.kind == Kind::String && !t.interpolated && !t.triple) {
         if (jdbc_ && result_set_label(i)) {
           // JDBC labels are matched ignoring case, as the driver does.
@@ -182,6 +442,13 @@ class Rewriter {
         }
         if (j == 0 || !is_op(j, '(') || t_[j - 1].kind != Kind::Name) continue;
         std::string_view callee = tx(j - 1);
+        if ((callee == "Column" || callee == "JoinColumn") && annotation_open(j)) {
+          std::string_view key = is_op(i - 1, '=') && t_[i - 2].kind == Kind::Name ? tx(i - 2)
+                                 : j + 1 == i                                      ? "value"
+                                                                                   : "";
+          if (key == "name" || (key == "value" && callee == "Column")) jpa_column(*f, i, callee);
+          continue;  // referencedColumnName names the other entity's column
+        }
         bool method = j >= 2 && is_op(j - 2, '.');
         // Scala df("user_id") applies a DataFrame to a column name.
         bool apply = scala_ && !method && !column_call(callee) && j + 1 == i && is_op(i + 1, ')');
@@ -191,7 +458,80 @@ class Rewriter {
         continue;
       }
       if (t.kind == Kind::Name && about_ && i > 0 && is_op(i - 1, '.')) accessor(i);
+      if (t.kind == Kind::Name && entity_dataset_ && i > 0 && !is_op(i - 1, '.')) implicit_attribute(i);
     }
+  }
+
+  // Is the '(' at j the argument list of an annotation (`@Column(`, `@javax.persistence.Column(`)?
+  bool annotation_open(std::size_t j) const {
+    std::size_t k = j - 1;
+    while (k >= 2 && is_op(k - 1, '.') && t_[k - 2].kind == Kind::Name) k -= 2;
+    return k >= 1 && is_op(k - 1, '@');
+  }
+
+  // @Column(name = "user_id") / @JoinColumn(name = "user_id"): a column of the entity's table.
+  void jpa_column(const FieldChange& exact, std::size_t i, std::string_view callee) {
+    const Token& t = t_[i];
+    const FieldChange* f = plan_.field(body_of(i), true);
+    if (!f) f = &exact;
+    if (!entity_dataset_) {
+      // A mapped superclass or embeddable without a @Table of its own: its columns belong to the
+      // entities that use it, which may include the dataset's.
+      if (shared_mapping_ && !entity_other_)
+        out_.review(t.body_begin,
+                    std::string(shown_prefix(callee)) + std::string(body_of(i)) +
+                        "\") in a @MappedSuperclass/@Embeddable maps a column of every entity that "
+                        "uses it; if one maps " +
+                        plan_.dataset_label() + ": " + what(*f));
+      return;  // another table's entity (or no @Table here): not ours
+    }
+    std::string shown = "@" + std::string(callee) + "(name = \"" + std::string(body_of(i)) + "\")";
+    if (entity_other_) {
+      out_.review(t.body_begin, "cannot prove " + shown + " maps a column of " + plan_.dataset_label() +
+                                    ": this file maps more than one table; " + what(*f));
+      return;
+    }
+    if (!f->rename_to.empty())
+      out_.replace(t.body_begin, t.body_end - t.body_begin, f->rename_to, "java.jpa.column");
+    if (f->drop)
+      out_.review(t.body_begin, "maps dropped field " + f->name + " (" + shown +
+                                    "): remove the attribute or mark it @Transient by hand");
+    if (f->retype)
+      out_.review(t.body_begin, "maps retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type +
+                                    ") in " + shown + ": change the attribute's Java type by hand");
+  }
+
+  static std::string shown_prefix(std::string_view callee) {
+    return "@" + std::string(callee) + "(name = \"";
+  }
+
+  // `private Long userId;` in an entity of the dataset without a @Column name: JPA derives the
+  // column from the attribute's name (userId or, with Spring's naming strategy, user_id).
+  void implicit_attribute(std::size_t i) {
+    if (!(is_op(i + 1, ';') || is_op(i + 1, '='))) return;
+    if (!(t_[i - 1].kind == Kind::Name || is_op(i - 1, '>') || is_op(i - 1, ']'))) return;
+    if (t_[i - 1].kind == Kind::Name && in(tx(i - 1), {"return", "new", "throw", "else", "case"})) return;
+    std::string_view name = tx(i);
+    const FieldChange* f = nullptr;
+    for (const auto& c : plan_.fields())
+      if (name == c.name || name == camel(c.name, false)) f = &c;
+    if (!f) return;
+    if (method_around(i)) return;  // a local variable, not an attribute
+    for (std::size_t j = i; j > 0; --j) {
+      if (is_op(j - 1, ';') || is_op(j - 1, '{') || is_op(j - 1, '}')) break;
+      if (t_[j - 1].kind == Kind::Name && in(tx(j - 1), {"Column", "JoinColumn", "Transient", "static"}))
+        return;
+    }
+    out_.review(t_[i].begin, "JPA attribute " + std::string(name) + " of an entity of " +
+                                 plan_.dataset_label() + " maps to column " + f->name + " by its name; " +
+                                 what(*f) + ": add or adapt @Column by hand");
+  }
+
+  int line_of(std::size_t offset) const {
+    int n = 1;
+    for (std::size_t k = 0; k < offset && k < text_.size(); ++k)
+      if (text_[k] == '\n') ++n;
+    return n;
   }
 
   // Accessors of generated classes (Avro/Beam/Scio): the field's name changes the method's name,
@@ -480,7 +820,19 @@ class Rewriter {
   }
 
   void decide(const FieldChange& f, std::size_t b, std::size_t e, const std::string& shown) {
-    if (!about_) return;
+    if (!about_) {
+      // A frame read from a table computed at run time may be the dataset: no silent all-clear.
+      if (!dynamic_.empty())
+        out_.review(b, "cannot prove whether " + shown + " reads " + plan_.dataset_label() +
+                           ": this file reads a table or path computed at run time (line " +
+                           std::to_string(line_of(t_[dynamic_.front()].begin)) + "); " + what(f));
+      return;
+    }
+    if (!dynamic_.empty()) {
+      out_.review(b, "cannot prove " + shown + " belongs to " + plan_.dataset_label() +
+                         ": this file also reads a table or path computed at run time; " + what(f));
+      return;
+    }
     if (reads_other_) {
       out_.review(b, "cannot prove " + shown + " belongs to " + plan_.dataset_label() +
                          ": this file also reads other tables; " + what(f));
@@ -507,8 +859,14 @@ class Rewriter {
   bool scala_;
   bool about_ = false;
   bool reads_other_ = false;
-  bool jdbc_ = false;                // the file calls a ResultSet getter with a literal
-  std::map<std::size_t, Run> runs_;  // literal runs by first token (only when jdbc_)
+  bool entity_dataset_ = false;           // a JPA @Table of the file maps the dataset
+  bool entity_other_ = false;             // a JPA @Table of the file maps another table
+  bool shared_mapping_ = false;           // the file has a @MappedSuperclass or @Embeddable
+  std::set<std::size_t> skip_;            // literals already handled (annotation parts, JPQL)
+  std::set<std::size_t> names_location_;  // literals that name the dataset's location
+  std::vector<std::size_t> dynamic_;      // reads of a table computed at run time (callee token)
+  bool jdbc_ = false;                     // the file calls a ResultSet getter with a literal
+  std::map<std::size_t, Run> runs_;       // literal runs by first token (only when jdbc_)
   bool methods_found_ = false;
   std::vector<std::pair<std::size_t, std::size_t>> methods_;
 };

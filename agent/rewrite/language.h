@@ -6,7 +6,7 @@
 
 namespace shepherd::rewrite {
 
-enum class Language { None, Sql, Python, Java, Scala, Json, Yaml };
+enum class Language { None, Sql, Python, Java, Scala, Json, Yaml, Text };
 
 inline Language language_of(std::string_view path) {
   auto slash = path.find_last_of('/');
@@ -20,6 +20,10 @@ inline Language language_of(std::string_view path) {
   if (ext == "scala" || ext == "sc" || ext == "sbt") return Language::Scala;
   if (ext == "json" || ext == "avsc") return Language::Json;
   if (ext == "yml" || ext == "yaml") return Language::Yaml;
+  // Docs and sample data: reviewed, never edited (text_rewriter.h).
+  if (ext == "md" || ext == "markdown" || ext == "rst" || ext == "adoc" || ext == "txt" || ext == "csv" ||
+      ext == "tsv")
+    return Language::Text;
   return Language::None;
 }
 

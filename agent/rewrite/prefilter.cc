@@ -1,7 +1,8 @@
 // Every rule of every rewriter needs the dataset named in the file: its location's last part or
 // its name (in any ASCII case, as SQL allows: `Listening_V3` counts), a dbt ref() to a model that
 // passes dataset fields through, or, for JSON (Avro/JSON Schema records named in prose-like ways
-// such as "ListeningEvent"), nothing: JSON files are always read.
+// such as "ListeningEvent"), nothing: JSON files are always read. Code files with a table read
+// whose name is not a literal are read too (see dynamic_read_marker).
 #include "prefilter.h"
 
 #include <cstring>
@@ -69,10 +70,35 @@ bool contains_ignoring_case(std::string_view hay, std::string_view needle) {
   return false;
 }
 
+// A read whose table or path is not a literal (`spark.table(name)`, `.parquet(base + …)`,
+// `table_name=args[…]`) may be the dataset even though the file never names it; such a file is
+// analysed so that its uses of changed fields go to review rather than pass silently.
+bool dynamic_read_marker(std::string_view content) {
+  for (std::string_view call : {"table(", "parquet(", "table_name=", "tableName ="}) {
+    for (auto pos = content.find(call); pos != std::string_view::npos; pos = content.find(call, pos + 1)) {
+      std::size_t k = pos + call.size();
+      while (k < content.size() && (content[k] == ' ' || content[k] == '\n')) ++k;
+      if (k < content.size() && content[k] != '"' && content[k] != '\'' && content[k] != ')') return true;
+    }
+  }
+  return false;
+}
+
 bool could_change(Language lang, std::string_view content, const Plan& plan, const ModelIndex& models) {
   if (lang == Language::Json) return true;
   if (!plan.old_parts().empty() && contains_ignoring_case(content, plan.old_parts().back())) return true;
   if (contains_ignoring_case(content, plan.dataset_name())) return true;
+  if (lang == Language::Sql && !models.sources.empty() && content.find("source(") != std::string_view::npos)
+    return true;  // a source() that sources.yml declares to be the dataset under another name
+  if ((lang == Language::Python || lang == Language::Java || lang == Language::Scala) &&
+      dynamic_read_marker(content))
+    return true;
+  // JPA mappings shared by entities (a mapped superclass, an embeddable) name columns of whichever
+  // entity uses them, which may be the dataset's.
+  if ((lang == Language::Java || lang == Language::Scala) &&
+      (content.find("@MappedSuperclass") != std::string_view::npos ||
+       content.find("@Embeddable") != std::string_view::npos))
+    return true;
   if (models.exports.empty()) return false;
   if (lang == Language::Sql) return content.find("ref(") != std::string_view::npos;
   if (lang == Language::Yaml) return content.find("models:") != std::string_view::npos;

@@ -4,6 +4,7 @@
 #include "python_rewriter.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -52,7 +53,10 @@ bool column_method(std::string_view m) {
                 "unique",
                 "nunique",
                 "value_counts",
-                "explode"});
+                "explode",
+                "rename_field",
+                "drop_fields",
+                "select_fields"});
 }
 
 // functions.* that take a column name (not a literal) as their string argument.
@@ -133,7 +137,10 @@ class Rewriter {
   }
 
   void run() {
+    group_of_.assign(t_.size(), -1);
+    catalog_calls();
     strings();
+    dynamic_reads();
     frames_and_columns();
   }
 
@@ -156,10 +163,188 @@ class Rewriter {
   }
 
   // Every run of concatenated literals is rewritten once, as SQL or as text naming the location.
+  // [open, close) of the bracket pair opened at `open`.
+  std::size_t close_of(std::size_t open) const {
+    return match_[open] >= 0 ? static_cast<std::size_t>(match_[open]) : t_.size();
+  }
+
+  // The token after `key=` among the arguments of the call opened at `open`, if any.
+  std::optional<std::size_t> kwarg(std::size_t open, std::string_view key) const {
+    std::size_t close = close_of(open);
+    for (std::size_t j = open + 1; j + 2 < close; ++j)
+      if (enclosing_[j] == static_cast<long>(open) && is_name(j) && tx(j) == key && is_op(j + 1, '=') &&
+          !is_op(j + 2, '=') && (is_op(j - 1, '(') || is_op(j - 1, ',')))
+        return j + 2;
+    return std::nullopt;
+  }
+  // A lone literal (not part of a concatenation, not an f-string with fields) at `j`.
+  bool lone_literal(std::size_t j) const {
+    return is_string(j) && !(t_[j].f_string && body(j).find('{') != std::string_view::npos) &&
+           !is_string(j + 1) && !is_op(j + 1, '+') && !is_op(j + 1, '%') && !is_op(j + 1, '.');
+  }
+
+  // Is the call whose name is at `name` a write (df.write…, saveAsTable, Glue's write_dynamic_frame)?
+  bool write_call(std::size_t name) const {
+    if (in(tx(name), {"saveAsTable", "insertInto", "writeTo", "write_dynamic_frame_from_catalog",
+                      "write_dynamic_frame_from_options", "to_sql", "to_parquet", "to_csv", "to_gbq"}))
+      return true;
+    std::size_t k = name;
+    while (k >= 2 && is_op(k - 1, '.')) {
+      std::size_t p = k - 2;
+      if ((is_op(p, ')') || is_op(p, ']')) && match_[p] >= 0) {
+        p = static_cast<std::size_t>(match_[p]);
+        if (p == 0) return false;
+        --p;
+      }
+      if (!is_name(p)) return false;
+      if (in(tx(p), {"write", "writeStream", "write_dynamic_frame", "write_data_frame"})) return true;
+      k = p;
+    }
+    return false;
+  }
+
+  // Is the call whose name is at `name` made on a reader (spark…, …read…, glueContext…, pd)?
+  bool reader_call(std::size_t name) const {
+    std::size_t k = name;
+    while (k >= 2 && is_op(k - 1, '.')) {
+      std::size_t p = k - 2;
+      if ((is_op(p, ')') || is_op(p, ']')) && match_[p] >= 0) {
+        p = static_cast<std::size_t>(match_[p]);
+        if (p == 0) return false;
+        --p;
+      }
+      if (!is_name(p)) return false;
+      if (in(tx(p), {"read", "readStream", "spark", "session", "sqlContext", "glueContext", "glue_context",
+                     "create_dynamic_frame", "create_data_frame", "pd", "pandas"}))
+        return true;
+      k = p;
+    }
+    return false;
+  }
+
+  // Is the literal run `members` (followed by token `next`) only part of a name computed at run
+  // time: an f-string with fields, or a template filled by .format() / %?
+  bool computed(const std::vector<std::size_t>& members, std::size_t next) const {
+    for (auto m : members)
+      if (t_[m].f_string && body(m).find('{') != std::string_view::npos) return true;
+    return is_op(next, '.') || is_op(next, '%');
+  }
+
+  // Glue catalog reads and writes: create_dynamic_frame.from_catalog(database="events",
+  // table_name="listening_v3"), create_dynamic_frame_from_catalog(…), and the write_ forms. The
+  // database and table are given apart; together they must name the dataset.
+  void catalog_calls() {
+    for (std::size_t i = 0; i + 1 < t_.size(); ++i) {
+      if (!is_name(i) || !is_op(i + 1, '(')) continue;
+      std::string_view m = tx(i);
+      if (!in(m, {"from_catalog", "create_dynamic_frame_from_catalog", "create_data_frame_from_catalog",
+                  "write_dynamic_frame_from_catalog"}))
+        continue;
+      auto table = kwarg(i + 1, "table_name");
+      if (!table) continue;
+      bool write = write_call(i);
+      auto db = kwarg(i + 1, "database");
+      if (!lone_literal(*table) || (db && !lone_literal(*db))) {
+        // A database from a job argument with the dataset's table name may well be the dataset.
+        if (lone_literal(*table) && plan_.matches_old_suffix({std::string(body(*table))})) about_ = true;
+        if (lone_literal(*table)) {
+          groups_.push_back(Group{});
+          group_of_[*table] = static_cast<long>(groups_.size() - 1);
+        }
+        if (!write) dynamic_.push_back(i);
+        continue;
+      }
+      std::vector<std::size_t> toks;
+      if (db) toks.push_back(*db);
+      toks.push_back(*table);
+      std::vector<std::string> parts;
+      for (auto t : toks) parts.emplace_back(body(t));
+      Group g;
+      if (plan_.matches_old_suffix(parts)) {
+        about_ = true;
+        if (db) {
+          move_parts(toks, parts);
+          g.cls.k = Cls::K::Dataset;
+          g.cls.all = true;
+        } else {
+          out_.review(t_[i].begin, "Glue " + std::string(m) + " names table " + parts.back() +
+                                       " without a literal database; cannot prove it is " +
+                                       plan_.dataset_label() + ": check it by hand");
+          if (!write) reads_other_ = true;
+        }
+      } else if (!write) {
+        g.cls.k = Cls::K::Other;
+        reads_other_ = true;
+      }
+      groups_.push_back(g);
+      for (auto t : toks) group_of_[t] = static_cast<long>(groups_.size() - 1);
+    }
+  }
+
+  // Moves a table given as separate literal parts (outermost first) that name the dataset.
+  void move_parts(const std::vector<std::size_t>& toks, const std::vector<std::string>& parts) {
+    if (!plan_.moves()) return;
+    const std::size_t k = parts.size();
+    const auto& old = plan_.old_parts();
+    auto all_new = plan_.new_suffix(old.size() + 8);
+    bool outer_same = all_new.size() == old.size();
+    for (std::size_t j = 0; outer_same && j + k < old.size(); ++j)
+      if (!iequals(old[j], all_new[j])) outer_same = false;
+    if (!outer_same) {
+      out_.review(t_[toks.front()].begin, "names " + plan_.dataset_label() + " in parts; it moves to " +
+                                              plan_.new_location() + ": set the new location by hand");
+      return;
+    }
+    auto repl = plan_.new_suffix(k);
+    for (std::size_t j = 0; j < k; ++j)
+      if (parts[j] != repl[j])
+        out_.replace(t_[toks[j]].body_begin, t_[toks[j]].body_end - t_[toks[j]].body_begin, repl[j],
+                     "glue.catalog");
+  }
+
+  // Reads of a table or path whose name is computed at run time (spark.table(name),
+  // spark.read.parquet(base + "/x"), f"{db}.t"): such a read may be the dataset.
+  void dynamic_reads() {
+    for (std::size_t i = 2; i + 2 < t_.size(); ++i) {
+      if (!is_name(i) || !is_op(i + 1, '(') || !is_op(i - 1, '.') || !table_method(tx(i))) continue;
+      if (is_op(i + 2, ')') || write_call(i) || !reader_call(i)) continue;
+      std::size_t a = i + 2;
+      if (lone_literal(a)) continue;
+      if (is_name(a) && (is_op(a + 1, ')') || is_op(a + 1, ','))) {
+        int bound = bound_literal(tx(a));
+        if (bound == 1) continue;
+        if (bound == 0) {
+          reads_other_ = true;
+          continue;
+        }
+      }
+      dynamic_.push_back(i);
+    }
+    if (about_)
+      for (auto i : dynamic_)
+        out_.review(t_[i].begin, "reads a table or path computed at run time (" + std::string(tx(i)) +
+                                     "(…)); cannot prove whether it is " + plan_.dataset_label() +
+                                     ": check it and its column uses by hand");
+  }
+
+  // 1: `name` is assigned exactly once in the file, from a lone literal naming the dataset; 0: from
+  // another lone literal; -1: otherwise.
+  int bound_literal(std::string_view name) const {
+    std::optional<std::size_t> lit;
+    for (std::size_t j = 0; j + 2 < t_.size(); ++j) {
+      if (!is_name(j) || tx(j) != name || !is_op(j + 1, '=') || is_op(j + 2, '=')) continue;
+      if (j > 0 && (is_op(j - 1, '.') || is_op(j - 1, ',') || is_op(j - 1, '(')))
+        continue;  // attribute, kwarg
+      if (lit || !lone_literal(j + 2) || !(j + 3 >= t_.size() || t_[j + 3].kind == Kind::Newline)) return -1;
+      lit = j + 2;
+    }
+    if (!lit || group_of_[*lit] < 0) return -1;
+    return groups_[static_cast<std::size_t>(group_of_[*lit])].cls.k == Cls::K::Dataset ? 1 : 0;
+  }
+
   void strings() {
-    group_of_.assign(t_.size(), -1);
     for (std::size_t i = 0; i < t_.size(); ++i) {
-      if (!is_string(i)) continue;
+      if (!is_string(i) || group_of_[i] >= 0) continue;
       std::vector<Piece> pieces{{t_[i].body_begin, t_[i].body_end}};
       std::vector<std::size_t> members{i};
       bool f = t_[i].f_string, raw = t_[i].raw;
@@ -201,8 +386,8 @@ class Rewriter {
         g.cls.k = Cls::K::Dataset;
         g.cls.all = true;
         about_ = true;
-      } else if (table_arg) {
-        g.cls.k = Cls::K::Other;
+      } else if (table_arg && !write_call(static_cast<std::size_t>(open) - 1) && !computed(members, j)) {
+        g.cls.k = Cls::K::Other;  // a computed name (f"{db}.t", "…{}".format(x)) may be the dataset
       }
       if (g.cls.k == Cls::K::Other || g.cls.k == Cls::K::Mixed) reads_other_ = true;
       groups_.push_back(g);
@@ -240,6 +425,15 @@ class Rewriter {
     }
     for (std::size_t j = b; j < e; ++j) {
       if (group_of_[j] >= 0) c.merge(groups_[static_cast<std::size_t>(group_of_[j])].cls);
+      // A frame built by hand from rows (test fixtures) is not read from any table: its columns
+      // are whatever the rows say, reported by row_field, never rewritten.
+      if (is_name(j) && is_op(j + 1, '(') && in(tx(j), {"createDataFrame", "DataFrame", "from_records"}))
+        c.merge(Cls{Cls::K::Other, false, {}});
+      // A frame made by a Glue mapping has the mapping's output names, which keep the old names
+      // (the source side is what is renamed): its columns are not rewritten.
+      if (is_name(j) &&
+          ((tx(j) == "apply_mapping" && is_op(j + 1, '(')) || (tx(j) == "ApplyMapping" && is_op(j + 1, '.'))))
+        return Cls{Cls::K::Other, false, {}};
       if (is_name(j) && tx(j) == "join" && is_op(j + 1, '(') && is_name(j + 2)) {
         auto it = frames_.find(std::string(tx(j + 2)));
         if (it != frames_.end()) c.merge(it->second);
@@ -265,6 +459,12 @@ class Rewriter {
   }
 
   void column_at(std::size_t i) {
+    // Row(user_id=1, …): a row built by hand.
+    if (is_name(i) && is_op(i + 1, '=') && !is_op(i + 2, '=') && enclosing_[i] >= 0 &&
+        callee(enclosing_[i]) == "Row" && (is_op(i - 1, '(') || is_op(i - 1, ','))) {
+      if (const FieldChange* f = plan_.field(tx(i), false)) row_field(f, i);
+      return;
+    }
     // df.user_id
     if (is_op(i, '.') && is_name(i + 1) && !is_op(i + 2, '(') && !is_op(i + 2, '=')) {
       const FieldChange* f = plan_.field(tx(i + 1), false);
@@ -285,11 +485,26 @@ class Rewriter {
     long open = enclosing_[i];
     if (open < 0) return;
     auto o = static_cast<std::size_t>(open);
+    // Glue ApplyMapping: mappings=[("user_id", "long", "user_id", "long"), …]. The first element
+    // is the frame's column; the third is the output name, which downstream code binds by (kept,
+    // so that a renamed source is aliased back).
+    if (is_op(o, '(') && callee(open).empty() && enclosing_[o] >= 0 &&
+        is_op(static_cast<std::size_t>(enclosing_[o]), '[')) {
+      if (o + 1 != i) return;  // only the tuple's first element
+      if (auto frame = mapping_frame(static_cast<std::size_t>(enclosing_[o]))) {
+        decide(f, t_[i].body_begin, t_[i].body_end, *frame, false, {});
+      }
+      return;
+    }
     // Dict keys: .agg({"user_id": "max"}), .rename(columns={"user_id": ...}); values are not columns.
     if (is_op(o, '{')) {
       if (!is_op(i + 1, ':')) return;
       open = enclosing_[o];
-      if (open < 0) return;
+      std::string_view outer = open >= 0 ? callee(open) : std::string_view{};
+      if (open < 0 || !(column_method(outer) && o >= 2)) {
+        row_field(f, i);  // a row or record literal: {"user_id": 1, …}
+        return;
+      }
       o = static_cast<std::size_t>(open);
     }
     // List of names: .select(["a", "b"]), df[["a", "b"]]
@@ -310,18 +525,94 @@ class Rewriter {
       return;
     }
     if (!is_op(o, '(')) return;
-    std::string_view name = callee(open);
+    std::string_view name = callee(static_cast<long>(o));  // o, not open: a list argument was lifted
     if (name.empty()) return;
     bool method = o >= 2 && is_op(o - 2, '.');
+    // Rows and schemas built by hand (test fixtures, data generators).
+    if (in(name, {"createDataFrame", "StructField", "DataFrame", "from_records"})) {
+      row_field(f, i);
+      return;
+    }
+    // Glue transforms as classes: DropFields.apply(frame=dyf, paths=["legacy_flag"]),
+    // SelectFields.apply(…, paths=[…]), RenameField.apply(frame=dyf, old_name="user_id", …).
+    if (name == "apply" && method && is_name(o - 3) &&
+        in(tx(o - 3), {"DropFields", "SelectFields", "RenameField"})) {
+      bool arg = is_op(i - 1, '=') && is_name(i - 2) && in(tx(i - 2), {"old_name"});
+      bool list =
+          !is_op(i - 1, '=') && enclosing_[i] >= 0 && is_op(static_cast<std::size_t>(enclosing_[i]), '[');
+      if (!arg && !list) return;
+      decide(f, t_[i].body_begin, t_[i].body_end, frame_kwarg(o), false, {});
+      return;
+    }
+    // Glue Join.apply(frame1=a, frame2=b, keys1=["user_id"], keys2=["account"]): keys1 are
+    // columns of frame1, keys2 of frame2.
+    if (name == "apply" && method && is_name(o - 3) && tx(o - 3) == "Join" && enclosing_[i] >= 0 &&
+        is_op(static_cast<std::size_t>(enclosing_[i]), '[')) {
+      std::size_t list = static_cast<std::size_t>(enclosing_[i]);
+      if (list >= 2 && is_op(list - 1, '=') && is_name(list - 2) &&
+          (tx(list - 2) == "keys1" || tx(list - 2) == "keys2"))
+        decide(f, t_[i].body_begin, t_[i].body_end,
+               frame_kwarg(o, tx(list - 2) == "keys1" ? "frame1" : "frame2"), false, {});
+      return;
+    }
     if (column_function(name) && (!method || free_module(o - 2))) {
       decide(f, t_[i].body_begin, t_[i].body_end, Cls{}, false, {});
       return;
     }
     if (!method || !column_method(name)) return;
-    if (name == "withColumnRenamed" && o + 1 != i) return;  // the second argument is the new name
-    std::size_t root = chain_root(o - 2);                   // the receiver ends before `.name(`
+    if ((name == "withColumnRenamed" || name == "rename_field") && o + 1 != i) return;  // 2nd: the new name
+    std::size_t root = chain_root(o - 2);  // the receiver ends before `.name(`
     Cls c = classify(root, o - 2);
+    // a.join(b, "k") / a.merge(b, on=["k"]): the key names a column of both frames.
+    if ((name == "join" || name == "merge") && is_name(o + 1)) {
+      auto it = frames_.find(std::string(tx(o + 1)));
+      c.merge(it == frames_.end() ? Cls{Cls::K::Other, false, {}} : it->second);
+    }
     decide(f, t_[i].body_begin, t_[i].body_end, c, false, is_name(root) ? tx(root) : std::string_view{});
+  }
+
+  // The class of the frame passed as `frame=` to the call opened at `open`.
+  Cls frame_kwarg(std::size_t open, std::string_view key = "frame") const {
+    auto v = kwarg(open, key);
+    // Transforms also take the frame as their first positional argument: ApplyMapping.apply(f, …).
+    if (!v && key == "frame" && is_name(open + 1) && (is_op(open + 2, ',') || is_op(open + 2, ')')))
+      v = open + 1;
+    if (!v || !is_name(*v)) return Cls{};
+    auto it = frames_.find(std::string(tx(*v)));
+    return it == frames_.end() ? Cls{} : it->second;
+  }
+
+  // The frame whose columns a Glue mapping list (`[` at `list`) names: apply_mapping's receiver,
+  // ApplyMapping.apply's frame=, or (a list of 4-tuples on its own) unknown; none for other lists.
+  std::optional<Cls> mapping_frame(std::size_t list) const {
+    long outer = enclosing_[list];
+    if (outer >= 0 && is_op(static_cast<std::size_t>(outer), '(')) {
+      auto o = static_cast<std::size_t>(outer);
+      std::string_view name = callee(outer);
+      if (name == "apply_mapping" && o >= 2 && is_op(o - 2, '.')) {
+        std::size_t root = chain_root(o - 2);
+        return classify(root, o - 2);
+      }
+      if (name == "apply" && o >= 3 && is_op(o - 2, '.') && is_name(o - 3) && tx(o - 3) == "ApplyMapping")
+        return frame_kwarg(o);
+      return std::nullopt;
+    }
+    if (outer >= 0) return std::nullopt;
+    // mappings = [("user_id", "long", "user_id", "long"), …] bound to a name first.
+    std::size_t first = list + 1;
+    if (!is_op(first, '(')) return std::nullopt;
+    for (std::size_t k = 0; k < 4; ++k)
+      if (!is_string(first + 1 + 2 * k)) return std::nullopt;
+    return Cls{};
+  }
+
+  // A changed field used as a row key or column of rows built by hand: review in a file about the
+  // dataset (the rows may be test data or generated data of the dataset), never an edit.
+  void row_field(const FieldChange* f, std::size_t i) {
+    if (!about_) return;
+    out_.review(t_[i].begin, "builds rows with field " + f->name + " in a file that names " +
+                                 plan_.dataset_label() + " (test fixture or data generator?); " + what(*f) +
+                                 ": update it by hand if these are the dataset's rows");
   }
 
   // F.col / functions.col / pyspark.sql.functions.col: a module, not a frame.
@@ -340,7 +631,19 @@ class Rewriter {
       return;
     }
     if (c.k == Cls::K::Unknown) {
-      if (!about_) return;
+      if (!about_) {
+        // A frame read from a table computed at run time may be the dataset: no silent all-clear.
+        if (!dynamic_.empty())
+          out_.review(b, "cannot prove whether " + f->name + " is read from " + plan_.dataset_label() +
+                             ": this file reads a table or path computed at run time (line " +
+                             std::to_string(line_of(t_[dynamic_.front()].begin)) + "); " + what(*f));
+        return;
+      }
+      if (!dynamic_.empty()) {
+        out_.review(b, "cannot prove " + f->name + " belongs to " + plan_.dataset_label() +
+                           ": this file also reads a table or path computed at run time; " + what(*f));
+        return;
+      }
       if (attribute) {
         out_.review(b, "attribute " + std::string(root) + "." + f->name + " may read " +
                            plan_.dataset_label() + " (cannot prove " + std::string(root) +
@@ -361,6 +664,13 @@ class Rewriter {
                          (f->expression.empty() ? std::string() : "; convert it like " + f->expression));
   }
 
+  int line_of(std::size_t offset) const {
+    int n = 1;
+    for (std::size_t k = 0; k < offset && k < text_.size(); ++k)
+      if (text_[k] == '\n') ++n;
+    return n;
+  }
+
   std::string what(const FieldChange& f) const {
     if (!f.rename_to.empty()) return f.name + " is renamed to " + f.rename_to;
     if (f.drop) return f.name + " is dropped";
@@ -377,6 +687,7 @@ class Rewriter {
   std::map<std::string, Cls> frames_;
   bool about_ = false;
   bool reads_other_ = false;
+  std::vector<std::size_t> dynamic_;  // reads of a table computed at run time (the call's name)
 };
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <optional>
 
 #include "jinja.h"
+#include "prefilter.h"
+#include "yaml_rewriter.h"
 
 namespace shepherd::rewrite::sql {
 
@@ -140,6 +142,7 @@ class Analyzer {
         sb = i + 1;
       }
     }
+    config_keys();
     return result_;
   }
 
@@ -211,6 +214,15 @@ class Analyzer {
   void move_location(const Parts& parts, std::size_t from, std::size_t to) {
     if (!plan_.moves()) return;
     std::size_t k = to - from;
+    if (!keeps_prefix(k)) {
+      // `events.t` or a bare `t` relies on the default schema/project; when that part of the location
+      // changes too, renaming only the spelled parts would read the new table in the old schema.
+      std::string spelled(text_.substr(parts[from].begin, parts[to - 1].end - parts[from].begin));
+      out_.review(parts[from].begin, "table name " + spelled + " leaves out part of " + plan_.old_location() +
+                                         ", and that part changes: it moves to " + plan_.new_location() +
+                                         "; qualify the name by hand");
+      return;
+    }
     auto repl = plan_.new_suffix(k);
     if (repl.size() == k) {
       for (std::size_t j = 0; j < k; ++j)
@@ -233,25 +245,125 @@ class Analyzer {
     }
   }
 
+  // Does a name spelled with the last k parts of the old location stay right when only those parts
+  // are replaced? Only if the parts it leaves out (aligned from the right) do not change.
+  bool keeps_prefix(std::size_t k) const {
+    const auto& o = plan_.old_parts();
+    auto n = plan_.new_suffix(std::size_t(-1));
+    for (std::size_t j = k; j < o.size() && j < n.size(); ++j)
+      if (!iequals(o[o.size() - 1 - j], n[n.size() - 1 - j])) return false;
+    return true;
+  }
+
+  // Is the name at token i the table of `ALTER TABLE [IF EXISTS] [ONLY] name`?
+  bool altered(std::size_t i) const {
+    while (i > 0 && (is_kw(i - 1, "only") || is_kw(i - 1, "exists") || is_kw(i - 1, "if"))) --i;
+    return i >= 2 && is_kw(i - 1, "table") && is_kw(i - 2, "alter");
+  }
+
   // Location moves of qualified names anywhere, and dbt source() arguments.
+  // Moves the arguments of source() calls of the dataset in a Jinja block at `base`; true if the
+  // block has one.
+  bool dataset_sources(std::string_view block, std::size_t base) {
+    bool found = false;
+    for (const auto& call : jinja::calls(block)) {
+      if (call.function != "source" || call.args.size() != 2) continue;
+      bool by_location =
+          plan_.old_parts().size() >= 2 && plan_.matches_old_suffix({call.args[0].value, call.args[1].value});
+      if (!by_location && !yaml::source_is_dataset(call.args[0].value, call.args[1].value, plan_, models_))
+        continue;
+      found = true;
+      result_.mentions_dataset = true;
+      if (!plan_.moves()) continue;
+      auto repl = plan_.new_suffix(2);
+      if (repl.size() != 2) continue;
+      // Spelled by its location: both arguments follow it. Declared in sources.yml under another
+      // name: the source name stays, and the table argument follows the table's `name:`, which the
+      // sources.yml rewrite moves only when it is the physical table name.
+      for (std::size_t a = by_location ? 0 : 1; a < 2; ++a)
+        if (call.args[a].value != repl[a] &&
+            (by_location || iequals(call.args[a].value, plan_.old_parts().back())))
+          out_.replace(base + call.args[a].begin, call.args[a].end - call.args[a].begin, repl[a],
+                       "dbt.source");
+    }
+    return found;
+  }
+
+  // dbt's ref('x') of a seed (or a model of another package) named like the dataset's table: dbt
+  // names its relation x, so it is the dataset on the same evidence as a bare `FROM x`. A model of
+  // this tree named x is not: its relation is whatever that model builds.
+  bool ref_is_dataset(std::string_view name) const {
+    const auto& old = plan_.old_parts();
+    if (old.empty() || !iequals(name, old.back())) return false;
+    for (const auto& m : models_.models)
+      if (iequals(m, name)) return false;
+    return true;
+  }
+
+  // ref() calls of the dataset in a Jinja block; true if there is one. The ref names a seed or a
+  // model file, which the engine does not rename, so a move goes to review.
+  bool dataset_refs(std::string_view block, std::size_t base) {
+    bool found = false;
+    for (const auto& call : jinja::calls(block)) {
+      if (call.function != "ref" || call.args.empty() || !ref_is_dataset(call.args.back().value)) continue;
+      found = true;
+      result_.mentions_dataset = true;
+      auto repl = plan_.new_suffix(1);
+      if (plan_.moves() && repl.size() == 1 && !iequals(repl[0], call.args.back().value))
+        out_.review(base + call.args.back().begin, "ref('" + call.args.back().value + "') reads " +
+                                                       plan_.dataset_label() + ", which moves to " +
+                                                       plan_.new_location() +
+                                                       ": rename the seed or model and this ref by hand");
+    }
+    return found;
+  }
+
+  // A Jinja block that names the dataset but is not a source() of it (a macro, a variable, a ref()
+  // to a model or seed named like its table): the engine cannot tell what relation it produces.
+  bool unresolved_jinja(std::string_view block) const { return plan_.mentioned_in(block); }
+
+  void jinja_statements() {
+    for (std::size_t at = text_.find("{%"); at != std::string_view::npos; at = text_.find("{%", at + 2)) {
+      std::size_t end = text_.find("%}", at + 2);
+      end = end == std::string_view::npos ? text_.size() : end + 2;
+      std::string_view block = text_.substr(at, end - at);
+      bool source = dataset_sources(block, at);
+      if (source || unresolved_jinja(block))
+        out_.review(at,
+                    std::string(source ? "Jinja statement holds a source() of " : "Jinja statement names ") +
+                        plan_.dataset_label() +
+                        ": the engine does not follow what it sets or calls; check its uses by hand");
+      at = end - 2;
+    }
+  }
+
+  // A string literal that is the dataset's table name or holds its location: a name used at run
+  // time (dynamic SQL, information_schema lookups), which the engine does not rewrite.
+  void string_mention(std::size_t i) {
+    std::string_view body = tx(i);
+    if (body.size() >= 2) body = body.substr(1, body.size() - 2);
+    const auto& old = plan_.old_parts();
+    bool named = (!old.empty() && iequals(body, old.back())) ||
+                 (old.size() >= 2 && contains_ignoring_case(body, plan_.old_location()));
+    if (named)
+      out_.review(t_[i].begin, "string " + std::string(tx(i)) + " names " + plan_.dataset_label() +
+                                   ": a table name used at run time is not rewritten; check it by hand");
+  }
+
   void global_pass() {
+    if (text_.find("{%") != std::string_view::npos) jinja_statements();
     for (std::size_t i = 0; i < t_.size(); ++i) {
+      if (t_[i].kind == Kind::String) {
+        string_mention(i);
+        continue;
+      }
       if (t_[i].kind == Kind::Jinja) {
         std::string_view block = tx(i);
-        for (const auto& call : jinja::calls(block)) {
-          if (call.function != "source" || call.args.size() != 2) continue;
-          if (!plan_.matches_old_suffix({call.args[0].value, call.args[1].value}) ||
-              plan_.old_parts().size() < 2)
-            continue;
-          result_.mentions_dataset = true;
-          if (!plan_.moves()) continue;
-          auto repl = plan_.new_suffix(2);
-          if (repl.size() != 2) continue;
-          for (std::size_t a = 0; a < 2; ++a)
-            if (call.args[a].value != repl[a])
-              out_.replace(t_[i].begin + call.args[a].begin, call.args[a].end - call.args[a].begin, repl[a],
-                           "dbt.source");
-        }
+        if (!dataset_sources(block, t_[i].begin) && !dataset_refs(block, t_[i].begin) &&
+            unresolved_jinja(block))
+          out_.review(t_[i].begin, "Jinja expression " + std::string(block) + " names " +
+                                       plan_.dataset_label() +
+                                       " but is not a source() the engine can resolve; check by hand");
         continue;
       }
       if (!is_name(i) || (i > 0 && is_punct(i - 1, '.'))) continue;
@@ -259,7 +371,12 @@ class Analyzer {
       for (std::size_t k = std::min(c.parts.size(), plan_.old_parts().size()); k >= 2; --k) {
         if (old_suffix(c.parts, k)) {
           result_.mentions_dataset = true;
-          move_location(c.parts, 0, k);
+          if (plan_.moves() && k == c.parts.size() && altered(c.first))
+            out_.review(c.parts[0].begin, "ALTER TABLE names " + plan_.old_location() + ", which moves to " +
+                                              plan_.new_location() +
+                                              ": a schema migration is not edited, check it by hand");
+          else
+            move_location(c.parts, 0, k);
           break;
         }
       }
@@ -269,6 +386,13 @@ class Analyzer {
 
   // ---- statements and queries ----
   void statement(std::size_t b, std::size_t e) {
+    std::size_t h = b;  // dbt puts {{ config(...) }} and hooks before the statement's first word
+    while (h < e && t_[h].kind == Kind::Jinja) ++h;
+    if (h < e) references(h, e);
+    if (dml(h, e)) return;
+    if (is_kw(h, "alter") && is_kw(h + 1, "table")) return alter(h, e);
+    if (is_kw(h, "copy")) return copy(h, e);
+    if (is_kw(h, "create") && create(h, e)) return;
     for (std::size_t i = b; i < e; ++i) {
       if (is_punct(i, '(')) {
         i = close_of(i);
@@ -284,6 +408,434 @@ class Analyzer {
     }
     Scope empty;
     expr(b, e, empty, {}, false);
+  }
+
+  // ---- the dataset's own DDL and DML ----
+
+  bool dml(std::size_t h, std::size_t e) {
+    if (is_kw(h, "insert") || (is_kw(h, "replace") && is_kw(h + 1, "into")))
+      insert(h, e);
+    else if (is_kw(h, "update"))
+      update(h, e);
+    else if (is_kw(h, "delete"))
+      remove(h, e);
+    else if (is_kw(h, "merge"))
+      merge(h, e);
+    else
+      return false;
+    return true;
+  }
+
+  // The CTEs of `WITH … INSERT/UPDATE/DELETE/MERGE`, visible to the statement's FROM items.
+  const Ctes& dml_ctes() const {
+    static const Ctes kNone;
+    return dml_ctes_ ? *dml_ctes_ : kNone;
+  }
+
+  // COPY [INTO] t [(cols)] FROM/TO ...: the listed columns are the table's.
+  void copy(std::size_t h, std::size_t e) {
+    std::size_t i = h + 1;
+    if (is_kw(i, "into")) ++i;
+    if (is_punct(i, '(')) return;  // COPY (query) TO ...: a query, read below as any other
+    Scope target;
+    i = target_table(i, e, target, false);
+    if (is_punct(i, '(') && !starts_query(i + 1))
+      target_columns(i + 1, std::min(close_of(i), e), target, "writes");
+  }
+
+  // First token in [b, e) outside parentheses and CASE ... END that is one of the words, else e.
+  std::size_t find_kw(std::size_t b, std::size_t e, std::initializer_list<std::string_view> words) const {
+    int cases = 0;
+    for (std::size_t i = b; i < e; ++i) {
+      if (is_punct(i, '(')) {
+        i = close_of(i);
+        continue;
+      }
+      if (is_kw(i, "case")) ++cases;
+      if (is_kw(i, "end") && cases > 0) --cases;
+      if (cases > 0) continue;
+      for (std::string_view w : words)
+        if (is_kw(i, w)) return i;
+    }
+    return e;
+  }
+
+  // One table in a DML/DDL target position (no table functions: `t (cols)` is a column list),
+  // with an alias if `as` precedes it or `bare_alias` allows one. Returns the index after it.
+  std::size_t target_table(std::size_t i, std::size_t e, Scope& scope, bool bare_alias) {
+    Source src;
+    if (i < e && t_[i].kind == Kind::Jinja) {
+      classify_jinja(tx(i), src);
+      ++i;
+    } else if (is_name(i) && i < e) {
+      Chain c = read_chain(i, e);
+      classify_name(c, {}, src);
+      i = c.last + 1;
+    } else {
+      src.label = "an unnamed target";
+      scope.sources.push_back(std::move(src));
+      return i;
+    }
+    bool as = is_kw(i, "as");
+    if (as) ++i;
+    if ((as || bare_alias) && i < e && is_name(i) && !(t_[i].kind == Kind::Ident && is_reserved(tx(i)))) {
+      src.alias = lower(read_chain(i, i + 1).parts.back().text);
+      src.moved_qualifier.clear();
+      ++i;
+    }
+    scope.sources.push_back(std::move(src));
+    return i;
+  }
+
+  static bool targets_dataset(const Scope& s) {
+    return !s.sources.empty() && s.sources.front().kind == Source::Kind::Dataset;
+  }
+
+  // Column names of the target in [b, e) (an INSERT column list, an index's columns): each
+  // resolves against the target alone.
+  void target_columns(std::size_t b, std::size_t e, const Scope& target, std::string_view verb) {
+    if (!targets_dataset(target)) return;
+    for (std::size_t i = b; i < e; ++i) {
+      if (is_punct(i, '(')) {  // an expression (index on lower(col)): its names are columns too
+        continue;
+      }
+      if (!is_name(i) || (i > b && is_punct(i - 1, '.'))) continue;
+      Chain c = read_chain(i, e);
+      i = c.last;
+      if (is_punct(c.last + 1, '(')) continue;
+      if (c.parts.size() == 1 && t_[c.first].kind == Kind::Ident && is_reserved(c.parts[0].text)) continue;
+      if (auto hit = resolve(c, target, false)) apply_hit(*hit, verb);
+    }
+  }
+
+  // A positional row (VALUES without a column list, MERGE's INSERT ROW) fills the dataset's columns
+  // in order: a dropped or retyped field shifts or mistypes it, whatever the names say.
+  void positional_row(std::size_t at, const Scope& target) {
+    if (!targets_dataset(target)) return;
+    std::string what_changes;
+    for (const auto& f : plan_.fields()) {
+      if (!f.drop && !f.retype) continue;
+      what_changes +=
+          (what_changes.empty() ? "" : ", ") + f.name + (f.drop ? " is dropped" : " changes type");
+    }
+    if (what_changes.empty()) return;
+    result_.reads_dataset = true;
+    out_.review(t_[at].begin, "INSERT into " + plan_.dataset_label() +
+                                  " without a column list fills columns by position; " + what_changes +
+                                  ": list the columns and adapt the rows by hand");
+  }
+
+  // SET a = expr, (b, c) = (...): the left sides are the target's columns, the right sides are
+  // expressions over every table of the statement.
+  void assignments(std::size_t b, std::size_t e, const Scope& target, Scope& all) {
+    std::size_t ib = b;
+    for (std::size_t i = b; i <= e; ++i) {
+      if (i < e && is_punct(i, '(')) {
+        i = close_of(i);
+        continue;
+      }
+      if (i < e && !is_punct(i, ',')) continue;
+      std::size_t eq = ib;
+      while (eq < i && !is_punct(eq, '=')) {
+        if (is_punct(eq, '(')) eq = close_of(eq);
+        ++eq;
+      }
+      if (eq < i) {
+        target_columns(ib, eq, target, "writes");
+        expr(eq + 1, i, all, dml_ctes(), false);
+      }
+      ib = i + 1;
+    }
+  }
+
+  // INSERT [INTO|OVERWRITE] [TABLE] t [PARTITION (...)] [(cols)] {VALUES ... | query}
+  //   [ON CONFLICT (cols) DO UPDATE SET ... | ON DUPLICATE KEY UPDATE ...]
+  void insert(std::size_t h, std::size_t e) {
+    std::size_t i = h + 1;
+    while (i < e && (is_kw(i, "into") || is_kw(i, "overwrite") || is_kw(i, "table") || is_kw(i, "ignore") ||
+                     is_kw(i, "or") || is_kw(i, "replace") || is_kw(i, "all")))
+      ++i;
+    Scope target;
+    i = target_table(i, e, target, false);
+    if (is_kw(i, "partition") && is_punct(i + 1, '(')) {
+      target_columns(i + 2, std::min(close_of(i + 1), e), target, "writes");
+      i = close_of(i + 1) + 1;
+    }
+    bool listed = false;
+    if (is_punct(i, '(') && !starts_query(i + 1)) {
+      target_columns(i + 1, std::min(close_of(i), e), target, "writes");
+      listed = true;
+      i = close_of(i) + 1;
+    }
+    if (is_kw(i, "by") && is_kw(i + 1, "name")) listed = true;  // DuckDB/Spark: matched by name
+    std::size_t tail = e;
+    for (std::size_t j = i; j < e; ++j) {
+      if (is_punct(j, '(')) {
+        j = close_of(j);
+        continue;
+      }
+      if (is_kw(j, "on") && (is_kw(j + 1, "conflict") || is_kw(j + 1, "duplicate"))) {
+        tail = j;
+        break;
+      }
+    }
+    if (!listed && i < tail) positional_row(i, target);
+    std::size_t q = i;
+    while (q < tail && !starts_query(q) && !(is_punct(q, '(') && starts_query(q + 1))) {
+      if (is_punct(q, '(')) q = close_of(q);
+      ++q;
+    }
+    Scope none;
+    expr(i, q, none, dml_ctes(), false);  // VALUES rows: literals and expressions
+    if (q < tail) {
+      result_.wrapped.clear();
+      result_.exports =
+          query(is_punct(q, '(') ? q + 1 : q, is_punct(q, '(') ? std::min(close_of(q), tail) : tail,
+                dml_ctes(), nullptr, true);
+      // Without a column list the query's columns land by position: a dropped field it passes
+      // (through `*` as well) shifts every column after it in the target.
+      if (!listed && !targets_dataset(target))
+        for (const auto& f : plan_.fields())
+          if (f.drop && result_.exports.count(f.name))
+            out_.review(t_[q].begin,
+                        "INSERT into " + target.sources.front().label +
+                            " without a column list takes the query's columns by position, and it "
+                            "passes dropped field " +
+                            f.name + ": list the columns by hand");
+    }
+    if (tail == e) return;
+    // The upsert: conflict columns and SET targets are the target's; EXCLUDED/VALUES() name its row.
+    Scope all = target;
+    if (!all.sources.empty()) {
+      Source excluded = all.sources.front();
+      excluded.alias = "excluded";
+      excluded.moved_qualifier.clear();
+      all.sources.push_back(excluded);
+    }
+    std::size_t j = tail + 2;
+    if (is_kw(tail + 1, "conflict") && is_punct(j, '(')) {
+      target_columns(j + 1, std::min(close_of(j), e), target, "names");
+      j = close_of(j) + 1;
+    }
+    // DO UPDATE SET a = ... (PostgreSQL) or ON DUPLICATE KEY UPDATE a = ... (MySQL)
+    std::size_t start = find_kw(j, e, {"update"}) + 1;
+    if (is_kw(start, "set")) ++start;
+    if (start >= e) return;
+    std::size_t where = find_kw(start, e, {"where", "returning"});
+    assignments(start, where, target, all);
+    if (where < e) expr(where + 1, e, all, dml_ctes(), false);
+  }
+
+  // UPDATE t [AS] a SET ... [FROM ...] [WHERE ...] [RETURNING ...]
+  void update(std::size_t h, std::size_t e) {
+    std::size_t set = find_kw(h + 1, e, {"set"});
+    Scope scope;
+    std::vector<std::pair<std::size_t, std::size_t>> deferred;
+    std::size_t i = h + 1;
+    if (is_kw(i, "only")) ++i;
+    from_items(i, set, scope, dml_ctes(), deferred);  // the target, or MySQL's joined targets
+    if (set >= e) return;
+    Scope target = scope;
+    std::size_t from = find_kw(set + 1, e, {"from", "where", "returning"});
+    std::size_t where = is_kw(from, "from") ? find_kw(from + 1, e, {"where", "returning"}) : from;
+    if (is_kw(from, "from")) from_items(from + 1, where, scope, dml_ctes(), deferred);
+    assignments(set + 1, from, target, scope);
+    for (auto [db, de] : deferred) expr(db, de, scope, dml_ctes(), false);
+    if (where < e) expr(where + 1, e, scope, dml_ctes(), false);
+  }
+
+  // DELETE [FROM] t [AS] a [USING ...] [WHERE ...]
+  void remove(std::size_t h, std::size_t e) {
+    std::size_t i = h + 1;
+    if (is_kw(i, "from")) ++i;
+    std::size_t end = find_kw(i, e, {"using", "where", "returning"});
+    Scope scope;
+    std::vector<std::pair<std::size_t, std::size_t>> deferred;
+    from_items(i, end, scope, dml_ctes(), deferred);
+    std::size_t where = end;
+    if (is_kw(end, "using")) {
+      where = find_kw(end + 1, e, {"where", "returning"});
+      from_items(end + 1, where, scope, dml_ctes(), deferred);
+    }
+    for (auto [db, de] : deferred) expr(db, de, scope, dml_ctes(), false);
+    if (where < e) expr(where + 1, e, scope, dml_ctes(), false);
+  }
+
+  // MERGE [INTO] t [AS] a USING s [AS] b ON cond
+  //   WHEN [NOT] MATCHED [BY ...] [AND cond] THEN {UPDATE SET ... | INSERT [(cols)] VALUES (...) | ...}
+  void merge(std::size_t h, std::size_t e) {
+    std::size_t i = h + 1;
+    if (is_kw(i, "into")) ++i;
+    std::size_t using_at = find_kw(i, e, {"using"});
+    Scope target;
+    target_table(i, using_at, target, true);
+    if (using_at >= e) return;
+    Scope all = target;
+    std::size_t on = find_kw(using_at + 1, e, {"on"});
+    std::vector<std::pair<std::size_t, std::size_t>> deferred;
+    from_items(using_at + 1, on, all, dml_ctes(), deferred);
+    for (auto [db, de] : deferred) expr(db, de, all, dml_ctes(), false);
+    std::size_t when = find_kw(on, e, {"when"});
+    if (on < e) expr(on + 1, when, all, dml_ctes(), false);
+    while (when < e) {
+      std::size_t next = find_kw(when + 1, e, {"when"});
+      std::size_t then = find_kw(when + 1, next, {"then"});
+      expr(when + 1, then, all, dml_ctes(),
+           false);  // MATCHED/NOT/BY/AND cond: only the condition has columns
+      std::size_t a = then + 1;
+      if (is_kw(a, "update") && is_kw(a + 1, "set")) {
+        assignments(a + 2, next, target, all);
+      } else if (is_kw(a, "insert")) {
+        std::size_t j = a + 1;
+        if (is_punct(j, '(')) {
+          target_columns(j + 1, std::min(close_of(j), next), target, "writes");
+          j = close_of(j) + 1;
+        } else if (j < next) {
+          positional_row(a, target);  // INSERT VALUES (...) / INSERT ROW
+        }
+        expr(j, next, all, dml_ctes(), false);
+      }
+      when = next;
+    }
+  }
+
+  // ALTER TABLE t ...: a migration of the dataset itself, often one that has already run: every
+  // changed field it names goes to review rather than being edited.
+  void alter(std::size_t h, std::size_t e) {
+    std::size_t i = h + 2;
+    if (is_kw(i, "if") && is_kw(i + 1, "exists")) i += 2;
+    if (is_kw(i, "only")) ++i;
+    // Not target_table(): a bare name would move there, and the migration's own name is not edited.
+    if (!is_name(i) || i >= e) return;
+    Chain table = read_chain(i, e);
+    if (!old_suffix(table.parts, table.parts.size()) || temporary(table)) return;
+    result_.reads_dataset = true;
+    if (plan_.moves() && table.parts.size() == 1)  // longer names are reported by the global pass
+      out_.review(table.parts[0].begin, "ALTER TABLE names " + plan_.old_location() + ", which moves to " +
+                                            plan_.new_location() +
+                                            ": a schema migration is not edited, check it by hand");
+    i = table.last + 1;
+    for (; i < e; ++i) {
+      if (!is_name(i) || (i > 0 && is_punct(i - 1, '.'))) continue;
+      if (is_kw(i, "references")) {  // the referenced table's columns are not the dataset's
+        while (i < e && !is_punct(i, '(')) ++i;
+        if (i < e) i = close_of(i);
+        continue;
+      }
+      Chain c = read_chain(i, e);
+      i = c.last;
+      const FieldChange* f = plan_.field(c.parts.back().text, true);
+      if (!f) continue;
+      result_.reads_dataset = true;
+      out_.review(c.parts.back().begin, "ALTER TABLE " + plan_.dataset_label() + " names " +
+                                            std::string(c.parts.back().text) + "; " + what(*f) +
+                                            ": a schema migration is not edited, check it by hand");
+    }
+  }
+
+  // CREATE TABLE t (column definitions, constraints) ..., CREATE TABLE/VIEW t AS query,
+  // CREATE INDEX i ON t (cols). Returns false for other CREATE statements.
+  bool create(std::size_t h, std::size_t e) {
+    std::size_t i = h + 1;
+    static const WordSet kModifiers{"or",           "replace",   "temp",         "temporary", "transient",
+                                    "external",     "global",    "local",        "unlogged",  "volatile",
+                                    "secure",       "recursive", "materialized", "unique",    "clustered",
+                                    "nonclustered", "fulltext",  "spatial"};
+    while (i < e && t_[i].kind == Kind::Ident && kModifiers.contains(tx(i))) ++i;
+    if (is_kw(i, "index")) {
+      std::size_t on = find_kw(i + 1, e, {"on"});
+      std::size_t j = on + 1;
+      if (is_kw(j, "only")) ++j;
+      Scope target;
+      j = target_table(j, e, target, false);
+      if (is_kw(j, "using")) j += 2;
+      if (is_punct(j, '(')) {
+        target_columns(j + 1, std::min(close_of(j), e), target, "names");
+        j = close_of(j) + 1;
+      }
+      if (is_kw(j, "include") && is_punct(j + 1, '(')) {
+        target_columns(j + 2, std::min(close_of(j + 1), e), target, "names");
+        j = close_of(j + 1) + 1;
+      }
+      std::size_t where = find_kw(j, e, {"where"});
+      if (where < e) target_columns(where + 1, e, target, "reads");
+      return true;
+    }
+    bool view = is_kw(i, "view");
+    if (!is_kw(i, "table") && !view) return false;
+    ++i;
+    if (is_kw(i, "if") && is_kw(i + 1, "not") && is_kw(i + 2, "exists")) i += 3;
+    Scope target;
+    i = target_table(i, e, target, false);
+    bool named_columns = false;
+    if (is_punct(i, '(') && !starts_query(i + 1)) {
+      std::size_t close = std::min(close_of(i), e);
+      if (!view) column_definitions(i + 1, close, target);
+      named_columns = true;  // a view's (a, b) list names its output columns
+      i = close + 1;
+    }
+    std::size_t q = i;
+    while (q < e && !starts_query(q) && !(is_punct(q, '(') && starts_query(q + 1))) {
+      if (is_punct(q, '(')) q = close_of(q);
+      ++q;
+    }
+    if (targets_dataset(target) && !view) target_columns(i, q, target, "names");  // PARTITION/CLUSTER BY
+    if (q >= e) return true;
+    // CREATE ... AS query: the new relation's columns are the query's output names, and whatever
+    // reads them downstream does so by name, so a renamed column keeps its old output name.
+    result_.wrapped.clear();
+    alias_back_ = !named_columns && !targets_dataset(target);
+    result_.exports = query(is_punct(q, '(') ? q + 1 : q, is_punct(q, '(') ? std::min(close_of(q), e) : e, {},
+                            nullptr, true);
+    alias_back_ = false;
+    return true;
+  }
+
+  // The items of CREATE TABLE t ( ... ) when t is the dataset: a column definition starts with the
+  // column's name; constraints list columns in their first parentheses.
+  void column_definitions(std::size_t b, std::size_t e, const Scope& target) {
+    if (!targets_dataset(target)) return;
+    static const WordSet kConstraint{"constraint", "primary", "foreign", "unique", "check",    "key",
+                                     "index",      "exclude", "like",    "period", "fulltext", "spatial"};
+    std::size_t ib = b;
+    for (std::size_t i = b; i <= e; ++i) {
+      if (i < e && is_punct(i, '(')) {
+        i = close_of(i);
+        continue;
+      }
+      if (i < e && !is_punct(i, ',')) continue;
+      std::size_t j = ib;
+      ib = i + 1;
+      if (j >= i) continue;
+      if (t_[j].kind == Kind::Ident && kConstraint.contains(tx(j))) {
+        if (is_kw(j, "constraint")) j += 2;
+        if (is_kw(j, "check")) continue;
+        while (j < i && !is_punct(j, '(') && !is_kw(j, "references")) ++j;
+        if (is_punct(j, '(')) target_columns(j + 1, std::min(close_of(j), i), target, "names");
+        continue;
+      }
+      if (!is_name(j)) continue;
+      Chain c = read_chain(j, j + 1);
+      const FieldChange* f = plan_.field(c.parts.back().text, true);
+      if (!f) continue;
+      result_.reads_dataset = true;
+      const Part& p = c.parts.back();
+      if (!f->rename_to.empty()) out_.replace(p.begin, p.end - p.begin, f->rename_to, "sql.rename");
+      if (f->drop) out_.review(p.begin, "defines dropped field " + f->name + ": remove the column by hand");
+      if (f->retype)
+        out_.review(p.begin, "defines retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type +
+                                 "): change its type by hand");
+    }
+  }
+
+  // REFERENCES t (cols) anywhere in a statement: when t is the dataset, the columns are its own.
+  void references(std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      if (!is_kw(i, "references")) continue;
+      Scope target;
+      std::size_t j = target_table(i + 1, e, target, false);
+      if (is_punct(j, '(')) target_columns(j + 1, std::min(close_of(j), e), target, "names");
+    }
   }
 
   std::set<std::string> query(std::size_t b, std::size_t e, const Ctes& outer, const Scope* parent,
@@ -312,6 +864,13 @@ class Analyzer {
         }
         break;
       }
+    }
+    if (is_kw(i, "insert") || is_kw(i, "update") || is_kw(i, "delete") || is_kw(i, "merge")) {
+      const Ctes* saved = dml_ctes_;
+      dml_ctes_ = &ctes;
+      dml(i, e);
+      dml_ctes_ = saved;
+      return {};
     }
     return set_operations(i, e, ctes, parent, top);
   }
@@ -448,30 +1007,7 @@ class Analyzer {
           src.label = std::string(c.parts.back().text);
           i = close_of(after) + 1;
         } else {
-          std::string_view last = c.parts.back().text;
-          src.label = std::string(c.parts.size() == 1
-                                      ? last
-                                      : text_.substr(t_[c.first].begin, t_[c.last].end - t_[c.first].begin));
-          src.alias = lower(last);
-          auto cte = c.parts.size() == 1 ? ctes.find(src.alias) : ctes.end();
-          if (cte != ctes.end()) {
-            src.kind = Source::Kind::Derived;
-            src.fields = cte->second;
-          } else if (old_suffix(c.parts, c.parts.size())) {
-            src.kind = Source::Kind::Dataset;
-            result_.reads_dataset = true;
-            result_.mentions_dataset = true;
-            if (c.parts.size() == 1) {
-              move_location(c.parts, 0, 1);
-              auto repl = plan_.new_suffix(1);
-              if (plan_.moves() && repl.size() == 1 && repl[0] != last) src.moved_qualifier = repl[0];
-            } else if (plan_.moves()) {
-              auto repl = plan_.new_suffix(1);
-              if (repl.size() == 1 && repl[0] != last) src.moved_qualifier = repl[0];
-            }
-          } else {
-            result_.reads_other = true;
-          }
+          classify_name(c, ctes, src);
           i = after;
         }
       } else {
@@ -494,11 +1030,43 @@ class Analyzer {
     }
   }
 
+  // T-SQL's `#name` / `##name` temporary tables and `@name` table variables are not the dataset.
+  bool temporary(const Chain& c) const {
+    std::size_t f = c.first;
+    return f > 0 && t_[f - 1].end == t_[f].begin && (is_punct(f - 1, '#') || is_punct(f - 1, '@'));
+  }
+
+  // A table named in a table position: a CTE, the dataset (its one-part name moves here; longer
+  // names move in the global pass) or another table.
+  void classify_name(const Chain& c, const Ctes& ctes, Source& src) {
+    std::string_view last = c.parts.back().text;
+    src.label = std::string(
+        c.parts.size() == 1 ? last : text_.substr(t_[c.first].begin, t_[c.last].end - t_[c.first].begin));
+    src.alias = lower(last);
+    auto cte = c.parts.size() == 1 ? ctes.find(src.alias) : ctes.end();
+    if (cte != ctes.end()) {
+      src.kind = Source::Kind::Derived;
+      src.fields = cte->second;
+    } else if (old_suffix(c.parts, c.parts.size()) && !temporary(c)) {
+      src.kind = Source::Kind::Dataset;
+      result_.reads_dataset = true;
+      result_.mentions_dataset = true;
+      if (c.parts.size() == 1) move_location(c.parts, 0, 1);
+      if (plan_.moves() && keeps_prefix(c.parts.size())) {
+        auto repl = plan_.new_suffix(1);
+        if (repl.size() == 1 && repl[0] != last) src.moved_qualifier = repl[0];
+      }
+    } else {
+      result_.reads_other = true;
+    }
+  }
+
   void classify_jinja(std::string_view block, Source& src) {
     src.label = std::string(block);
+    bool unresolved = unresolved_jinja(block);
     for (const auto& call : jinja::calls(block)) {
-      if (call.function == "source" && call.args.size() == 2 && plan_.old_parts().size() >= 2 &&
-          plan_.matches_old_suffix({call.args[0].value, call.args[1].value})) {
+      if (call.function == "source" && call.args.size() == 2 &&
+          yaml::source_is_dataset(call.args[0].value, call.args[1].value, plan_, models_)) {
         src.kind = Source::Kind::Dataset;
         src.label = "source('" + call.args[0].value + "', '" + call.args[1].value + "')";
         result_.reads_dataset = true;
@@ -513,7 +1081,16 @@ class Analyzer {
           src.fields = it->second;
           return;
         }
+        if (ref_is_dataset(call.args.back().value)) {
+          src.kind = Source::Kind::Dataset;
+          result_.reads_dataset = true;
+          return;
+        }
       }
+    }
+    if (unresolved) {  // named like the dataset: its fields go to review (reported in the global pass)
+      src.maybe = true;
+      return;
     }
     result_.reads_other = true;
   }
@@ -534,7 +1111,7 @@ class Analyzer {
       if (!dataset) continue;
       if (!other) {
         Chain c = read_chain(i, i + 1);
-        apply_hit(Hit{f, &c.parts.back(), nullptr, {}}, false);
+        apply_hit(Hit{f, &c.parts.back(), nullptr, {}});
       } else {
         out_.review(t_[i].begin, "JOIN ... USING (" + f->name + ") joins " + plan_.dataset_label() +
                                      " with another table; " + what(*f) +
@@ -592,6 +1169,11 @@ class Analyzer {
       }
       for (const auto& name : passed) {
         const FieldChange* f = plan_.field(name, false);
+        if (f && top && alias_back_ && (!f->rename_to.empty() || f->drop))
+          out_.review(t_[star].begin,
+                      "SELECT * makes the new relation's columns by name, and " + what(*f) +
+                          ": downstream readers of " + f->name + " break; select the columns explicitly (" +
+                          (f->drop ? f->name + " is gone" : f->rename_to + " AS " + f->name) + ")");
         if (f && f->retype && top)  // inside a CTE, the named uses downstream are checked instead
           out_.review(t_[star].begin,
                       "SELECT * passes retyped field " + f->name + " (" + f->from_type + " -> " + f->to_type +
@@ -639,7 +1221,17 @@ class Analyzer {
                                                " should become " + hit->new_qualifier);
           return;
         }
-        apply_hit(*hit, false);
+        if (!alias && top && alias_back_ && !f.rename_to.empty() && !hit->qualifier) {
+          // The output column keeps its old name: `account_id AS user_id`.
+          out_.replace(hit->column->begin, hit->column->end - hit->column->begin,
+                       f.rename_to + " AS " + std::string(hit->column->text), "sql.rename");
+          result_.reads_dataset = true;
+          if (f.retype)
+            out_.review(hit->column->begin, "reads retyped field " + f.name + " (" + f.from_type + " -> " +
+                                                f.to_type + "): adapt by hand");
+          return;
+        }
+        apply_hit(*hit);
         if (!alias) exports.insert(f.name);
         return;
       }
@@ -680,11 +1272,78 @@ class Analyzer {
       if (c.parts.size() == 1 && aliases_visible && scope.select_aliases.count(lower(c.parts[0].text))) {
         // ORDER BY/GROUP BY may name an output column; only a plain pass-through is safe to follow.
         auto hit = resolve(c, scope, true);
-        if (hit) apply_hit(*hit, false);
+        if (hit) apply_hit(*hit);
         continue;
       }
       auto hit = resolve(c, scope, false);
-      if (hit) apply_hit(*hit, false);
+      if (hit) apply_hit(*hit);
+    }
+  }
+
+  // dbt config() arguments that name the model's own output columns (unique_key, partition_by,
+  // cluster_by, ...). When the model passes a field through under its old name, that output column
+  // is renamed with it, so a quoted name there follows; a dropped field, or a retyped one passed
+  // through unconverted, goes to review. Names the model does not pass through are left alone.
+  void config_keys() {
+    if (result_.exports.empty()) return;
+    static const std::string_view kColumnKeys[] = {"unique_key",
+                                                   "partition_by",
+                                                   "cluster_by",
+                                                   "clustered_by",
+                                                   "partitioned_by",
+                                                   "sort",
+                                                   "dist",
+                                                   "sortkey",
+                                                   "distkey",
+                                                   "sort_key",
+                                                   "dist_key",
+                                                   "merge_update_columns",
+                                                   "merge_exclude_columns",
+                                                   "indexes",
+                                                   "primary_key",
+                                                   "check_cols",
+                                                   "updated_at"};
+    for (std::size_t i = 0; i < t_.size(); ++i) {
+      if (t_[i].kind != Kind::Jinja) continue;
+      std::string_view block = tx(i);
+      if (block.find("config(") == std::string_view::npos) continue;
+      for (std::string_view key : kColumnKeys)
+        for (auto k = block.find(key); k != std::string_view::npos; k = block.find(key, k + 1)) {
+          if (k > 0 && is_ident_char(block[k - 1])) continue;
+          std::size_t v = k + key.size();
+          while (v < block.size() && block[v] == ' ') ++v;
+          if (v >= block.size() || block[v] != '=' || (v + 1 < block.size() && block[v + 1] == '=')) continue;
+          // The value runs to the next comma or ')' outside brackets (tags=[...] and others are not read).
+          std::size_t end = v + 1;
+          for (int depth = 0; end < block.size(); ++end) {
+            char c = block[end];
+            if (c == '[' || c == '{' || c == '(') ++depth;
+            if ((c == ']' || c == '}' || c == ')') && depth-- == 0) break;
+            if (c == ',' && depth == 0) break;
+          }
+          config_value(i, v + 1, end);
+        }
+    }
+  }
+
+  void config_value(std::size_t tok, std::size_t b, std::size_t e) {
+    std::string_view value = tx(tok).substr(b, e - b);
+    for (const auto& f : plan_.fields()) {
+      if (!result_.exports.count(f.name)) continue;
+      for (char q : {'\'', '"'}) {
+        std::string needle = std::string(1, q) + f.name + std::string(1, q);
+        for (auto at = value.find(needle); at != std::string_view::npos; at = value.find(needle, at + 1)) {
+          std::size_t off = t_[tok].begin + b + at + 1;
+          if (!f.rename_to.empty()) out_.replace(off, f.name.size(), f.rename_to, "dbt.config");
+          if (f.drop)
+            out_.review(off, "config() names " + f.name + ", an output column of this model; " + what(f) +
+                                 ": adapt the config by hand");
+          if (f.retype)
+            out_.review(off, "config() names " + f.name +
+                                 ", an output column of this model that changes type (" + f.from_type +
+                                 " -> " + f.to_type + "): adapt the config by hand");
+        }
+      }
     }
   }
 
@@ -786,7 +1445,9 @@ class Analyzer {
     return std::nullopt;
   }
 
-  void apply_hit(const Hit& h, bool) {
+  // `verb` says what the statement does with the column: a query "reads" it; INSERT, UPDATE and
+  // MERGE "write" it; DDL "defines" or "names" it (a converting expression applies to reads only).
+  void apply_hit(const Hit& h, std::string_view verb = "reads") {
     const FieldChange& f = *h.field;
     result_.reads_dataset = true;
     if (h.qualifier)
@@ -794,13 +1455,15 @@ class Analyzer {
                    "sql.location");
     if (!f.rename_to.empty())
       out_.replace(h.column->begin, h.column->end - h.column->begin, f.rename_to, "sql.rename");
-    if (f.drop) out_.review(h.column->begin, "reads dropped field " + f.name);
-    if (f.retype)
-      out_.review(h.column->begin,
-                  "reads retyped field " + f.name + " (" + f.from_type + " -> " + f.to_type + ")" +
-                      (f.expression.empty() ? std::string(": adapt by hand")
-                                            : ": not a plain SELECT item; apply " +
-                                                  expression(f, h.column->text) + " by hand"));
+    if (f.drop) out_.review(h.column->begin, std::string(verb) + " dropped field " + f.name);
+    if (f.retype) {
+      std::string how = verb != "reads"        ? ": change it to the new type by hand"
+                        : f.expression.empty() ? ": adapt by hand"
+                                               : ": not a plain SELECT item; apply " +
+                                                     expression(f, h.column->text) + " by hand";
+      out_.review(h.column->begin, std::string(verb) + " retyped field " + f.name + " (" + f.from_type +
+                                       " -> " + f.to_type + ")" + how);
+    }
   }
 
   std::string_view text_;
@@ -809,6 +1472,8 @@ class Analyzer {
   const ModelIndex& models_;
   Sink& out_;
   Result result_;
+  bool alias_back_ = false;         // inside CREATE TABLE/VIEW ... AS: outputs keep their names
+  const Ctes* dml_ctes_ = nullptr;  // inside WITH ... INSERT/UPDATE/DELETE/MERGE
 };
 
 }  // namespace
@@ -830,7 +1495,7 @@ bool looks_like_sql(std::string_view text, const LexOptions& options) {
 
 bool looks_like_sql(std::string_view text, const std::vector<Token>& tokens) {
   bool select = false, from = false, insert = false, into = false, update = false, set = false,
-       create = false, table = false, del = false, merge = false;
+       create = false, table = false, del = false, merge = false, alter = false, index = false;
   for (const auto& t : tokens) {
     if (t.kind != Kind::Ident) continue;
     std::string_view w = text.substr(t.begin, t.end - t.begin);
@@ -845,9 +1510,11 @@ bool looks_like_sql(std::string_view text, const std::vector<Token>& tokens) {
     table |= iequals(w, "table") || iequals(w, "view");
     del |= iequals(w, "delete");
     merge |= iequals(w, "merge");
+    alter |= iequals(w, "alter");
+    index |= iequals(w, "index");
   }
   return (select && from) || (insert && into) || (update && set) || (create && table) || (del && from) ||
-         (merge && into);
+         (merge && into) || (alter && table) || (create && index);
 }
 
 }  // namespace shepherd::rewrite::sql

@@ -45,6 +45,16 @@ std::vector<Segment> segments(std::string_view text, std::size_t b, std::size_t 
   return out;
 }
 
+// A web route or URL rather than storage: "/api/plays/{id}", "/plays/<int:id>", "/plays/:id",
+// "https://host/api/plays". Its segments name endpoints, not tables.
+// `run` starts at `b` in `text`; a leading '/' is just before it.
+bool route_like(std::string_view text, std::size_t b, std::string_view run) {
+  if (run.substr(0, 7) == "http://" || run.substr(0, 8) == "https://") return true;
+  if (b == 0 || text[b - 1] != '/') return false;
+  return text.find('{') != std::string_view::npos || text.find('<') != std::string_view::npos ||
+         run.find("/:") != std::string_view::npos || run.substr(0, 4) == "api/";
+}
+
 bool path_location(std::string_view text, const Plan& plan, Sink& out) {
   const std::string& old = plan.old_location();
   bool found = false;
@@ -83,7 +93,7 @@ bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, b
     std::string_view run = text.substr(b, e - b);
     // Every match ends with a segment equal to the old last part; most runs are plain words.
     if (!contains_ignoring_case(run, old.back())) continue;
-    if (run.find('/') != std::string_view::npos) {
+    if (run.find('/') != std::string_view::npos && !route_like(text, b, run)) {
       // Path: consecutive whole segments equal to the last >= 2 parts of the table name.
       auto segs = segments(text, b, e, '/');
       for (std::size_t s = 0; s < segs.size(); ++s) {

@@ -20,6 +20,7 @@
 #include "sink.h"
 #include "sql_rewriter.h"
 #include "utf8.h"
+#include "yaml_rewriter.h"
 
 namespace fs = std::filesystem;
 
@@ -266,6 +267,20 @@ struct Prepared {
   CollectingSink sink;
 };
 
+// The 1-based line of the first line that names the dataset.
+int first_mention(std::string_view text, const Plan& plan) {
+  int line = 1;
+  std::size_t b = 0;
+  while (b < text.size()) {
+    std::size_t e = text.find('\n', b);
+    if (e == std::string_view::npos) e = text.size();
+    if (plan.mentioned_in(text.substr(b, e - b))) return line;
+    ++line;
+    b = e + 1;
+  }
+  return 0;
+}
+
 // Whether SQL text may call dbt's ref(): the same as find("ref(") != npos, but it looks for the
 // rarer '(' (find() stops at every 'r').
 bool mentions_ref(std::string_view text) {
@@ -290,14 +305,28 @@ ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, c
   std::string buffer;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& c = files[i];
-    if (language_of(c.rel) != Language::Sql) continue;
+    Language lang = language_of(c.rel);
+    if (lang != Language::Sql && lang != Language::Yaml) continue;
     Report ignored;
     Prepared& p = prepared[i];
     std::string_view content;
     if (!read_text(c, limits, total, buffer, content, ignored)) continue;
     p.read = true;
     p.size = content.size();
-    if (!could_change(Language::Sql, content, plan, index) && !mentions_ref(content)) continue;
+    if (lang == Language::Yaml) {
+      // dbt sources.yml: which source() spellings are the dataset (its name may not be its schema,
+      // its table may have an identifier). Kept whole: the main pass decides with the full index.
+      p.kept = true;
+      p.content = content;
+      if (content.find("sources:") != std::string_view::npos)
+        for (auto& s : yaml::dataset_sources(p.content, plan)) index.sources.insert(std::move(s));
+      continue;
+    }
+    index.models.insert(c.path.stem().string());
+    // source() may name the dataset through a sources.yml not read yet: keep those files too.
+    if (!could_change(Language::Sql, content, plan, index) && !mentions_ref(content) &&
+        content.find("source(") == std::string_view::npos)
+      continue;
     p.kept = true;
     p.content = content;
     models.emplace_back(c.path.stem().string(), &p);
@@ -392,6 +421,8 @@ Report migrate_tree(const fs::path& root_in, const std::string& subpath, const C
     } else if (!migrate_content(c.rel, content, language_of(c.rel), plan, models, r)) {
       continue;
     }
+    if (plan.mentioned_in(content))
+      report.mentions.push_back(ReviewItem{c.rel, first_mention(content, plan), ""});
     for (auto& item : r.review) report.review.push_back(std::move(item));
     if (r.content == content) continue;
     if (!write_rewritten(c.path, content, r.content)) {

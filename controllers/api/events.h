@@ -1,5 +1,5 @@
 // What a decide function asks the shell to record as a Kubernetes Event on the object it decided
-// about (SPEC §5: events on both kinds for every phase change, with the reason).
+// about (docs/operations.md: events on both kinds for every phase change, with the reason).
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// Placeholders in user strings (SPEC §1): {plan}, {consumer}, {namespace}, {dataset}, {field}.
+// Placeholders in user strings (docs/api.md): {plan}, {consumer}, {namespace}, {dataset}, {field}.
 // Two syntaxes, because PromQL uses single braces for label matchers:
 //   Template: "{name}" (branch names, retype expressions, cut-over values); every brace must
 //             belong to a placeholder.

@@ -5,31 +5,12 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "base/time.h"
+
 namespace shepherd::controllers::api {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// Reads exactly n digits at text[pos..]; advances pos.
-std::optional<int> read_fixed(std::string_view text, std::size_t& pos, std::size_t n) {
-  if (pos + n > text.size()) return std::nullopt;
-  int value = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const char c = text[pos + i];
-    if (!is_digit(c)) return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  pos += n;
-  return value;
-}
-
-bool expect(std::string_view text, std::size_t& pos, char c) {
-  if (pos < text.size() && text[pos] == c) {
-    ++pos;
-    return true;
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -115,63 +96,11 @@ std::string format_duration(Duration d) {
 }
 
 std::optional<Timestamp> parse_rfc3339(std::string_view text) {
-  std::size_t pos = 0;
-  const auto year = read_fixed(text, pos, 4);
-  if (!year || !expect(text, pos, '-')) return std::nullopt;
-  const auto month = read_fixed(text, pos, 2);
-  if (!month || !expect(text, pos, '-')) return std::nullopt;
-  const auto day = read_fixed(text, pos, 2);
-  if (!day) return std::nullopt;
-  if (!expect(text, pos, 'T') && !expect(text, pos, 't')) return std::nullopt;
-  const auto hour = read_fixed(text, pos, 2);
-  if (!hour || !expect(text, pos, ':')) return std::nullopt;
-  const auto minute = read_fixed(text, pos, 2);
-  if (!minute || !expect(text, pos, ':')) return std::nullopt;
-  const auto second = read_fixed(text, pos, 2);
-  if (!second) return std::nullopt;
-  if (expect(text, pos, '.')) {
-    std::size_t digits = 0;
-    while (pos < text.size() && is_digit(text[pos])) {
-      ++pos;
-      ++digits;
-    }
-    if (digits == 0) return std::nullopt;
-  }
-  int offset_minutes = 0;
-  if (expect(text, pos, 'Z') || expect(text, pos, 'z')) {
-    // UTC
-  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    const int sign = text[pos] == '-' ? -1 : 1;
-    ++pos;
-    const auto oh = read_fixed(text, pos, 2);
-    if (!oh || !expect(text, pos, ':')) return std::nullopt;
-    const auto om = read_fixed(text, pos, 2);
-    if (!om || *oh > 23 || *om > 59) return std::nullopt;
-    offset_minutes = sign * (*oh * 60 + *om);
-  } else {
-    return std::nullopt;
-  }
-  if (pos != text.size()) return std::nullopt;
-  if (*hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year{*year},
-                                        std::chrono::month{static_cast<unsigned>(*month)},
-                                        std::chrono::day{static_cast<unsigned>(*day)}};
-  if (!ymd.ok()) return std::nullopt;
-  const auto days = std::chrono::sys_days{ymd};
-  return Timestamp{days} + std::chrono::hours{*hour} + std::chrono::minutes{*minute} +
-         std::chrono::seconds{*second} - std::chrono::minutes{offset_minutes};
+  const auto t = base::parse_rfc3339(text);
+  if (!t) return std::nullopt;
+  return std::chrono::floor<std::chrono::seconds>(*t);
 }
 
-std::string format_rfc3339(Timestamp t) {
-  const auto days = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{t - days};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
+std::string format_rfc3339(Timestamp t) { return base::format_rfc3339(t); }
 
 }  // namespace shepherd::controllers::api

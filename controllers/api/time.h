@@ -1,5 +1,6 @@
 // Time values of the API: Go-style durations ("30s", "10m", "1h30m", "250ms") and RFC 3339
-// timestamps as metav1.Time writes them ("2024-05-01T12:00:00Z"). Pure conversions, no clock.
+// timestamps as metav1.Time writes them ("2024-05-01T12:00:00Z"), at the second precision the API
+// keeps (parsed and formatted by base/time.h). Pure conversions, no clock.
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// C++ model of the shepherd.dev/v1alpha1 API (SPEC §1): MigrationPlan and ConsumerMigration, spec
+// C++ model of the shepherd.dev/v1alpha1 API (docs/api.md): MigrationPlan and ConsumerMigration, spec
 // and status, with nlohmann::json conversions (from_json/to_json, found by ADL). from_json
 // tolerates missing optional fields and applies the same defaults as the CRDs in crds/, so an object
 // read from the API server and one built in a test look the same. from_json throws
@@ -28,7 +28,7 @@ inline constexpr const char* kApiVersion = "shepherd.dev/v1alpha1";
 inline constexpr const char* kPlanKind = "MigrationPlan";
 inline constexpr const char* kConsumerMigrationKind = "ConsumerMigration";
 
-// Labels and annotations (imperative signals, SPEC §1 "Both kinds").
+// Labels and annotations (imperative signals, docs/api.md "Annotation signals").
 inline constexpr const char* kLabelPlan = "shepherd.dev/plan";
 inline constexpr const char* kLabelConsumer = "shepherd.dev/consumer";
 inline constexpr const char* kLabelWave = "shepherd.dev/wave";
@@ -84,7 +84,7 @@ std::optional<MeasurementOutcome> parse_measurement_outcome(const std::string& s
 
 // Terminal consumer phases: nothing more happens without a person (or a plan signal).
 bool is_terminal(ConsumerPhase p);
-// Phases that count against maxParallel (SPEC §2: "between Generating and RollingBack").
+// Phases that count against maxParallel (docs/api.md, MigrationPlan spec: maxParallel).
 bool is_active(ConsumerPhase p);
 // Phases after which dependents may start.
 bool satisfies_dependency(ConsumerPhase p);
@@ -334,7 +334,7 @@ struct DiffRef {
   std::string configMap;
   std::int64_t bytes = 0;
 };
-// The agent's result (SPEC §3), as recorded in ConsumerMigration status.result.
+// The agent's result (docs/agent.md), as recorded in ConsumerMigration status.result.
 struct AgentResult {
   Outcome outcome = Outcome::Failed;
   std::string commit;
@@ -415,7 +415,7 @@ struct ConsumerMigrationStatus {
   std::string message;  // human summary of the last transition
 };
 
-// The frozen task (SPEC §1): everything the consumer controller needs, copied from the plan when
+// The frozen task (docs/api.md): everything the consumer controller needs, copied from the plan when
 // the ConsumerMigration was created. `plan` is empty for a hand-made ConsumerMigration.
 struct ConsumerMigrationSpec {
   std::string plan;

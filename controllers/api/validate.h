@@ -1,7 +1,8 @@
-// Semantic validation of a MigrationPlan that the CRD schema and CEL cannot do (SPEC §2 "Bad
-// input"): dependency cycles, unknown dependencies, bad placeholders, overrides that do not parse,
-// and (given what the shell observed) missing git secrets. Each error names the field and the fix.
-// A non-empty result means: Stalled=True, reason InvalidSpec, a Warning Event, nothing created.
+// Semantic validation of a MigrationPlan that the CRD schema and CEL cannot do (docs/api.md,
+// "Conditions and reasons", InvalidSpec): dependency cycles, unknown dependencies, bad placeholders,
+// overrides that do not parse, and (given what the shell observed) missing git secrets. Each error names the
+// field and the fix. A non-empty result means: Stalled=True, reason InvalidSpec, a Warning Event, nothing
+// created.
 #pragma once
 
 #include <functional>

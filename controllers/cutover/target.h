@@ -10,7 +10,7 @@
 
 namespace shepherd::controllers::cutover {
 
-// The field manager under which every cut-over apply is sent (SPEC §4).
+// The field manager under which every cut-over apply is sent (docs/health.md).
 inline constexpr const char* kFieldManager = "shepherd-operator";
 
 // A cut-over that cannot be done, with a CamelCase reason (TargetNotFound, TargetMismatch,

@@ -5,7 +5,6 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace shepherd::controllers::health {
 
@@ -21,11 +20,7 @@ struct QueryContext {
 // job_errors_total{consumer="{{consumer}}"}. A single-brace form is only replaced when it is exactly
 // {name} with one of the four names, which is never valid PromQL on its own (a label matcher needs
 // an operator), so selectors such as {consumer="x"} are left alone. Unknown placeholders stay as
-// they are; see unknown_placeholders().
+// they are (validation rejects them: api::check_placeholders).
 std::string fill_placeholders(std::string_view query, const QueryContext& context);
-
-// The names inside "{{...}}" that are not one of the four known placeholders, in order of
-// appearance, e.g. {"consumr"} for "x{c=\"{{consumr}}\"}". Lets validation reject a typo.
-std::vector<std::string> unknown_placeholders(std::string_view query);
 
 }  // namespace shepherd::controllers::health

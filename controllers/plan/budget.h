@@ -1,5 +1,5 @@
-// The failure budget of a plan (SPEC §2 "Failure budget"): maxFailures as an absolute number or
-// a percentage of the plan's consumers. A percentage rounds DOWN (floor), like Kubernetes'
+// The failure budget of a plan (docs/api.md, MigrationPlan spec: the failure budget): maxFailures as an
+// absolute number or a percentage of the plan's consumers. A percentage rounds DOWN (floor), like Kubernetes'
 // maxUnavailable: "10%" of 50 is 5, of 19 is 1, of 9 is 0 — a budget never tolerates more
 // failures than the percentage says. The breaker trips when failures (Failed + RolledBack)
 // EXCEED the budget, so maxFailures 0 trips on the first failure.

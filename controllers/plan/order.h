@@ -1,6 +1,6 @@
-// Consumer order and canary waves of a plan (SPEC §2 "Order", "Waves"). Consumers are sorted
-// topologically by dependsOn (ties by declaration order); wave k holds the first
-// ceil(waves[k]% × N) consumers of that order (cumulative). Because waves are prefixes of a
+// Consumer order and canary waves of a plan (docs/api.md, MigrationPlan spec: `dependsOn` and
+// `spec.rollout.waves`). Consumers are sorted topologically by dependsOn (ties by declaration order); wave k
+// holds the first ceil(waves[k]% × N) consumers of that order (cumulative). Because waves are prefixes of a
 // topological order, a dependency is never in a later wave than its dependent.
 #pragma once
 

@@ -12,9 +12,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/base64.h"
+#include "base/files.h"
+#include "base/time.h"
 #include "runtime/log.h"
 #include "runtime/resource.h"
-#include "runtime/time_format.h"
 
 namespace shepherd::noderunner {
 namespace {
@@ -26,39 +28,7 @@ using runtime::log_warn;
 
 const runtime::Resource kNodes{"", "v1", "nodes", "Node", false};
 
-std::string now_rfc3339() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char buf[32];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string read_file(const std::string& path, size_t max = 1 << 20) {
-  std::ifstream in(path, std::ios::binary);
-  std::string s(max, '\0');
-  in.read(s.data(), static_cast<std::streamsize>(max));
-  s.resize(static_cast<size_t>(in.gcount()));
-  return s;
-}
-
-std::string base64_decode(const std::string& in) {
-  static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -8;
-  for (char ch : in) {
-    auto pos = chars.find(ch);
-    if (pos == std::string::npos) continue;
-    val = (val << 6) + static_cast<int>(pos);
-    bits += 6;
-    if (bits >= 0) {
-      out.push_back(static_cast<char>((val >> bits) & 0xFF));
-      bits -= 8;
-    }
-  }
-  return out;
-}
+std::string now_rfc3339() { return base::format_rfc3339(std::chrono::system_clock::now()); }
 
 void write_file(const fs::path& p, const std::string& data, fs::perms perms) {
   fs::create_directories(p.parent_path());
@@ -147,7 +117,7 @@ void Runner::heartbeat() {
              {"spec",
               {{"holderIdentity", node_.name},
                {"leaseDurationSeconds", 40},
-               {"renewTime", runtime::format_rfc3339_micro(std::chrono::system_clock::now())}}}};
+               {"renewTime", base::format_rfc3339_micro(std::chrono::system_clock::now())}}}};
   auto l =
       client_->apply(runtime::resources::kLeases, "kube-node-lease", lease, "shepherd-node-runner", true);
   if (!l) log_warn("node lease renewal failed", {{"error", l.error().message}});
@@ -235,7 +205,8 @@ bool Runner::prepare(const LocalExec& e, const json& pod, std::string* error) {
     }
     const json data = secret.value().value("data", json::object());  // named: items() must not outlive it
     for (const auto& [k, v] : data.items()) {
-      write_file(fs::path(sv.local_dir) / k, base64_decode(v.get<std::string>()), fs::perms::owner_read);
+      write_file(fs::path(sv.local_dir) / k, base::base64_decode(v.get<std::string>()).value_or(""),
+                 fs::perms::owner_read);
     }
   }
   if (!e.service_account.empty()) {
@@ -330,8 +301,9 @@ void Runner::run_pod(json pod, std::stop_token stop) {
   }
   (void)stop;
   int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  const std::string message = termination_message(read_file(e.termination_log, 4096), read_file(log_path),
-                                                  exit_code, e.termination_message_policy);
+  const std::string message = termination_message(base::read_file_or_empty(e.termination_log, 4096),
+                                                  base::read_file_or_empty(log_path, 1 << 20), exit_code,
+                                                  e.termination_message_policy);
   log_info("pod finished", {{"pod", name}, {"exitCode", exit_code}});
   // A pod deleted while running (the Job's deadline, a delete) is removed, not reported.
   auto live = client_->get(runtime::resources::kPods, pod["metadata"].value("namespace", ""),

@@ -36,7 +36,7 @@ json minimal_plan(const std::string& name) {
   return p;
 }
 
-// SPEC §1's example plan: every field set.
+// docs/api.md's example plan: every field set.
 json full_plan(const std::string& name) {
   json p = json::parse(R"json({
     "apiVersion": "shepherd.dev/v1alpha1", "kind": "MigrationPlan",

@@ -6,8 +6,8 @@
 #include <atomic>
 #include <thread>
 
+#include "base/time.h"
 #include "runtime/leader_election.h"
-#include "runtime/time_format.h"
 #include "tests/integration/runtime/helpers.h"
 
 namespace shepherd::runtime {
@@ -70,7 +70,7 @@ TEST_F(LeaderElectionIT, OneLeaderHandoverAndTakeoverAfterExpiry) {
   EXPECT_EQ(lease.value()["spec"]["holderIdentity"], "candidate-a");
   EXPECT_EQ(lease.value()["spec"]["leaseDurationSeconds"], 4);
   const std::string renew = lease.value()["spec"]["renewTime"];
-  EXPECT_TRUE(parse_rfc3339(renew).has_value()) << renew;
+  EXPECT_TRUE(base::parse_rfc3339(renew).has_value()) << renew;
   EXPECT_EQ(renew.size(), std::string("2006-01-02T15:04:05.000000Z").size()) << renew;
 
   // Graceful stop of a: it releases, b takes over within about one retry period.
@@ -130,7 +130,7 @@ TEST_F(LeaderElectionIT, LosingTheLeaseStopsLeadingAtOnce) {
     ASSERT_TRUE(lease.ok());
     nlohmann::json l = lease.value();
     l["spec"]["holderIdentity"] = "thief";
-    l["spec"]["renewTime"] = format_rfc3339_micro(std::chrono::system_clock::now());
+    l["spec"]["renewTime"] = base::format_rfc3339_micro(std::chrono::system_clock::now());
     stolen = client->update(resources::kLeases, ns(), l).ok();
   }
   ASSERT_TRUE(stolen);

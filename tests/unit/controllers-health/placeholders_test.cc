@@ -1,4 +1,4 @@
-// Tests of query placeholder filling in both brace forms, and detection of unknown placeholders.
+// Tests of query placeholder filling in both brace forms.
 #include "controllers/health/placeholders.h"
 
 #include <gtest/gtest.h>
@@ -30,13 +30,6 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{R"(up{job="a"} + x{consumer="y"})", R"(up{job="a"} + x{consumer="y"})"},
                       Case{R"(x{c="{{consumr}}"})", R"(x{c="{{consumr}}"})"}, Case{"{field}", "{field}"},
                       Case{"", ""}));
-
-TEST(UnknownPlaceholders, ListsTypos) {
-  EXPECT_EQ(unknown_placeholders(R"(x{a="{{consumr}}",b="{{plan}}",c="{{team}}"})"),
-            (std::vector<std::string>{"consumr", "team"}));
-  EXPECT_TRUE(unknown_placeholders(R"(x{a="{{consumer}}"} {dataset})").empty());
-  EXPECT_TRUE(unknown_placeholders("{{unterminated").empty());
-}
 
 }  // namespace
 }  // namespace shepherd::controllers::health

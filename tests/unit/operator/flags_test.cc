@@ -1,4 +1,4 @@
-// Unit tests of operator/flags.h: every SPEC §5 flag, both spellings, and errors naming the flag.
+// Unit tests of operator/flags.h: every docs/operations.md flag, both spellings, and errors naming the flag.
 #include "operator/flags.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// The SPEC's example change set, shared by the rewrite tests.
+// The example change set of docs/api.md, shared by the rewrite tests.
 #include "changes.h"
 
 #include <gtest/gtest.h>

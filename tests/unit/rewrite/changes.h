@@ -1,4 +1,4 @@
-// The change set every rewrite test uses (the SPEC's example plan) and small helpers.
+// The change set every rewrite test uses (the example plan of docs/api.md) and small helpers.
 #pragma once
 
 #include <string>

@@ -65,6 +65,88 @@ const Case kCases[] = {
      "            tests: [not_null]\n          - name: legacy_flag\n      - name: sessions\n        "
      "columns:\n          - name: user_id\n",
      {"documents dropped field legacy_flag"}},
+    {"dbt_sources_identifier_and_schema_key",
+     "models/sources.yml",
+     "sources:\n  - name: raw_events\n    schema: events\n    database: \"{{ target.database }}\"\n    "
+     "tables:\n"
+     "      - name: plays\n        identifier: listening_v3\n        loaded_at_field: ts\n"
+     "        columns:\n          - name: user_id\n  - name: events\n    schema: staging_events\n    "
+     "tables:\n"
+     "      - name: listening_v3\n        columns:\n          - name: user_id\n",
+     "sources:\n  - name: raw_events\n    schema: events\n    database: \"{{ target.database }}\"\n    "
+     "tables:\n"
+     "      - name: plays\n        identifier: listening_v4\n        loaded_at_field: ts\n"
+     "        columns:\n          - name: account_id\n  - name: events\n    schema: staging_events\n    "
+     "tables:\n"
+     "      - name: listening_v3\n        columns:\n          - name: user_id\n",
+     {"documents retyped field ts"}},
+    {"dbt_sources_loaded_at_field_and_freshness_filter",
+     "models/sources.yml",
+     "sources:\n  - name: events\n    loaded_at_field: user_id\n    tables:\n      - name: listening_v3\n"
+     "        freshness:\n          filter: legacy_flag = false\n      - name: sessions\n"
+     "  - name: more\n    schema: events\n    tables:\n      - name: listening_v3\n"
+     "        loaded_at_field: user_id\n",
+     "sources:\n  - name: events\n    loaded_at_field: user_id\n    tables:\n      - name: listening_v4\n"
+     "        freshness:\n          filter: legacy_flag = false\n      - name: sessions\n"
+     "  - name: more\n    schema: events\n    tables:\n      - name: listening_v4\n"
+     "        loaded_at_field: account_id\n",
+     {"loaded_at_field user_id of source events applies to all its tables",
+      "freshness filter uses legacy_flag; legacy_flag is dropped"}},
+    {"dbt_sources_loaded_at_field_under_freshness_and_config",
+     "models/sources.yml",
+     "sources:\n  - name: events\n    tables:\n      - name: listening_v3\n        freshness:\n"
+     "          warn_after: {count: 12, period: hour}\n          loaded_at_field: user_id\n"
+     "  - name: more\n    schema: events\n    tables:\n      - name: listening_v3\n        config:\n"
+     "          loaded_at_field: user_id\n",
+     "sources:\n  - name: events\n    tables:\n      - name: listening_v4\n        freshness:\n"
+     "          warn_after: {count: 12, period: hour}\n          loaded_at_field: account_id\n"
+     "  - name: more\n    schema: events\n    tables:\n      - name: listening_v4\n        config:\n"
+     "          loaded_at_field: account_id\n",
+     {}},
+    {"dbt_test_expression_and_where_are_review",
+     "models/schema.yml",
+     "models:\n  - name: stg_listening\n    data_tests:\n      - dbt_utils.expression_is_true:\n"
+     "          arguments:\n            expression: \"user_id > 0\"\n          config:\n"
+     "            where: \"track_id is not null\"\n  - name: dim_users\n    data_tests:\n"
+     "      - dbt_utils.expression_is_true:\n          expression: \"user_id > 0\"\n",
+     "models:\n  - name: stg_listening\n    data_tests:\n      - dbt_utils.expression_is_true:\n"
+     "          arguments:\n            expression: \"user_id > 0\"\n          config:\n"
+     "            where: \"track_id is not null\"\n  - name: dim_users\n    data_tests:\n"
+     "      - dbt_utils.expression_is_true:\n          expression: \"user_id > 0\"\n",
+     {"test expression uses user_id; user_id is renamed to account_id"}},
+    {"dbt_relationships_to_dataset_and_exposure",
+     "models/schema.yml",
+     "models:\n  - name: dim_users\n    columns:\n      - name: listener\n        tests:\n          - "
+     "relationships:\n"
+     "              to: source('events', 'listening_v3')\n              field: user_id\n"
+     "          - relationships:\n              to: ref('dim_other')\n              field: user_id\n"
+     "exposures:\n  - name: dash\n    depends_on:\n      - source('events', 'listening_v3')\n"
+     "      - ref('dim_users')\n",
+     "models:\n  - name: dim_users\n    columns:\n      - name: listener\n        tests:\n          - "
+     "relationships:\n"
+     "              to: source('events', 'listening_v4')\n              field: account_id\n"
+     "          - relationships:\n              to: ref('dim_other')\n              field: user_id\n"
+     "exposures:\n  - name: dash\n    depends_on:\n      - source('events', 'listening_v4')\n"
+     "      - ref('dim_users')\n",
+     {}},
+    {"dbt_semantic_model_over_passthrough_model",
+     "models/semantic.yml",
+     "semantic_models:\n  - name: plays\n    model: ref('stg_listening')\n    entities:\n      - name: "
+     "listener\n"
+     "        type: foreign\n        expr: user_id\n    dimensions:\n      - name: legacy_flag\n"
+     "        type: categorical\n    measures:\n      - name: flagged\n        agg: sum\n"
+     "        expr: case when legacy_flag then 1 else 0 end\n"
+     "  - name: other\n    model: ref('dim_users')\n    entities:\n      - name: user\n        expr: "
+     "user_id\n",
+     "semantic_models:\n  - name: plays\n    model: ref('stg_listening')\n    entities:\n      - name: "
+     "listener\n"
+     "        type: foreign\n        expr: account_id\n    dimensions:\n      - name: legacy_flag\n"
+     "        type: categorical\n    measures:\n      - name: flagged\n        agg: sum\n"
+     "        expr: case when legacy_flag then 1 else 0 end\n"
+     "  - name: other\n    model: ref('dim_users')\n    entities:\n      - name: user\n        expr: "
+     "user_id\n",
+     {"dimensions legacy_flag reads column legacy_flag by its name; legacy_flag is dropped",
+      "semantic model expression uses legacy_flag; legacy_flag is dropped"}},
     {"dbt_schema_models",
      "models/schema.yml",
      "version: 2\nmodels:\n  - name: stg_listening\n    tests:\n      - "

@@ -206,6 +206,176 @@ const Case kCases[] = {
      {"cannot prove rs.getLong(\"user_id\") reads prod.events.listening_v3: result sets are followed to "
       "their query in "
       "Java only"}},
+    // JPA: the entity's @Table names the dataset (schema and name given apart); its @Column and
+    // @JoinColumn names are its columns. Decoys: referencedColumnName (the other entity's column),
+    // a longer column name, a JPQL query (entities and attributes, not tables).
+    {"jpa_entity_table_and_columns",
+     "src/Listen.java",
+     "@Entity\n"
+     "@Table(name = \"listening_v3\", schema = \"events\")\n"
+     "public class Listen {\n"
+     "  @Id @Column(name = \"id\") private Long id;\n"
+     "  @Column(name = \"user_id\", nullable = false) private Long account;\n"
+     "  @Column(name = \"user_id_hash\") private String hash;\n"
+     "  @ManyToOne @JoinColumn(name = \"user_id\", referencedColumnName = \"user_id\", insertable = false)\n"
+     "  private User user;\n"
+     "  @Column(name = \"legacy_flag\") private Boolean legacy;\n"
+     "}\n"
+     "interface Repo {\n"
+     "  @Query(\"SELECT l FROM Listen l WHERE l.account = :user_id\")\n"
+     "  List<Listen> byUser(Long user_id);\n"
+     "  @Query(value = \"SELECT * FROM events.listening_v3 WHERE user_id = ?1\", nativeQuery = true)\n"
+     "  List<Listen> nativeByUser(Long u);\n"
+     "}\n",
+     "@Entity\n"
+     "@Table(name = \"listening_v4\", schema = \"events\")\n"
+     "public class Listen {\n"
+     "  @Id @Column(name = \"id\") private Long id;\n"
+     "  @Column(name = \"account_id\", nullable = false) private Long account;\n"
+     "  @Column(name = \"user_id_hash\") private String hash;\n"
+     "  @ManyToOne @JoinColumn(name = \"account_id\", referencedColumnName = \"user_id\", insertable = "
+     "false)\n"
+     "  private User user;\n"
+     "  @Column(name = \"legacy_flag\") private Boolean legacy;\n"
+     "}\n"
+     "interface Repo {\n"
+     "  @Query(\"SELECT l FROM Listen l WHERE l.account = :user_id\")\n"
+     "  List<Listen> byUser(Long user_id);\n"
+     "  @Query(value = \"SELECT * FROM events.listening_v4 WHERE account_id = ?1\", nativeQuery = true)\n"
+     "  List<Listen> nativeByUser(Long u);\n"
+     "}\n",
+     {"maps dropped field legacy_flag (@Column(name = \"legacy_flag\"))",
+      "SELECT * passes retyped field ts (INT64 -> TIMESTAMP) through unchanged"}},
+    {"jpa_entity_of_other_table_untouched",
+     "src/User.java",
+     "@Entity @Table(name = \"users\", schema = \"events\")\n"
+     "class User { @Column(name = \"user_id\") Long id; }\n"
+     "// joined with listening_v3 elsewhere\n",
+     "@Entity @Table(name = \"users\", schema = \"events\")\n"
+     "class User { @Column(name = \"user_id\") Long id; }\n"
+     "// joined with listening_v3 elsewhere\n",
+     {}},
+    {"jpa_same_name_other_schema_untouched",
+     "src/Archive.java",
+     "@Table(name = \"listening_v3\", schema = \"archive\")\nclass A { @Column(name = \"user_id\") Long u; "
+     "}\n",
+     "@Table(name = \"listening_v3\", schema = \"archive\")\nclass A { @Column(name = \"user_id\") Long u; "
+     "}\n",
+     {}},
+    // Without @Column, JPA derives the column from the attribute name: review, never an edit.
+    {"jpa_implicit_attribute_is_review",
+     "src/Listen.java",
+     "@Entity\n@Table(name = \"listening_v3\")\nclass Listen {\n  private Long userId;\n  private Long ts;\n"
+     "  private long trackId;\n  Long userId() { Long userId = 1L; return userId; }\n}\n",
+     "@Entity\n@Table(name = \"listening_v4\")\nclass Listen {\n  private Long userId;\n  private Long ts;\n"
+     "  private long trackId;\n  Long userId() { Long userId = 1L; return userId; }\n}\n",
+     {"JPA attribute userId of an entity of prod.events.listening_v3 maps to column user_id",
+      "JPA attribute ts of an entity"}},
+    // Spring Data JDBC: @Table("name") and @Column("name") as the annotation's value.
+    {"spring_data_jdbc_value_annotations",
+     "src/Listen.java",
+     "@Table(\"listening_v3\")\nrecord Listen(@Id Long id, @Column(\"user_id\") Long account) {}\n",
+     "@Table(\"listening_v4\")\nrecord Listen(@Id Long id, @Column(\"account_id\") Long account) {}\n",
+     {}},
+    // Spring SimpleJdbcInsert: the table and the column list move together; an insert into another
+    // table in the same file makes the column list ambiguous.
+    {"spring_simple_jdbc_insert",
+     "src/PlaysWriter.java",
+     "SimpleJdbcInsert insert = new SimpleJdbcInsert(jdbc)\n"
+     "    .withSchemaName(\"events\").withTableName(\"listening_v3\")\n"
+     "    .usingColumns(\"user_id\", \"track_id\");\n",
+     "SimpleJdbcInsert insert = new SimpleJdbcInsert(jdbc)\n"
+     "    .withSchemaName(\"events\").withTableName(\"listening_v4\")\n"
+     "    .usingColumns(\"account_id\", \"track_id\");\n",
+     {}},
+    {"spring_simple_jdbc_insert_other_table_is_review",
+     "src/PlaysWriter.java",
+     "String q = \"SELECT user_id FROM prod.events.listening_v3\";\n"
+     "new SimpleJdbcInsert(jdbc).withTableName(\"daily_plays\").usingColumns(\"user_id\");\n",
+     "String q = \"SELECT account_id FROM prod.events.listening_v4\";\n"
+     "new SimpleJdbcInsert(jdbc).withTableName(\"daily_plays\").usingColumns(\"user_id\");\n",
+     {"cannot prove usingColumns(\"user_id\") belongs to prod.events.listening_v3"}},
+    // A write is not a read of another table: the columns of the frame read from the dataset are
+    // still the dataset's.
+    {"spark_write_is_not_a_read",
+     "src/Daily.java",
+     "Dataset<Row> df = spark.table(\"prod.events.listening_v3\");\n"
+     "df.groupBy(\"user_id\").count().write().mode(\"overwrite\").saveAsTable(\"analytics.daily\");\n"
+     "df.write().parquet(\"s3://out/daily\");\n"
+     "df.writeTo(\"analytics.plays\").append();\n",
+     "Dataset<Row> df = spark.table(\"prod.events.listening_v4\");\n"
+     "df.groupBy(\"account_id\").count().write().mode(\"overwrite\").saveAsTable(\"analytics.daily\");\n"
+     "df.write().parquet(\"s3://out/daily\");\n"
+     "df.writeTo(\"analytics.plays\").append();\n",
+     {}},
+    {"scala_spark_write_is_not_a_read",
+     "src/Daily.scala",
+     "val df = spark.table(\"events.listening_v3\")\n"
+     "df.select($\"user_id\").write.mode(\"append\").insertInto(\"analytics.daily\")\n",
+     "val df = spark.table(\"events.listening_v4\")\n"
+     "df.select($\"account_id\").write.mode(\"append\").insertInto(\"analytics.daily\")\n",
+     {}},
+    // Glue (Scala): database and table given apart.
+    {"scala_glue_catalog_source",
+     "src/GlueJob.scala",
+     "val src = glueContext.getCatalogSource(database = \"events\", tableName = \"listening_v3\",\n"
+     "  transformationContext = \"src\").getDynamicFrame()\n"
+     "val other = glueContext.getCatalogSource(database = \"archive\", tableName = \"listening_v3\")\n",
+     "val src = glueContext.getCatalogSource(database = \"events\", tableName = \"listening_v4\",\n"
+     "  transformationContext = \"src\").getDynamicFrame()\n"
+     "val other = glueContext.getCatalogSource(database = \"archive\", tableName = \"listening_v3\")\n",
+     {}},
+    {"scala_glue_catalog_database_from_args_is_review",
+     "src/GlueJob.scala",
+     "val src = glueContext.getCatalogSource(database = args(\"db\"), tableName = \"listening_v3\")\n"
+     "src.toDF().select(col(\"user_id\"))\n",
+     "val src = glueContext.getCatalogSource(database = args(\"db\"), tableName = \"listening_v3\")\n"
+     "src.toDF().select(col(\"user_id\"))\n",
+     {"names table listening_v3 in a database given at run time",
+      "cannot prove col(\"user_id\") belongs to prod.events.listening_v3"}},
+    // Scala interpolation: the SQL around $vars is rewritten; the values stay opaque.
+    {"scala_interpolated_sql",
+     "src/Q.scala",
+     "val q = s\"SELECT user_id, track_id FROM prod.events.listening_v3 WHERE day = '$day'\"\n"
+     "val r = f\"SELECT user_id FROM prod.events.listening_v3 LIMIT $n%d\"\n",
+     "val q = s\"SELECT account_id, track_id FROM prod.events.listening_v4 WHERE day = '$day'\"\n"
+     "val r = f\"SELECT account_id FROM prod.events.listening_v4 LIMIT $n%d\"\n",
+     {}},
+    // A table whose name is only known at run time: never a silent all-clear.
+    {"spark_table_from_variable_is_review",
+     "src/Job.java",
+     "Dataset<Row> df = spark.table(args[0]);\ndf.select(col(\"user_id\"), col(\"other\"));\n",
+     "Dataset<Row> df = spark.table(args[0]);\ndf.select(col(\"user_id\"), col(\"other\"));\n",
+     {"cannot prove whether col(\"user_id\") reads prod.events.listening_v3: this file reads a table or path "
+      "computed at run time (line 1)"}},
+    {"spark_table_from_constant_resolves",
+     "src/Job.java",
+     "static final String T = \"prod.events.listening_v3\";\n"
+     "Dataset<Row> df = spark.read().table(T);\ndf.select(col(\"user_id\"));\n",
+     "static final String T = \"prod.events.listening_v4\";\n"
+     "Dataset<Row> df = spark.read().table(T);\ndf.select(col(\"account_id\"));\n",
+     {}},
+    {"spark_path_built_at_run_time_in_dataset_file_is_review",
+     "src/Job.scala",
+     "val a = spark.table(\"prod.events.listening_v3\")\nval b = spark.read.parquet(base + \"/x\")\n"
+     "a.select(col(\"user_id\"))\n",
+     "val a = spark.table(\"prod.events.listening_v4\")\nval b = spark.read.parquet(base + \"/x\")\n"
+     "a.select(col(\"user_id\"))\n",
+     {"reads a table or path computed at run time (parquet(…))",
+      "cannot prove col(\"user_id\") belongs to prod.events.listening_v3: this file also reads a table or "
+      "path computed at run time"}},
+    // A mapped superclass names columns of every entity that extends it: review, never an edit,
+    // even though the file never names the dataset.
+    {"jpa_mapped_superclass_is_review",
+     "src/Person.java",
+     "@MappedSuperclass\npublic class Person extends BaseEntity {\n"
+     "  @Column(name = \"user_id\") private Long account;\n  @Column(name = \"first_name\") private String "
+     "first;\n}\n",
+     "@MappedSuperclass\npublic class Person extends BaseEntity {\n"
+     "  @Column(name = \"user_id\") private Long account;\n  @Column(name = \"first_name\") private String "
+     "first;\n}\n",
+     {"@Column(name = \"user_id\") in a @MappedSuperclass/@Embeddable maps a column of every entity that "
+      "uses it"}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Jvm, JvmTable, ::testing::ValuesIn(kCases),

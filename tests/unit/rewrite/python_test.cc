@@ -119,6 +119,140 @@ const Case kCases[] = {
      "df = spark.table('prod.events.listening_v3')\r\ndf.select('user_id')\r\n",
      "df = spark.table('prod.events.listening_v4')\r\ndf.select('account_id')\r\n",
      {}},
+    // A write is not a read of another table: the frame written still has the dataset's columns,
+    // and an unknown receiver in the file is still rewritten.
+    {"write_is_not_a_read",
+     "df = spark.table('prod.events.listening_v3')\n"
+     "daily = df.groupBy('user_id').count()\n"
+     "daily.write.mode('overwrite').saveAsTable('analytics.daily_plays')\n"
+     "daily.write.parquet('s3://out/daily')\n"
+     "c = F.col('user_id')\n",
+     "df = spark.table('prod.events.listening_v4')\n"
+     "daily = df.groupBy('account_id').count()\n"
+     "daily.write.mode('overwrite').saveAsTable('analytics.daily_plays')\n"
+     "daily.write.parquet('s3://out/daily')\n"
+     "c = F.col('account_id')\n",
+     {}},
+    // Glue: database and table given apart; the frame read is the dataset's. Decoys: the same
+    // table name in another database; a write to the catalog.
+    {"glue_from_catalog",
+     "dyf = glueContext.create_dynamic_frame.from_catalog(\n"
+     "    database=\"events\", table_name=\"listening_v3\", transformation_ctx=\"src\")\n"
+     "old = glueContext.create_dynamic_frame.from_catalog(database=\"archive\", "
+     "table_name=\"listening_v3\")\n"
+     "users = old.select_fields([\"user_id\"])\n"
+     "plays = dyf.rename_field(\"user_id\", \"listener\").drop_fields([\"legacy_flag\"])\n"
+     "glueContext.write_dynamic_frame.from_catalog(frame=plays, database=\"analytics\", "
+     "table_name=\"plays\")\n",
+     "dyf = glueContext.create_dynamic_frame.from_catalog(\n"
+     "    database=\"events\", table_name=\"listening_v4\", transformation_ctx=\"src\")\n"
+     "old = glueContext.create_dynamic_frame.from_catalog(database=\"archive\", "
+     "table_name=\"listening_v3\")\n"
+     "users = old.select_fields([\"user_id\"])\n"
+     "plays = dyf.rename_field(\"account_id\", \"listener\").drop_fields([\"legacy_flag\"])\n"
+     "glueContext.write_dynamic_frame.from_catalog(frame=plays, database=\"analytics\", "
+     "table_name=\"plays\")\n",
+     {"reads dropped field legacy_flag"}},
+    // ApplyMapping: the source name (first) is renamed, the output name (third) is kept, so the
+    // frame keeps its old column for the code downstream; the source type of a retyped field and a
+    // dropped source go to review.
+    {"glue_apply_mapping_aliases_back",
+     "dyf = glueContext.create_dynamic_frame_from_catalog(database=\"events\", table_name=\"listening_v3\")\n"
+     "mapped = ApplyMapping.apply(frame=dyf, mappings=[\n"
+     "    (\"user_id\", \"long\", \"user_id\", \"long\"),\n"
+     "    (\"ts\", \"long\", \"ts\", \"long\"),\n"
+     "    (\"track_id\", \"string\", \"track\", \"string\"),\n"
+     "])\n"
+     "m2 = dyf.apply_mapping([(\"legacy_flag\", \"boolean\", \"flag\", \"boolean\")])\n"
+     "out = DropFields.apply(frame=mapped, paths=[\"legacy_flag\"])\n",
+     "dyf = glueContext.create_dynamic_frame_from_catalog(database=\"events\", table_name=\"listening_v4\")\n"
+     "mapped = ApplyMapping.apply(frame=dyf, mappings=[\n"
+     "    (\"account_id\", \"long\", \"user_id\", \"long\"),\n"
+     "    (\"ts\", \"long\", \"ts\", \"long\"),\n"
+     "    (\"track_id\", \"string\", \"track\", \"string\"),\n"
+     "])\n"
+     "m2 = dyf.apply_mapping([(\"legacy_flag\", \"boolean\", \"flag\", \"boolean\")])\n"
+     "out = DropFields.apply(frame=mapped, paths=[\"legacy_flag\"])\n",
+     // `mapped` has the mapping's output names: its DropFields is not the dataset's column.
+     {"reads retyped field ts", "reads dropped field legacy_flag"}},
+    {"glue_database_from_args_is_review",
+     "dyf = glueContext.create_dynamic_frame.from_catalog(database=args['db'], table_name='listening_v3')\n"
+     "dyf.toDF().select('user_id')\n",
+     "dyf = glueContext.create_dynamic_frame.from_catalog(database=args['db'], table_name='listening_v3')\n"
+     "dyf.toDF().select('user_id')\n",
+     {"reads a table or path computed at run time (from_catalog(…))",
+      "cannot prove user_id belongs to prod.events.listening_v3: this file also reads a table or path "
+      "computed"}},
+    // No false all-clear: a table named at run time, in a file that never names the dataset, with
+    // a changed field used on its frame.
+    {"table_from_variable_is_review",
+     "def run(spark, table):\n    df = spark.table(table)\n    return df.select('user_id', 'other')\n",
+     "def run(spark, table):\n    df = spark.table(table)\n    return df.select('user_id', 'other')\n",
+     {"cannot prove whether user_id is read from prod.events.listening_v3: this file reads a table or path "
+      "computed at run time (line 2)"}},
+    {"format_string_table_is_review",
+     "df = spark.read.parquet(f\"{base}/plays/\")\ndf.select('legacy_flag')\n",
+     "df = spark.read.parquet(f\"{base}/plays/\")\ndf.select('legacy_flag')\n",
+     {"cannot prove whether legacy_flag is read from prod.events.listening_v3"}},
+    {"table_from_constant_resolves",
+     "TABLE = 'prod.events.listening_v3'\ndf = spark.table(TABLE)\ndf.select('user_id')\n",
+     "TABLE = 'prod.events.listening_v4'\ndf = spark.table(TABLE)\ndf.select('account_id')\n",
+     {}},
+    {"dynamic_read_without_changed_fields_is_silent",
+     "df = spark.table(name)\ndf.select('other')\n",
+     "df = spark.table(name)\ndf.select('other')\n",
+     {}},
+    // Rows built by hand in a file about the dataset (test fixtures, generators): review.
+    {"fixture_rows_are_review",
+     "SOURCE = 'prod.events.listening_v3'\n"
+     "rows = [{\"user_id\": 1, \"track_id\": 2}]\n"
+     "df = spark.createDataFrame([(1, 2)], [\"user_id\", \"track_id\"])\n"
+     "r = Row(legacy_flag=True, other=1)\n"
+     "agg = df.agg({\"user_id\": \"max\"})\n",
+     "SOURCE = 'prod.events.listening_v4'\n"
+     "rows = [{\"user_id\": 1, \"track_id\": 2}]\n"
+     "df = spark.createDataFrame([(1, 2)], [\"user_id\", \"track_id\"])\n"
+     "r = Row(legacy_flag=True, other=1)\n"
+     "agg = df.agg({\"user_id\": \"max\"})\n",
+     {"builds rows with field user_id", "builds rows with field user_id",
+      "builds rows with field legacy_flag"}},
+    // Column lists: a list argument is a column position like a string argument. A join key
+    // names a column of both frames: with a frame of another table, review.
+    {"column_lists_and_join_keys",
+     "df = spark.table('prod.events.listening_v3')\n"
+     "users = spark.table('prod.users.users')\n"
+     "a = df.select(['user_id', 'track_id']).groupBy(['user_id']).count()\n"
+     "b = df.join(users, ['user_id'])\n"
+     "c = df.join(df.select('track_id'), 'track_id')\n",
+     "df = spark.table('prod.events.listening_v4')\n"
+     "users = spark.table('prod.users.users')\n"
+     "a = df.select(['account_id', 'track_id']).groupBy(['account_id']).count()\n"
+     "b = df.join(users, ['user_id'])\n"
+     "c = df.join(df.select('track_id'), 'track_id')\n",
+     {"cannot tell whether user_id is read from prod.events.listening_v3: the frame joins it with another "
+      "table"}},
+    // Glue transforms with the frame given positionally, and Join keys by side.
+    {"glue_positional_frame_and_join_keys",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v3')\n"
+     "users = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='users')\n"
+     "m = ApplyMapping.apply(plays, mappings=[('user_id', 'long', 'user_id', 'long')])\n"
+     "j = Join.apply(frame1=users, frame2=plays, keys1=['user_id'], keys2=['user_id'])\n",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v4')\n"
+     "users = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='users')\n"
+     "m = ApplyMapping.apply(plays, mappings=[('account_id', 'long', 'user_id', 'long')])\n"
+     "j = Join.apply(frame1=users, frame2=plays, keys1=['user_id'], keys2=['account_id'])\n",
+     {}},
+    // The output of a mapping keeps the old names: columns of the mapped frame stay.
+    {"glue_mapped_frame_keeps_old_names",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v3')\n"
+     "m = ApplyMapping.apply(frame=plays, mappings=[('user_id', 'long', 'user_id', 'long')])\n"
+     "n = plays.apply_mapping([('user_id', 'long', 'user_id', 'long')])\n"
+     "a = m.select_fields(['user_id'])\nb = n.toDF().select('user_id')\n",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v4')\n"
+     "m = ApplyMapping.apply(frame=plays, mappings=[('account_id', 'long', 'user_id', 'long')])\n"
+     "n = plays.apply_mapping([('account_id', 'long', 'user_id', 'long')])\n"
+     "a = m.select_fields(['user_id'])\nb = n.toDF().select('user_id')\n",
+     {}},
     {"empty", "", "", {}},
 };
 

@@ -125,11 +125,176 @@ const Case kCases[] = {
      "SELECT account_id FROM prod.events.listening_v4\nUNION ALL\nSELECT user_id FROM archive.plays\nQUALIFY "
      "ROW_NUMBER() OVER (PARTITION BY user_id) = 1",
      {}},
-    {"insert_select_and_ddl",
+    {"create_table_as_keeps_output_names",
      "CREATE OR REPLACE TABLE out.daily AS\nSELECT user_id, DATE(TIMESTAMP_MILLIS(0)) AS d FROM "
      "prod.events.listening_v3;",
-     "CREATE OR REPLACE TABLE out.daily AS\nSELECT account_id, DATE(TIMESTAMP_MILLIS(0)) AS d FROM "
+     "CREATE OR REPLACE TABLE out.daily AS\nSELECT account_id AS user_id, DATE(TIMESTAMP_MILLIS(0)) AS d "
+     "FROM "
      "prod.events.listening_v4;",
+     {}},
+    {"create_view_as_keeps_output_names_qualified_too",
+     "CREATE VIEW v AS SELECT l.user_id, track_id FROM prod.events.listening_v3 l",
+     "CREATE VIEW v AS SELECT l.account_id AS user_id, track_id FROM prod.events.listening_v4 l",
+     {}},
+    {"create_view_with_column_list_renames_plainly",
+     "CREATE VIEW v (uid) AS SELECT user_id FROM prod.events.listening_v3",
+     "CREATE VIEW v (uid) AS SELECT account_id FROM prod.events.listening_v4",
+     {}},
+    {"create_view_star_of_renamed_field_is_review",
+     "CREATE VIEW v AS SELECT * FROM prod.events.listening_v3",
+     "CREATE VIEW v AS SELECT * FROM prod.events.listening_v4",
+     {"SELECT * makes the new relation's columns by name, and legacy_flag is dropped",
+      "SELECT * passes retyped field ts", "user_id is renamed to account_id"}},
+    {"insert_column_list_into_dataset",
+     "INSERT INTO prod.events.listening_v3 (user_id, track_id, legacy_flag) VALUES (1, 2, TRUE)",
+     "INSERT INTO prod.events.listening_v4 (account_id, track_id, legacy_flag) VALUES (1, 2, TRUE)",
+     {"writes dropped field legacy_flag"}},
+    {"insert_positional_values_into_dataset_is_review",
+     "INSERT INTO prod.events.listening_v3 VALUES (1, 2, 1000, TRUE);",
+     "INSERT INTO prod.events.listening_v4 VALUES (1, 2, 1000, TRUE);",
+     {"without a column list fills columns by position; ts changes type, legacy_flag is dropped"}},
+    {"insert_into_other_table_column_list_untouched",
+     "INSERT INTO out.copy (user_id, legacy_flag)\nSELECT user_id, track_id FROM prod.events.listening_v3",
+     "INSERT INTO out.copy (user_id, legacy_flag)\nSELECT account_id, track_id FROM prod.events.listening_v4",
+     {}},
+    {"insert_bare_table_name_and_upsert",
+     "INSERT INTO listening_v3 (user_id, track_id) VALUES ($1, $2)\nON CONFLICT (user_id) DO UPDATE SET "
+     "track_id = EXCLUDED.track_id, user_id = EXCLUDED.user_id",
+     "INSERT INTO listening_v4 (account_id, track_id) VALUES ($1, $2)\nON CONFLICT (account_id) DO UPDATE "
+     "SET "
+     "track_id = EXCLUDED.track_id, account_id = EXCLUDED.account_id",
+     {}},
+    {"update_set_and_where",
+     "UPDATE prod.events.listening_v3 SET user_id = user_id + 1, legacy_flag = FALSE WHERE user_id = 7",
+     "UPDATE prod.events.listening_v4 SET account_id = account_id + 1, legacy_flag = FALSE WHERE account_id "
+     "= 7",
+     {"writes dropped field legacy_flag"}},
+    {"update_from_other_table",
+     "UPDATE listening_v3 l SET user_id = u.user_id FROM users u WHERE u.old_id = l.user_id",
+     "UPDATE listening_v4 l SET account_id = u.user_id FROM users u WHERE u.old_id = l.account_id",
+     {}},
+    {"update_other_table_from_dataset",
+     "UPDATE users SET user_id = 0 WHERE user_id IN (SELECT user_id FROM prod.events.listening_v3)",
+     "UPDATE users SET user_id = 0 WHERE user_id IN (SELECT account_id FROM prod.events.listening_v4)",
+     {}},
+    {"delete_where",
+     "DELETE FROM listening_v3 WHERE user_id = 1 AND legacy_flag;\nDELETE FROM users WHERE user_id = 1",
+     "DELETE FROM listening_v4 WHERE account_id = 1 AND legacy_flag;\nDELETE FROM users WHERE user_id = 1",
+     {"reads dropped field legacy_flag"}},
+    {"merge_into_dataset",
+     "MERGE INTO prod.events.listening_v3 t\nUSING staging.plays s ON t.user_id = s.user_id\n"
+     "WHEN MATCHED THEN UPDATE SET user_id = s.user_id, track_id = CASE WHEN s.x THEN 1 END\n"
+     "WHEN NOT MATCHED THEN INSERT (user_id, track_id) VALUES (s.user_id, s.track_id)",
+     "MERGE INTO prod.events.listening_v4 t\nUSING staging.plays s ON t.account_id = s.user_id\n"
+     "WHEN MATCHED THEN UPDATE SET account_id = s.user_id, track_id = CASE WHEN s.x THEN 1 END\n"
+     "WHEN NOT MATCHED THEN INSERT (account_id, track_id) VALUES (s.user_id, s.track_id)",
+     {}},
+    {"merge_from_dataset_into_other",
+     "MERGE INTO out.plays t USING prod.events.listening_v3 s ON t.user_id = s.user_id\n"
+     "WHEN NOT MATCHED THEN INSERT (user_id) VALUES (s.user_id)\n"
+     "WHEN NOT MATCHED BY SOURCE THEN DELETE",
+     "MERGE INTO out.plays t USING prod.events.listening_v4 s ON t.user_id = s.account_id\n"
+     "WHEN NOT MATCHED THEN INSERT (user_id) VALUES (s.account_id)\n"
+     "WHEN NOT MATCHED BY SOURCE THEN DELETE",
+     {}},
+    {"merge_positional_insert_row_is_review",
+     "MERGE listening_v3 t USING src s ON t.track_id = s.track_id WHEN NOT MATCHED THEN INSERT ROW",
+     "MERGE listening_v4 t USING src s ON t.track_id = s.track_id WHEN NOT MATCHED THEN INSERT ROW",
+     {"without a column list fills columns by position"}},
+    {"insert_select_star_of_dropped_field_into_other_table_is_review",
+     "INSERT INTO archive.plays SELECT * FROM prod.events.listening_v3;\n"
+     "INSERT INTO archive.plays (a, b) SELECT * FROM prod.events.listening_v3",
+     "INSERT INTO archive.plays SELECT * FROM prod.events.listening_v4;\n"
+     "INSERT INTO archive.plays (a, b) SELECT * FROM prod.events.listening_v4",
+     {"INSERT into archive.plays without a column list takes the query's columns by position, and it passes "
+      "dropped field legacy_flag",
+      "SELECT * passes retyped field ts", "SELECT * passes retyped field ts"}},
+    {"with_cte_then_insert_and_delete",
+     "WITH src AS (SELECT user_id FROM prod.events.listening_v3)\nINSERT INTO out.t (uid) SELECT user_id "
+     "FROM src;\n"
+     "WITH old AS (SELECT 1 AS k)\nDELETE FROM listening_v3 WHERE user_id IN (SELECT k FROM old)",
+     "WITH src AS (SELECT account_id FROM prod.events.listening_v4)\nINSERT INTO out.t (uid) SELECT "
+     "account_id FROM "
+     "src;\nWITH old AS (SELECT 1 AS k)\nDELETE FROM listening_v4 WHERE account_id IN (SELECT k FROM old)",
+     {}},
+    {"copy_into_dataset_columns",
+     "COPY listening_v3 (user_id, track_id) FROM STDIN;\nCOPY users (user_id) FROM STDIN",
+     "COPY listening_v4 (account_id, track_id) FROM STDIN;\nCOPY users (user_id) FROM STDIN",
+     {}},
+    {"dbt_config_keys_follow_renamed_outputs",
+     "{{ config(materialized='incremental', unique_key='user_id', cluster_by=['legacy_flag', 'track_id'],\n"
+     "   partition_by={'field': 'ts'}) }}\nselect user_id, legacy_flag, track_id, UNIX_MILLIS(ts) AS ts\n"
+     "from {{ source('events', 'listening_v3') }}",
+     "{{ config(materialized='incremental', unique_key='account_id', cluster_by=['legacy_flag', "
+     "'track_id'],\n"
+     "   partition_by={'field': 'ts'}) }}\nselect account_id, legacy_flag, track_id, UNIX_MILLIS(ts) AS ts\n"
+     "from {{ source('events', 'listening_v4') }}",
+     {"config() names legacy_flag, an output column of this model; legacy_flag is dropped",
+      "reads dropped field legacy_flag", "reads retyped field ts"}},
+    {"dbt_config_tags_and_other_keys_untouched",
+     "{{ config(tags=['user_id'], alias='user_id', unique_key = \"user_id\") }}\n"
+     "select user_id from {{ source('events', 'listening_v3') }}",
+     "{{ config(tags=['user_id'], alias='user_id', unique_key = \"account_id\") }}\n"
+     "select account_id from {{ source('events', 'listening_v4') }}",
+     {}},
+    {"dbt_config_key_of_aliased_output_untouched",
+     "{{ config(unique_key='user_id') }}\nselect track_id AS user_id from {{ source('events', "
+     "'listening_v3') }}",
+     "{{ config(unique_key='user_id') }}\nselect track_id AS user_id from {{ source('events', "
+     "'listening_v4') }}",
+     {}},
+    {"tsql_temporary_table_named_like_the_dataset_is_not_it",
+     "SELECT user_id INTO #listening_v3 FROM users;\nSELECT user_id FROM #listening_v3",
+     "SELECT user_id INTO #listening_v3 FROM users;\nSELECT user_id FROM #listening_v3",
+     {}},
+    {"create_table_column_definitions",
+     "CREATE TABLE IF NOT EXISTS prod.events.listening_v3 (\n  user_id BIGINT NOT NULL,\n  ts BIGINT,\n"
+     "  legacy_flag BOOLEAN,\n  owner_id BIGINT REFERENCES users (user_id),\n"
+     "  PRIMARY KEY (user_id, ts)\n) PARTITION BY DATE(ts) CLUSTER BY user_id;",
+     "CREATE TABLE IF NOT EXISTS prod.events.listening_v4 (\n  account_id BIGINT NOT NULL,\n  ts BIGINT,\n"
+     "  legacy_flag BOOLEAN,\n  owner_id BIGINT REFERENCES users (user_id),\n"
+     "  PRIMARY KEY (account_id, ts)\n) PARTITION BY DATE(ts) CLUSTER BY account_id;",
+     {"defines retyped field ts (INT64 -> TIMESTAMP)", "defines dropped field legacy_flag",
+      "names retyped field ts", "names retyped field ts"}},
+    {"create_other_table_untouched_except_references",
+     "CREATE TABLE plays (user_id BIGINT, ts BIGINT,\n  FOREIGN KEY (user_id) REFERENCES listening_v3 "
+     "(user_id))",
+     "CREATE TABLE plays (user_id BIGINT, ts BIGINT,\n  FOREIGN KEY (user_id) REFERENCES listening_v4 "
+     "(account_id))",
+     {}},
+    {"create_index_on_dataset",
+     "CREATE UNIQUE INDEX idx ON listening_v3 USING btree (user_id, lower(track_id));\n"
+     "CREATE INDEX other_idx ON users (user_id)",
+     "CREATE UNIQUE INDEX idx ON listening_v4 USING btree (account_id, lower(track_id));\n"
+     "CREATE INDEX other_idx ON users (user_id)",
+     {}},
+    {"alter_table_of_dataset_is_review",
+     "ALTER TABLE prod.events.listening_v3 ADD COLUMN legacy_flag BOOLEAN;\n"
+     "ALTER TABLE listening_v3 RENAME COLUMN user_id TO uid;\nALTER TABLE users DROP COLUMN user_id",
+     "ALTER TABLE prod.events.listening_v3 ADD COLUMN legacy_flag BOOLEAN;\n"
+     "ALTER TABLE listening_v3 RENAME COLUMN user_id TO uid;\nALTER TABLE users DROP COLUMN user_id",
+     {"ALTER TABLE names prod.events.listening_v3, which moves to prod.events.listening_v4",
+      "ALTER TABLE prod.events.listening_v3 names legacy_flag; legacy_flag is dropped",
+      "ALTER TABLE names prod.events.listening_v3, which moves to prod.events.listening_v4",
+      "ALTER TABLE prod.events.listening_v3 names user_id; user_id is renamed to account_id"}},
+    {"jinja_macro_naming_dataset_is_review",
+     "select user_id from {{ my_relation('events', 'listening_v3') }}",
+     "select user_id from {{ my_relation('events', 'listening_v3') }}",
+     {"cannot tell whether {{ my_relation('events', 'listening_v3') }} is prod.events.listening_v3",
+      "Jinja expression {{ my_relation('events', 'listening_v3') }} names prod.events.listening_v3"}},
+    {"jinja_statement_source_is_review_and_moves",
+     "{% set rel = source('events', 'listening_v3') %}\nselect user_id from {{ rel }}",
+     "{% set rel = source('events', 'listening_v4') %}\nselect user_id from {{ rel }}",
+     {"Jinja statement holds a source() of prod.events.listening_v3"}},
+    {"string_naming_table_is_review",
+     "SELECT column_name FROM information_schema.columns WHERE table_name = 'listening_v3';\n"
+     "EXECUTE IMMEDIATE 'SELECT user_id FROM prod.events.listening_v3'",
+     "SELECT column_name FROM information_schema.columns WHERE table_name = 'listening_v3';\n"
+     "EXECUTE IMMEDIATE 'SELECT user_id FROM prod.events.listening_v3'",
+     {"string 'listening_v3' names", "string 'SELECT user_id FROM prod.events.listening_v3' names"}},
+    {"string_merely_containing_name_untouched",
+     "SELECT 'listening_v3_backup' AS t, 'a listening_v3 b' AS u FROM other",
+     "SELECT 'listening_v3_backup' AS t, 'a listening_v3 b' AS u FROM other",
      {}},
     {"dbt_source_and_config",
      "{{ config(materialized='table', tags=['user_id']) }}\n-- {{ source('events', 'listening_v3') "
@@ -191,11 +356,116 @@ TEST(Sql, ModelIndexPropagatesThroughRef) {
   EXPECT_EQ(r.review[0].message, "reads dropped field legacy_flag");
 }
 
+// sources.yml declares source('raw_events', 'plays') to be the dataset (schema: events,
+// identifier: listening_v3): the call is the dataset although it does not spell the location.
+TEST(Sql, SourceDeclaredUnderAnotherNameIsTheDataset) {
+  ModelIndex models;
+  models.sources.insert({"raw_events", "plays"});
+  models.sources.insert({"raw_events", "listening_v3"});
+  auto r = migrate_file("models/stg.sql",
+                        "select user_id from {{ source('raw_events', 'plays') }};\n"
+                        "select user_id from {{ source('raw_events', 'listening_v3') }};\n"
+                        "select user_id from {{ source('raw_other', 'plays') }}",
+                        testing::spec_changes(), models);
+  EXPECT_EQ(r.content,
+            "select account_id from {{ source('raw_events', 'plays') }};\n"
+            "select account_id from {{ source('raw_events', 'listening_v4') }};\n"
+            "select user_id from {{ source('raw_other', 'plays') }}");
+  EXPECT_TRUE(r.review.empty()) << testing::review_lines(r);
+}
+
+// Without the sources.yml entry, a source() naming the table under an unknown source name is not
+// silently passed over.
+TEST(Sql, UnknownSourceNamingTheTableIsReview) {
+  auto r = migrate_file("models/stg.sql", "select user_id from {{ source('raw_events', 'listening_v3') }}",
+                        testing::spec_changes());
+  EXPECT_EQ(r.content, "select user_id from {{ source('raw_events', 'listening_v3') }}");
+  ASSERT_EQ(r.review.size(), 2u) << testing::review_lines(r);
+  EXPECT_NE(r.review[1].message.find("is not a source() the engine can resolve"), std::string::npos);
+}
+
+// Flyway and Liquibase migrations are checksummed and have run: what would change goes to review.
+TEST(Sql, VersionedMigrationIsNotEdited) {
+  const std::string ddl = "CREATE TABLE listening_v3 (user_id BIGINT, track_id BIGINT);\n";
+  for (const char* path :
+       {"db/migration/V1__init.sql", "db/migration/V2_1__more.sql", "db/migration/R__views.sql"}) {
+    auto r = migrate_file(path, ddl, testing::spec_changes());
+    EXPECT_EQ(r.content, ddl) << path;
+    ASSERT_EQ(r.review.size(), 2u) << path << testing::review_lines(r);
+    EXPECT_EQ(r.review[0].message,
+              "versioned migration: listening_v3 would become listening_v4; migrations that ran are not "
+              "edited, add a "
+              "new one");
+    EXPECT_EQ(r.review[1].message.find("versioned migration: user_id would become account_id"), 0u);
+  }
+  auto liquibase =
+      migrate_file("db/changelog.sql", "--liquibase formatted sql\n" + ddl, testing::spec_changes());
+  EXPECT_EQ(liquibase.review.size(), 2u);
+  auto schema = migrate_file("src/test/resources/schema.sql", ddl, testing::spec_changes());
+  EXPECT_EQ(schema.content, "CREATE TABLE listening_v4 (account_id BIGINT, track_id BIGINT);\n");
+  auto not_flyway = migrate_file("sql/Value__x.sql", ddl, testing::spec_changes());
+  EXPECT_EQ(not_flyway.content, schema.content);
+}
+
+// ref('listening_v3') of a seed named like the dataset's table is the dataset; the ref itself cannot
+// follow a move (it names a file), so the move goes to review. A model of the tree with that name is
+// not the dataset.
+TEST(Sql, RefOfSeedNamedLikeTheTableIsTheDataset) {
+  ModelIndex models;
+  models.models = {"stg_orders", "daily"};
+  auto r = migrate_file("models/stg.sql", "select user_id as uid from {{ ref('listening_v3') }}",
+                        testing::spec_changes(), models);
+  EXPECT_EQ(r.content, "select account_id as uid from {{ ref('listening_v3') }}");
+  ASSERT_EQ(r.review.size(), 1u) << testing::review_lines(r);
+  EXPECT_EQ(
+      r.review[0].message,
+      "ref('listening_v3') reads prod.events.listening_v3, which moves to prod.events.listening_v4: rename "
+      "the seed or model and this ref by hand");
+
+  models.models.insert("listening_v3");
+  auto own = migrate_file("models/stg.sql", "select user_id as uid from {{ ref('listening_v3') }}",
+                          testing::spec_changes(), models);
+  EXPECT_EQ(own.content, "select user_id as uid from {{ ref('listening_v3') }}");
+  ASSERT_EQ(own.review.size(), 2u) << testing::review_lines(own);
+  EXPECT_NE(own.review[0].message.find("cannot tell whether ref('listening_v3') is prod.events.listening_v3"),
+            std::string::npos);
+}
+
 TEST(Sql, LocationWithoutMoveStillScopesColumns) {
   auto cs = testing::spec_changes();
   cs.dataset.to.location = cs.dataset.from.location;
   auto r = migrate_file("q.sql", "SELECT user_id FROM prod.events.listening_v3", cs);
   EXPECT_EQ(r.content, "SELECT account_id FROM prod.events.listening_v3");
+}
+
+// The location moves to another schema: a name that leaves the schema out cannot just be renamed.
+TEST(Sql, MoveToAnotherSchemaOfPartialNameIsReview) {
+  auto cs = testing::spec_changes();
+  cs.dataset.to.location = "prod.archive.listening_v4";
+  auto r = migrate_file("q.sql",
+                        "SELECT user_id FROM listening_v3;\nSELECT user_id FROM prod.events.listening_v3;\n"
+                        "SELECT user_id FROM events.listening_v3",
+                        cs);
+  EXPECT_EQ(r.content,
+            "SELECT account_id FROM listening_v3;\nSELECT account_id FROM prod.archive.listening_v4;\n"
+            "SELECT account_id FROM archive.listening_v4");
+  ASSERT_EQ(r.review.size(), 1u) << testing::review_lines(r);
+  EXPECT_EQ(r.review[0].line, 1);
+  EXPECT_NE(
+      r.review[0].message.find("table name listening_v3 leaves out part of prod.events.listening_v3, and "
+                               "that part changes: it moves to prod.archive.listening_v4"),
+      std::string::npos);
+}
+
+// Only the project changes: a name that spells the schema but not the project relies on the default.
+TEST(Sql, MoveToAnotherProjectOfSchemaQualifiedNameIsReview) {
+  auto cs = testing::spec_changes();
+  cs.dataset.to.location = "archive.events.listening_v3";
+  auto r = migrate_file(
+      "q.sql", "SELECT track_id FROM events.listening_v3 JOIN prod.events.listening_v3 USING (x)", cs);
+  EXPECT_EQ(r.content, "SELECT track_id FROM events.listening_v3 JOIN archive.events.listening_v3 USING (x)");
+  ASSERT_EQ(r.review.size(), 1u) << testing::review_lines(r);
+  EXPECT_NE(r.review[0].message.find("events.listening_v3 leaves out"), std::string::npos);
 }
 
 TEST(Sql, NoLocationUsesDatasetName) {

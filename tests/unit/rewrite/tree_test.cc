@@ -65,7 +65,7 @@ TEST(Tree, RewritesInPlaceAndSkipsWhatItMustNot) {
   EXPECT_EQ(reason(r, "link.sql"), "symlink leaves the repository (not followed)");
   EXPECT_EQ(reason(r, "linkdir"), "symlink leaves the repository (not followed)");
   EXPECT_EQ(reason(r, "inner_link.sql"), "");
-  EXPECT_EQ(r.files_scanned, 1);
+  EXPECT_EQ(r.files_scanned, 2);  // a.sql, and README.md (docs are read for review, never edited)
   EXPECT_EQ(r.files_changed, 1);
   ASSERT_EQ(r.edits.size(), 2u);
   EXPECT_EQ(r.edits[0].file, "a.sql");
@@ -173,6 +173,43 @@ TEST(Tree, EmptyFileAndMissingRoot) {
   auto missing = migrate_tree(tmp.path() / "absent", "", testing::spec_changes());
   EXPECT_EQ(missing.files_scanned, 0);
   ASSERT_EQ(missing.skipped.size(), 1u);
+}
+
+// A dbt source whose name is not its schema and whose table has an identifier: the tree's
+// sources.yml says which source() is the dataset, wherever the model sits in the walk order.
+TEST(Tree, DbtSourcesYmlDeclaresTheDatasetUnderAnotherName) {
+  testing::TempDir tmp;
+  auto repo = tmp.path() / "repo";
+  put(repo / "models" / "a_staging" / "stg_plays.sql", "select user_id from {{ source('raw', 'plays') }}\n");
+  put(repo / "models" / "b_marts" / "daily.sql", "select user_id from {{ ref('stg_plays') }}\n");
+  put(repo / "models" / "z_sources.yml",
+      "sources:\n  - name: raw\n    schema: events\n    tables:\n      - name: plays\n"
+      "        identifier: listening_v3\n");
+  auto r = migrate_tree(repo, "", testing::spec_changes());
+  EXPECT_EQ(get(repo / "models" / "a_staging" / "stg_plays.sql"),
+            "select account_id from {{ source('raw', 'plays') }}\n");
+  EXPECT_EQ(get(repo / "models" / "b_marts" / "daily.sql"),
+            "select account_id from {{ ref('stg_plays') }}\n");
+  EXPECT_EQ(get(repo / "models" / "z_sources.yml"),
+            "sources:\n  - name: raw\n    schema: events\n    tables:\n      - name: plays\n"
+            "        identifier: listening_v4\n");
+}
+
+// A seed read through ref() (dbt's jaffle_shop reads its raw tables this way): the seed is named
+// like the dataset's table and no model of the tree is, so the ref is the dataset.
+TEST(Tree, DbtRefOfSeedNamedLikeTheTable) {
+  testing::TempDir tmp;
+  auto repo = tmp.path() / "repo";
+  put(repo / "seeds" / "listening_v3.csv", "user_id,track_id\n1,2\n");
+  put(repo / "models" / "stg_plays.sql", "select user_id as listener from {{ ref('listening_v3') }}\n");
+  put(repo / "models" / "marts" / "listeners.sql", "select listener, user_id from {{ ref('stg_plays') }}\n");
+  auto cs = testing::spec_changes();
+  cs.dataset.to.location = cs.dataset.from.location;
+  auto r = migrate_tree(repo, "", cs);
+  EXPECT_EQ(get(repo / "models" / "stg_plays.sql"),
+            "select account_id as listener from {{ ref('listening_v3') }}\n");
+  EXPECT_EQ(get(repo / "models" / "marts" / "listeners.sql"),
+            "select listener, user_id from {{ ref('stg_plays') }}\n");
 }
 
 }  // namespace

@@ -1,0 +1,99 @@
+// Review-only scanning of docs and sample data; see text_rewriter.h.
+#include "text_rewriter.h"
+
+#include <set>
+#include <vector>
+
+namespace shepherd::rewrite::text {
+
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Offsets of `word` as a whole word (identifier boundaries) in `line`.
+bool has_word(std::string_view line, std::string_view word) {
+  if (word.empty()) return false;
+  for (auto pos = line.find(word); pos != std::string_view::npos; pos = line.find(word, pos + 1)) {
+    bool left = pos == 0 || !is_ident_char(line[pos - 1]);
+    std::size_t end = pos + word.size();
+    bool right = end >= line.size() || !is_ident_char(line[end]);
+    if (left && right) return true;
+  }
+  return false;
+}
+
+std::string what(const FieldChange& f) {
+  if (!f.rename_to.empty()) return f.name + " is renamed to " + f.rename_to;
+  if (f.drop) return f.name + " is dropped";
+  return f.name + " changes type (" + f.from_type + " -> " + f.to_type + ")";
+}
+
+void docs(std::string_view text, const Plan& plan, Sink& out) {
+  if (!plan.mentioned_in(text)) return;
+  const std::string& loc = plan.old_location();
+  std::size_t b = 0;
+  while (b < text.size()) {
+    std::size_t e = text.find('\n', b);
+    if (e == std::string_view::npos) e = text.size();
+    std::string_view line = text.substr(b, e - b);
+    std::string found;
+    for (const auto& f : plan.fields())
+      if (has_word(line, f.name)) found += (found.empty() ? "" : "; ") + what(f);
+    bool names_location = plan.moves() && !loc.empty() && line.find(loc) != std::string_view::npos;
+    if (names_location)
+      found += (found.empty() ? "" : "; ") + std::string("the location moves to ") + plan.new_location();
+    if (!found.empty())
+      out.review(b, "documentation of " + plan.dataset_label() + " may describe what changed (" + found +
+                        "): update the text by hand");
+    b = e + 1;
+  }
+}
+
+void sample_data(const std::string& path, std::string_view text, const Plan& plan, Sink& out, char sep) {
+  std::size_t e = text.find('\n');
+  std::string_view header = text.substr(0, e == std::string_view::npos ? text.size() : e);
+  if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
+  struct Cell {
+    std::size_t at;
+    const FieldChange* f;
+  };
+  std::vector<Cell> cells;
+  std::set<std::string> distinct;
+  std::size_t b = 0;
+  while (b <= header.size()) {
+    std::size_t c = header.find(sep, b);
+    if (c == std::string_view::npos) c = header.size();
+    std::string_view cell = header.substr(b, c - b);
+    std::size_t off = b;
+    while (!cell.empty() && (cell.front() == ' ' || cell.front() == '"')) {
+      cell.remove_prefix(1);
+      ++off;
+    }
+    while (!cell.empty() && (cell.back() == ' ' || cell.back() == '"')) cell.remove_suffix(1);
+    if (const FieldChange* f = plan.field(cell, true)) {
+      cells.push_back(Cell{off, f});
+      distinct.insert(f->name);
+    }
+    b = c + 1;
+  }
+  if (cells.empty()) return;
+  auto slash = path.find_last_of('/');
+  std::string_view name =
+      slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
+  if (!(plan.mentioned_in(name) || plan.mentioned_in(text) || distinct.size() >= 2)) return;
+  for (const auto& c : cells)
+    out.review(c.at, "sample data has column " + c.f->name + ", a field of " + plan.dataset_label() + " (" +
+                         what(*c.f) + "): update the data by hand if these are the dataset's rows");
+}
+
+}  // namespace
+
+void review(const std::string& path, std::string_view text, const Plan& plan, Sink& out) {
+  if (ends_with(path, ".csv")) return sample_data(path, text, plan, out, ',');
+  if (ends_with(path, ".tsv")) return sample_data(path, text, plan, out, '\t');
+  docs(text, plan, out);
+}
+
+}  // namespace shepherd::rewrite::text

@@ -1,0 +1,94 @@
+// Docs and sample data (review only), URL routes (no review noise), and the tree's list of files
+// that name the dataset. Table-driven: path, input, expected review; the content never changes.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "changes.h"
+#include "temp_dir.h"
+
+namespace shepherd::rewrite {
+namespace {
+
+using testing::expect_rewrite;
+using testing::spec_changes;
+
+struct Case {
+  const char* name;
+  const char* path;
+  const char* in;
+  std::vector<std::string> review;
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
+class TextTable : public ::testing::TestWithParam<Case> {};
+
+TEST_P(TextTable, ReviewsWithoutEditing) {
+  const Case& c = GetParam();
+  auto r = migrate_file(c.path, c.in, spec_changes());
+  expect_rewrite(r, c.in, c.review);
+}
+
+const Case kCases[] = {
+    {"markdown_describing_the_dataset",
+     "docs/plays.md",
+     "# Plays\n\nReads `prod.events.listening_v3`.\n\n| column | meaning |\n|---|---|\n"
+     "| user_id | the listener |\n| user_id_hash | hashed |\n| track_id | the track |\n",
+     {"documentation of prod.events.listening_v3 may describe what changed (the location moves to "
+      "prod.events.listening_v4)",
+      "documentation of prod.events.listening_v3 may describe what changed (user_id is renamed to "
+      "account_id)"}},
+    {"markdown_not_about_the_dataset", "README.md", "The users table has user_id and ts.\n", {}},
+    {"csv_named_after_the_dataset",
+     "data/listening_v3_sample.csv",
+     "user_id,track_id,\"legacy_flag\"\n1,2,true\n",
+     {"sample data has column user_id", "sample data has column legacy_flag"}},
+    {"csv_with_two_changed_fields",
+     "tests/data/plays.csv",
+     "ts,user_id,track_id\n1,2,3\n",
+     {"sample data has column ts", "sample data has column user_id"}},
+    {"csv_with_one_common_field_unrelated", "tests/data/users.csv", "user_id,name\n1,a\n", {}},
+    {"tsv_header", "seeds/listening_events.tsv", "track_id\tlegacy_flag\n1\tfalse\n", {"column legacy_flag"}},
+};
+
+INSTANTIATE_TEST_SUITE_P(Text, TextTable, ::testing::ValuesIn(kCases),
+                         [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
+
+// A path-located dataset: storage paths in strings are reviewed or moved; URL routes are not
+// storage and are left without review.
+TEST(TextLocation, RoutesAreNotStorage) {
+  ChangeSet cs = spec_changes();
+  auto r = migrate_file("src/Api.java",
+                        "String plays = spark.table(\"prod.events.listening_v3\").toString();\n"
+                        "@GetMapping(\"/api/listening_v3/{id}\") String a;\n"
+                        "@GetMapping(\"/listening_v3/:id\") String b;\n"
+                        "String url = \"https://host/listening_v3\";\n"
+                        "String path = \"/data/lake/listening_v3/\";\n",
+                        cs);
+  ASSERT_EQ(r.review.size(), 1u) << testing::review_lines(r);
+  EXPECT_EQ(r.review[0].line, 5);
+  EXPECT_NE(r.review[0].message.find("path segment listening_v3 may be the storage"), std::string::npos);
+}
+
+// migrate_tree lists the files that name the dataset, with the line of the first mention, also
+// when nothing in them changes: the agent never claims "no changes" for them.
+TEST(TreeMentions, ListsFilesNamingTheDataset) {
+  testing::TempDir dir;
+  auto write = [&](const std::string& rel, const std::string& text) {
+    std::filesystem::create_directories((dir.path() / rel).parent_path());
+    std::ofstream(dir.path() / rel) << text;
+  };
+  write("jobs/a.py", "import x\n# reads listening_v3 rows by position\nrows = read('listening_v3')\n");
+  write("jobs/b.py", "df = spark.table('prod.users.users')\n");
+  Report report = migrate_tree(dir.path(), "", spec_changes());
+  ASSERT_EQ(report.mentions.size(), 1u);
+  EXPECT_EQ(report.mentions[0].file, "jobs/a.py");
+  EXPECT_EQ(report.mentions[0].line, 2);
+  EXPECT_TRUE(report.edits.empty());
+}
+
+}  // namespace
+}  // namespace shepherd::rewrite

@@ -6,6 +6,7 @@
 #include "controllers/api/conditions.h"
 #include "controllers/api/placeholders.h"
 #include "controllers/api/validate.h"
+#include "controllers/cutover/step.h"
 
 namespace shepherd::controllers::consumer {
 namespace {
@@ -26,15 +27,17 @@ std::string excerpt(const std::string& s, std::size_t max = 300) {
   return out;
 }
 
-bool same_value(const api::PreviousValue& a, const api::PreviousValue& b) {
-  return a.present == b.present && (!a.present || a.value == b.value);
+// The object as the cut-over steps read it: null when it does not exist.
+const nlohmann::json& live_object(const ObjectRead& read) {
+  static const nlohmann::json kAbsent;
+  return read.status == ObjectRead::Status::Found ? read.object : kAbsent;
 }
 
 // One decision in the making: the state every step reads and writes.
 class Machine {
  public:
-  Machine(const ConsumerObserved& o, const AnalysisJudge& judge)
-      : o_(o), cmig_(o.cmig), judge_(judge), prev_phase_(o.cmig.status.phase) {
+  explicit Machine(const ConsumerObserved& o)
+      : o_(o), cmig_(o.cmig), co_(effective_cutover(o.cmig)), prev_phase_(o.cmig.status.phase) {
     d_.status = cmig_.status;
     const api::Condition* ready = api::find_condition(cmig_.status.conditions, api::kConditionReady);
     prev_reason_ = ready ? ready->reason : "";
@@ -63,6 +66,13 @@ class Machine {
     const auto& r = cmig_.spec.agent.mode == api::AgentMode::DryRun ? std::nullopt : d_.status.result;
     return r && (!r->commit.empty() || !r->pullRequest.empty());
   }
+  // The cut-over's object as observed; nullptr after asking the shell to GET it (decide again).
+  const ObjectRead* target() {
+    if (o_.target) return &*o_.target;
+    d_.requests.push_back(ObserveTarget{cutover::changed_object(*co_)});
+    return nullptr;
+  }
+  void request_round();
   void delete_active_jobs() {
     for (const auto& j : o_.jobs)
       if (j.active && !j.succeeded && !j.failed) d_.actions.push_back(DeleteJob{j.name});
@@ -76,12 +86,12 @@ class Machine {
   void cutting_over();
   void start_analysis();
   void analyzing();
-  void start_rollback(const std::string& reason);
+  void start_rollback(const std::string& reason, const std::string& detail = "");
   void rolling_back();
 
   const ConsumerObserved& o_;
   const api::ConsumerMigration& cmig_;
-  const AnalysisJudge& judge_;
+  const std::optional<api::CutoverSpec> co_;
   ConsumerPhase prev_phase_;
   std::string prev_reason_;
   ConsumerDecision d_;
@@ -138,6 +148,12 @@ ConsumerDecision Machine::run() {
     }
   }
 
+  if (!d_.requests.empty()) {
+    // Incomplete: the shell observes what was asked for and decides again; nothing else counts.
+    ConsumerDecision ask;
+    ask.requests = std::move(d_.requests);
+    return ask;
+  }
   api::set_kstatus(st().conditions, kstatus_, reason_, st().message, gen, o_.now);
   if ((st().phase != prev_phase_ || reason_ != prev_reason_) && reason_ != "InvalidSpec") {
     const bool warning = kstatus_ == KStatus::Stalled || st().phase == ConsumerPhase::RollingBack ||
@@ -196,6 +212,7 @@ bool Machine::handle_signals() {
     if (phase == ConsumerPhase::Failed && st().rollback && !st().rollback->completedAt) {
       set(ConsumerPhase::RollingBack, KStatus::Reconciling, "RollingBack",
           "retrying the rollback (shepherd.dev/retry=" + retry + ")");
+      d_.metrics.push_back(RollbackStarted{st().rollback->reason});
       rolling_back();
       return true;
     }
@@ -274,6 +291,7 @@ void Machine::generating() {
     else
       parse_error = parsed.error;
   }
+  d_.metrics.push_back(AgentJobFinished{result ? api::to_string(result->outcome) : "Failed"});
   if (job->failed) {
     std::string message = "agent Job " + name + " failed";
     if (!job->failure_reason.empty()) message += " (" + job->failure_reason + ")";
@@ -332,13 +350,11 @@ void Machine::attempt_failed(const std::string& message) {
 }
 
 void Machine::after_publish() {
-  if (cmig_.spec.consumer.cutover) {
+  if (co_) {
     st().cutover.reset();
     set(ConsumerPhase::CuttingOver, KStatus::Reconciling, "CuttingOver",
-        "cutting over " + (cmig_.spec.consumer.cutover->configMap
-                               ? "ConfigMap " + cmig_.spec.consumer.cutover->configMap->name
-                               : cmig_.spec.consumer.cutover->target.kind + " " +
-                                     cmig_.spec.consumer.cutover->target.name));
+        "cutting over " + (co_->configMap ? "ConfigMap " + co_->configMap->name
+                                          : co_->target.kind + " " + co_->target.name));
     cutting_over();
     return;
   }
@@ -350,43 +366,43 @@ void Machine::after_publish() {
 }
 
 void Machine::cutting_over() {
-  const auto& co = cmig_.spec.consumer.cutover;
-  if (!co) {
+  if (!co_) {
     after_publish();
     return;
   }
-  const auto& obs = o_.cutover_target;
-  if (!obs || !obs->error.empty()) {
-    if (obs) st().message = "cannot read cut-over target: " + obs->error;
-    requeue(seconds{obs ? 30 : 5});
+  const ObjectRead* read = target();
+  if (read == nullptr) return;
+  if (read->status == ObjectRead::Status::Failed) {
+    st().message = "cannot read cut-over target: " + read->error;
+    requeue(seconds{30});
     return;
   }
-  if (!obs->found) {
-    start_rollback("CutoverTargetNotFound");
-    return;
-  }
-  const std::string value = cutover_value(cmig_);
-  if (!st().cutover) {
-    // Record what is there now before touching it: rollback restores exactly this.
-    // Record what is changed: the workload of an env cut-over, the ConfigMap of a configMap one.
-    api::CutoverTarget changed = co->target;
-    if (co->configMap) changed = {"v1", "ConfigMap", co->configMap->namespace_, co->configMap->name};
-    st().cutover = api::CutoverStatus{changed, obs->current, std::nullopt};
-    d_.actions.push_back(ApplyCutover{*co, value});
-    requeue(seconds{10});
-    return;
-  }
-  if (!st().cutover->appliedAt) {
-    if (obs->current.present && obs->current.value == value) {
-      st().cutover->appliedAt = o_.now;
-      if (!cmig_.spec.health.checks.empty())
-        start_analysis();
-      else
-        set(ConsumerPhase::Succeeded, KStatus::Ready, "Succeeded", "migrated and cut over");
+  const auto step = cutover::next_cutover_step(*co_, st().cutover, live_object(*read), cutover_value(cmig_));
+  if (const auto* error = std::get_if<cutover::CutoverError>(&step)) {
+    if (cutover::target_gone(*error)) {
+      start_rollback("CutoverTargetNotFound", error->message);
       return;
     }
-    d_.actions.push_back(ApplyCutover{*co, value});
+    // A state a person can fix in place (DuplicateEnv, ValueFromNotSupported, ...): look again.
+    st().message = "cannot read cut-over target: " + error->reason + ": " + error->message;
+    requeue(seconds{30});
+    return;
+  }
+  const api::CutoverTarget object = cutover::changed_object(*co_);
+  if (const auto* record = std::get_if<cutover::RecordPrevious>(&step)) {
+    // Status (with the previous value) is written before the patch is sent: rollback restores this.
+    st().cutover = api::CutoverStatus{object, record->previous, std::nullopt};
+    d_.actions.push_back(PatchTarget{object, record->patch});
     requeue(seconds{10});
+  } else if (const auto* apply = std::get_if<cutover::ApplyCutover>(&step)) {
+    d_.actions.push_back(PatchTarget{object, apply->patch});
+    requeue(seconds{10});
+  } else if (std::holds_alternative<cutover::MarkApplied>(step)) {
+    st().cutover->appliedAt = o_.now;
+    if (!cmig_.spec.health.checks.empty())
+      start_analysis();
+    else
+      set(ConsumerPhase::Succeeded, KStatus::Ready, "Succeeded", "migrated and cut over");
   }
 }
 
@@ -399,6 +415,22 @@ void Machine::start_analysis() {
   requeue(cmig_.spec.health.interval);
 }
 
+void Machine::request_round() {
+  MeasureNow measure;
+  measure.health = cmig_.spec.health;
+  measure.context = {cmig_.spec.consumer.name, cmig_.spec.plan, cmig_.metadata.namespace_,
+                     cmig_.spec.dataset.name};
+  bool workload_check = false;
+  for (const auto& c : cmig_.spec.health.checks)
+    workload_check = workload_check || (c.workload && !c.prometheus);
+  // The workload check watches the workload of an env cut-over; a ConfigMap has no pods.
+  if (workload_check && co_ && !co_->configMap) {
+    measure.workload = co_->target;
+    if (st().cutover) measure.applied_at = st().cutover->appliedAt;
+  }
+  d_.requests.push_back(std::move(measure));
+}
+
 void Machine::analyzing() {
   if (!st().analysis) {
     start_analysis();
@@ -406,55 +438,78 @@ void Machine::analyzing() {
   }
   auto& a = *st().analysis;
   if (!a.startedAt) a.startedAt = o_.now;
-  fold_round(a, o_.measurements);
   const auto& h = cmig_.spec.health;
-  const std::string counts = std::to_string(a.rounds) + "/" + std::to_string(h.count) + " rounds, " +
-                             std::to_string(a.failures) + " failed, " + std::to_string(a.inconclusive) +
-                             " inconclusive";
-  switch (judge_(a, h)) {
-    case AnalysisVerdict::Successful:
-      set(ConsumerPhase::Succeeded, KStatus::Ready, "Succeeded", "analysis passed: " + counts);
+  health::AnalysisDecision next = health::decide_analysis(h, a, o_.now);
+  if (std::holds_alternative<health::MeasureNow>(next)) {
+    if (!o_.round) {
+      request_round();
       return;
-    case AnalysisVerdict::Failed:
-      start_rollback("HealthCheckFailed");
-      return;
-    case AnalysisVerdict::Inconclusive:
-      set(ConsumerPhase::Analyzing, KStatus::Stalled, "AnalysisInconclusive",
-          "analysis inconclusive (" + counts + ", inconclusiveLimit " + std::to_string(h.inconclusiveLimit) +
-              "); annotate shepherd.dev/retry to analyse again, shepherd.dev/skip to accept or "
-              "shepherd.dev/rollback");
-      return;
-    case AnalysisVerdict::Running:
-      if (kstatus_ != KStatus::Stalled)
-        set(ConsumerPhase::Analyzing, KStatus::Reconciling, "Analyzing", "analysing: " + counts);
-      requeue(std::chrono::duration_cast<api::Duration>(next_measurement_at(a, h) - o_.now));
-      return;
+    }
+    health::record_round(a, o_.round->results, o_.round->at);
+    for (const auto& r : o_.round->results)
+      d_.metrics.push_back(HealthMeasured{r.check, api::to_string(r.result.outcome)});
+    next = health::decide_analysis(h, a, o_.now);
   }
+  if (const auto* done = std::get_if<health::Finished>(&next)) {
+    switch (done->verdict) {
+      case health::Verdict::Succeeded:
+        set(ConsumerPhase::Succeeded, KStatus::Ready, "Succeeded", "analysis passed: " + done->message);
+        return;
+      case health::Verdict::Failed:
+        start_rollback("HealthCheckFailed", done->message);
+        return;
+      case health::Verdict::Inconclusive:
+        set(ConsumerPhase::Analyzing, KStatus::Stalled, "AnalysisInconclusive",
+            "analysis inconclusive: " + done->message +
+                "; annotate shepherd.dev/retry to analyse again, shepherd.dev/skip to accept or "
+                "shepherd.dev/rollback");
+        return;
+    }
+  }
+  if (kstatus_ != KStatus::Stalled)
+    set(ConsumerPhase::Analyzing, KStatus::Reconciling, "Analyzing",
+        "analysing: " + std::to_string(health::rounds_taken(a)) + "/" + std::to_string(h.count) +
+            " rounds, " + std::to_string(a.failures) + " failed, " + std::to_string(a.inconclusive) +
+            " inconclusive");
+  // WaitUntil: the next round's time. MeasureNow again: a round missed earlier is overdue; catch up.
+  const auto* wait = std::get_if<health::WaitUntil>(&next);
+  requeue(std::chrono::duration_cast<api::Duration>((wait ? wait->at : o_.now) - o_.now));
 }
 
-void Machine::start_rollback(const std::string& reason) {
+void Machine::start_rollback(const std::string& reason, const std::string& detail) {
   st().rollback = api::RollbackStatus{reason, o_.now, std::nullopt, "", 0, false};
-  set(ConsumerPhase::RollingBack, KStatus::Reconciling, "RollingBack", "rolling back: " + reason);
+  set(ConsumerPhase::RollingBack, KStatus::Reconciling, "RollingBack",
+      "rolling back: " + reason + (detail.empty() ? "" : " (" + detail + ")"));
+  d_.metrics.push_back(RollbackStarted{reason});
   rolling_back();
 }
 
 void Machine::rolling_back() {
   if (!st().rollback) st().rollback = api::RollbackStatus{"Requested", o_.now, std::nullopt, "", 0, false};
   auto& rb = *st().rollback;
-  const auto& co = cmig_.spec.consumer.cutover;
   // 1. Restore the cut-over field exactly as recorded.
-  if (co && st().cutover && !rb.restored) {
-    const auto& obs = o_.cutover_target;
-    if (!obs || !obs->error.empty()) {
-      requeue(seconds{obs ? 30 : 5});
+  if (co_ && st().cutover && !rb.restored) {
+    const ObjectRead* read = target();
+    if (read == nullptr) return;
+    if (read->status == ObjectRead::Status::Failed) {
+      requeue(seconds{30});
       return;
     }
-    if (!obs->found || same_value(obs->current, st().cutover->previous)) {
-      rb.restored = true;
-    } else {
-      d_.actions.push_back(RestoreCutover{*co, st().cutover->previous});
+    const auto planned = cutover::rollback_patch(*co_, live_object(*read), st().cutover->previous);
+    if (const auto* error = std::get_if<cutover::CutoverError>(&planned)) {
+      if (!cutover::target_gone(*error)) {
+        requeue(seconds{30});  // e.g. DuplicateEnv: restoring would guess; look again
+        return;
+      }
+      rb.restored = true;  // nothing left to restore
+    } else if (const auto& patch = std::get<std::optional<cutover::Patch>>(planned)) {
+      // Planned from the object just read: a removal is guarded by its resourceVersion, so a
+      // change in between fails the patch and the next reconcile plans again from a fresh read.
+      d_.actions.push_back(PatchTarget{cutover::changed_object(*co_), *patch});
       requeue(seconds{10});
       return;
+    } else {
+      rb.restored = true;  // the object already holds the previous state
     }
   }
   // 2. Revert what the agent published.
@@ -511,14 +566,22 @@ void Machine::rolling_back() {
 
 }  // namespace
 
-ConsumerDecision decide_consumer(const ConsumerObserved& observed, const AnalysisJudge& judge) {
-  return Machine(observed, judge).run();
-}
+ConsumerDecision decide_consumer(const ConsumerObserved& observed) { return Machine(observed).run(); }
 
 api::Duration retry_backoff(std::int64_t failed_attempt) {
   const std::int64_t n = std::clamp<std::int64_t>(failed_attempt, 1, 16);
   const std::int64_t secs = std::min<std::int64_t>(10LL << (n - 1), 300);
   return std::chrono::seconds{secs};
+}
+
+std::optional<api::CutoverSpec> effective_cutover(const api::ConsumerMigration& cmig) {
+  auto co = cmig.spec.consumer.cutover;
+  if (!co) return co;
+  if (co->target.namespace_.empty() && !co->target.name.empty())
+    co->target.namespace_ = cmig.metadata.namespace_;
+  if (co->configMap && co->configMap->namespace_.empty())
+    co->configMap->namespace_ = cmig.metadata.namespace_;
+  return co;
 }
 
 std::string cutover_value(const api::ConsumerMigration& cmig) {

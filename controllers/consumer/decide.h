@@ -1,6 +1,7 @@
-// The ConsumerMigration state machine (functional core). From the object, its agent Jobs, the
-// cut-over target's current value and fresh health measurements to the next status, the actions
-// the shell carries out, Events and when to look again.
+// The ConsumerMigration state machine (functional core). From the object, its agent Jobs and what
+// it asked the shell to observe (the cut-over's object, a health measurement round) to the next
+// status, the actions the shell carries out (ready to send), Events, metric events and when to
+// look again.
 //
 //   Pending --(Job created)--> Generating --result--> NoChanges | NeedsReview | Failed
 //                                  |  Changed
@@ -13,12 +14,19 @@
 //   NeedsReview or RolledBack (or a new analysis after an inconclusive one, or resuming a failed
 //   rollback).
 //
-// Contract with the shell: write the status first (when status_changed), then carry out `actions`
-// in order. Every action is idempotent (Job names are deterministic; AlreadyExists is success;
-// cut-over uses server-side apply), so a crash between steps is repaired by the next reconcile.
-// The shell provides `cutover_target` whenever spec.consumer.cutover is set and the phase is
-// Generating, CuttingOver or RollingBack, and takes a round of measurements (controllers/health)
-// when the phase is Analyzing and now >= next_measurement_at().
+// Built from the cut-over steps (controllers/cutover/step.h) and the analysis state machine
+// (controllers/health/analysis.h); this file only sequences the phases around them.
+//
+// Contract with the shell:
+//  1. Observe the migration and its Jobs, call decide_consumer. When the decision has `requests`,
+//     it is incomplete (nothing else in it counts): carry out each request — GET the object of an
+//     ObserveTarget into `target`, take a round for MeasureNow into `round` — and decide again
+//     with the same observations plus those. A request is never repeated once its answer is in
+//     `observed`, so this ends after at most one request of each kind.
+//  2. Write the status first (when status_changed), then carry out `actions` in order. Every action
+//     is idempotent (Job names are deterministic; AlreadyExists is success; a cut-over is a
+//     server-side apply, a removal a JSON patch guarded by the resourceVersion it was planned from),
+//     so a crash between steps is repaired by the next reconcile. Record `events` and `metrics`.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -29,8 +37,10 @@
 
 #include "controllers/api/events.h"
 #include "controllers/api/types.h"
-#include "controllers/consumer/analysis.h"
 #include "controllers/consumer/job.h"
+#include "controllers/cutover/patch.h"
+#include "controllers/health/analysis.h"
+#include "controllers/health/placeholders.h"
 
 namespace shepherd::controllers::consumer {
 
@@ -48,20 +58,44 @@ struct JobObservation {
   std::optional<std::string> termination_message;
 };
 
-struct CutoverObservation {
-  bool found = false;          // the target workload / ConfigMap exists
-  api::PreviousValue current;  // the env var / key now: present and value
-  std::string error;           // non-empty: could not be read (retry later)
+// What a GET of the object in an ObserveTarget request returned.
+struct ObjectRead {
+  enum class Status { Found, NotFound, Failed };
+  Status status = Status::Failed;
+  nlohmann::json object;  // Found: the object as the API server returned it
+  std::string error;      // Failed: why it could not be read ("503 ServiceUnavailable: ...")
+};
+
+// One measurement round the shell took for a MeasureNow request (health::measure_round).
+struct MeasuredRound {
+  api::Timestamp at{};
+  std::vector<health::NamedResult> results;  // one per check, in spec order
 };
 
 struct ConsumerObserved {
   api::ConsumerMigration cmig;
-  std::vector<JobObservation> jobs;  // Jobs owned by this ConsumerMigration
-  std::optional<CutoverObservation> cutover_target;
-  std::vector<api::Measurement> measurements;  // one round taken by the shell just now, or empty
+  std::vector<JobObservation> jobs;    // Jobs owned by this ConsumerMigration
+  std::optional<ObjectRead> target;    // answer to ObserveTarget, when requested
+  std::optional<MeasuredRound> round;  // answer to MeasureNow, when requested
   std::string default_agent_image;
   api::Timestamp now{};
 };
+
+// Requests: what the decision needs observed before it can be made.
+// GET this object (the cut-over's workload or ConfigMap) into observed.target.
+struct ObserveTarget {
+  api::CutoverTarget object;
+};
+// Take one round of every check of `health` now (Prometheus queries with `context`; the workload
+// check against `workload` and its pods when set, with restarts counted from `applied_at`) into
+// observed.round.
+struct MeasureNow {
+  api::HealthSpec health;
+  health::QueryContext context;
+  std::optional<api::CutoverTarget> workload;
+  std::optional<api::Timestamp> applied_at;
+};
+using ConsumerRequest = std::variant<ObserveTarget, MeasureNow>;
 
 struct CreateJob {
   nlohmann::json job;  // complete batch/v1 Job
@@ -69,33 +103,47 @@ struct CreateJob {
 struct DeleteJob {
   std::string name;  // delete with propagationPolicy Background
 };
-// Set the cut-over field to `value` (server-side apply, field manager shepherd-operator).
-struct ApplyCutover {
-  api::CutoverSpec cutover;
-  std::string value;
+// Send a ready patch to `object`: the cut-over's server-side apply (force, field manager
+// shepherd-operator) or a rollback's apply / guarded JSON patch (cutover/patch.h).
+struct PatchTarget {
+  api::CutoverTarget object;
+  cutover::Patch patch;
 };
-// Restore the recorded previous value: set it, or remove the env var / key when absent.
-struct RestoreCutover {
-  api::CutoverSpec cutover;
-  api::PreviousValue previous;
+using ConsumerAction = std::variant<CreateJob, DeleteJob, PatchTarget>;
+
+// Domain events worth a metric (reconcile::DomainObserver), decided with the transition.
+struct AgentJobFinished {
+  std::string outcome;  // the agent's outcome (Changed, NoChanges, NeedsReview, Failed); Failed without one
 };
-using ConsumerAction = std::variant<CreateJob, DeleteJob, ApplyCutover, RestoreCutover>;
+struct RollbackStarted {
+  std::string reason;  // HealthCheckFailed, Requested, FailureBudgetExceeded, CutoverTargetNotFound
+};
+struct HealthMeasured {
+  std::string check;
+  std::string outcome;  // Successful, Failed, Inconclusive
+};
+using MetricEvent = std::variant<AgentJobFinished, RollbackStarted, HealthMeasured>;
 
 struct ConsumerDecision {
+  std::vector<ConsumerRequest> requests;  // non-empty: observe these and decide again (see above)
   std::vector<ConsumerAction> actions;
   api::ConsumerMigrationStatus status;
   bool status_changed = false;
   std::vector<api::Event> events;
+  std::vector<MetricEvent> metrics;
   std::optional<api::Duration> requeue_after;
 };
 
-ConsumerDecision decide_consumer(const ConsumerObserved& observed,
-                                 const AnalysisJudge& judge = default_analysis_verdict);
+ConsumerDecision decide_consumer(const ConsumerObserved& observed);
 
 // Delay before attempt `failed_attempt + 1`: 10 s × 2^(failed_attempt - 1), at most 5 minutes.
 api::Duration retry_backoff(std::int64_t failed_attempt);
 
 // The value the cut-over sets, placeholders expanded.
 std::string cutover_value(const api::ConsumerMigration& cmig);
+
+// spec.consumer.cutover with the target's and the ConfigMap's namespace defaulted to the
+// migration's own (docs/api.md); nullopt without a cut-over.
+std::optional<api::CutoverSpec> effective_cutover(const api::ConsumerMigration& cmig);
 
 }  // namespace shepherd::controllers::consumer

@@ -22,37 +22,29 @@ AnalysisDecision decide_analysis(const api::HealthSpec& spec, const api::Analysi
   if (status.failures > spec.failureLimit) {
     return Finished{Verdict::Failed, "FailureLimitExceeded",
                     std::to_string(status.failures) + " of " + std::to_string(taken) +
-                        " measurements failed; failureLimit is " + std::to_string(spec.failureLimit)};
+                        " rounds failed; failureLimit is " + std::to_string(spec.failureLimit)};
   }
   if (status.inconclusive > spec.inconclusiveLimit) {
     return Finished{Verdict::Inconclusive, "AnalysisInconclusive",
                     std::to_string(status.inconclusive) + " of " + std::to_string(taken) +
-                        " measurements were inconclusive (inconclusiveLimit " +
+                        " rounds were inconclusive (inconclusiveLimit " +
                         std::to_string(spec.inconclusiveLimit) +
                         "); look at status.analysis.measurements, then retry or roll back"};
   }
   const std::int64_t count = std::max<std::int64_t>(spec.count, 1);
   if (taken >= count) {
     return Finished{Verdict::Succeeded, "AnalysisSucceeded",
-                    std::to_string(taken) + " measurements: " + std::to_string(status.successes) +
-                        " successful, " + std::to_string(status.failures) + " failed, " +
-                        std::to_string(status.inconclusive) + " inconclusive"};
+                    std::to_string(taken) + " rounds: " + std::to_string(status.successes) + " successful, " +
+                        std::to_string(status.failures) + " failed, " + std::to_string(status.inconclusive) +
+                        " inconclusive"};
   }
   if (spec.checks.empty()) {
     return Finished{Verdict::Succeeded, "NoChecks", "the health spec has no checks"};
   }
   const auto interval =
       std::max(std::chrono::duration_cast<std::chrono::seconds>(spec.interval), std::chrono::seconds{1});
-  api::Timestamp previous = status.startedAt.value_or(now);
-  if (taken > 0 && !status.measurements.empty() && status.measurements.back().at) {
-    previous = *status.measurements.back().at;
-  }
-  const api::Timestamp due = previous + interval;
-  if (now >= due) {
-    MeasureNow measure;
-    for (const auto& check : spec.checks) measure.checks.push_back(check.name);
-    return measure;
-  }
+  const api::Timestamp due = status.startedAt.value_or(now) + interval * (taken + 1);
+  if (now >= due) return MeasureNow{};
   return WaitUntil{due};
 }
 
@@ -81,6 +73,7 @@ Outcome record_round(api::AnalysisStatus& status, const std::vector<NamedResult>
     status.measurements.push_back(std::move(m));
   }
   const Outcome outcome = combine(plain);
+  ++status.rounds;
   switch (outcome) {
     case Outcome::Successful:
       ++status.successes;

@@ -17,8 +17,8 @@
 
 namespace shepherd::controllers::health {
 
+// Take a round now: every check of the spec (health::measure_round), then record_round().
 struct MeasureNow {
-  std::vector<std::string> checks;  // every check of the spec, in spec order
   friend bool operator==(const MeasureNow&, const MeasureNow&) = default;
 };
 struct WaitUntil {
@@ -43,11 +43,12 @@ using AnalysisDecision = std::variant<MeasureNow, WaitUntil, Finished>;
 //     always needs at least one round of evidence);
 //  4. no checks in the spec                  -> Finished Succeeded, reason NoChecks;
 //  5. the next round is due                  -> MeasureNow, otherwise WaitUntil(due).
-// The first round is due one interval after status.analysis.startedAt (so the bake period is
-// interval x count and the workload has time to roll out); each later round one interval after the
-// previous one (measurements.back().at). Missing startedAt is treated as `now` (the caller records
-// it with start_analysis()). An interval below one second counts as one second. A round that is
-// overdue (e.g. after an operator restart) is taken once, not caught up.
+// Round k (k = 1, 2, ...) is due at status.analysis.startedAt + k x interval, so the first round
+// comes one interval after the start (the bake period is interval x count and the workload has time
+// to roll out). Rounds missed while nobody measured (e.g. the operator was down) are caught up: each
+// decision asks for the next overdue round, so the shell measures them back to back until the
+// schedule is met again. Missing startedAt is treated as `now` (the caller records it with
+// start_analysis()). An interval below one second counts as one second (the CRD refuses one).
 AnalysisDecision decide_analysis(const api::HealthSpec& spec, const api::AnalysisStatus& status,
                                  api::Timestamp now);
 
@@ -63,12 +64,12 @@ struct NamedResult {
 };
 
 // Appends one round taken at `at`: one Measurement per check (value, outcome, "Reason: message"),
-// the round counted in successes/failures/inconclusive, and measurements trimmed to the newest
+// the round counted in rounds and in successes/failures/inconclusive, and measurements trimmed to the newest
 // api::kMaxMeasurements entries (never splitting the newest round, which is always kept whole).
 // Returns the round's outcome.
 Outcome record_round(api::AnalysisStatus& status, const std::vector<NamedResult>& results, api::Timestamp at);
 
-// Rounds taken so far: successes + failures + inconclusive.
+// Rounds taken so far: successes + failures + inconclusive (status.rounds counts the same).
 std::int64_t rounds_taken(const api::AnalysisStatus& status);
 
 }  // namespace shepherd::controllers::health

@@ -234,4 +234,19 @@ CheckResult check_workload(const json& target, const json& pods, const RestartBa
                 who + ": kind \"" + kind + "\" has no workload check");
 }
 
+std::string pod_selector(const nlohmann::json& workload) {
+  std::string selector;
+  const nlohmann::json* labels = nullptr;
+  if (workload.is_object() && workload.contains("spec") && workload["spec"].is_object() &&
+      workload["spec"].contains("selector") && workload["spec"]["selector"].is_object()) {
+    const auto& sel = workload["spec"]["selector"];
+    if (sel.contains("matchLabels") && sel["matchLabels"].is_object()) labels = &sel["matchLabels"];
+  }
+  if (labels == nullptr) return selector;
+  for (const auto& [k, v] : labels->items()) {
+    if (v.is_string()) selector += (selector.empty() ? "" : ",") + k + "=" + v.get<std::string>();
+  }
+  return selector;
+}
+
 }  // namespace shepherd::controllers::health

@@ -29,6 +29,10 @@ std::map<std::string, std::int64_t> restarts_since(const nlohmann::json& pods,
                                                    const RestartBaseline& baseline,
                                                    const std::optional<api::Timestamp>& applied_at);
 
+// The label selector of the workload's pods ("k1=v1,k2=v2" from spec.selector.matchLabels, string
+// values only); "" when it has none (then no pods are listed).
+std::string pod_selector(const nlohmann::json& workload);
+
 // The verdict, first match wins:
 //  - target null/not an object -> Inconclusive TargetNotFound
 //  - any pod restarted since cut-over -> Failed Restarting

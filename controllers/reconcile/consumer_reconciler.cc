@@ -3,8 +3,6 @@
 
 #include <set>
 
-#include "controllers/cutover/configmap_cutover.h"
-#include "controllers/cutover/env_cutover.h"
 #include "controllers/cutover/target.h"
 #include "controllers/health/prometheus_client.h"
 #include "controllers/health/round.h"
@@ -97,143 +95,71 @@ runtime::Result<std::vector<consumer::JobObservation>> ConsumerReconciler::obser
   return out;
 }
 
-runtime::Result<json> ConsumerReconciler::get_cutover_object(const api::CutoverSpec& spec) {
-  runtime::Result<json> r = json(nullptr);
-  if (spec.configMap) {
-    r = client_->get(runtime::resources::kConfigMaps, spec.configMap->namespace_, spec.configMap->name);
+consumer::ObjectRead ConsumerReconciler::read_object(const api::CutoverTarget& object) {
+  consumer::ObjectRead read;
+  auto resource = runtime::resource_for_kind(object.apiVersion, object.kind);
+  if (!resource) {
+    read.error = "cut-over target kind " + object.apiVersion + "/" + object.kind + " is not supported";
+    return read;
+  }
+  auto r = client_->get(*resource, object.namespace_, object.name);
+  if (r) {
+    read.status = consumer::ObjectRead::Status::Found;
+    read.object = std::move(r.value());
+  } else if (r.error().is_not_found()) {
+    read.status = consumer::ObjectRead::Status::NotFound;
   } else {
-    auto resource = runtime::resource_for_kind(spec.target.apiVersion, spec.target.kind);
-    if (!resource) {
-      return runtime::ApiError::invalid("cut-over target kind " + spec.target.apiVersion + "/" +
-                                        spec.target.kind + " is not supported");
-    }
-    r = client_->get(*resource, spec.target.namespace_, spec.target.name);
+    read.error = r.error().to_string();
   }
-  if (!r && r.error().is_not_found()) return json(nullptr);
-  return r;
+  return read;
 }
 
-std::optional<consumer::CutoverObservation> ConsumerReconciler::observe_cutover(
-    const api::CutoverSpec& spec) {
-  consumer::CutoverObservation o;
-  auto live = get_cutover_object(spec);
-  if (!live) {
-    o.error = live.error().message;
-    return o;
-  }
-  if (live.value().is_null()) return o;  // found = false
-  o.found = true;
-  if (spec.env) {
-    auto loc = cutover::locate_env(live.value(), spec.target, *spec.env);
-    if (auto* err = std::get_if<cutover::CutoverError>(&loc)) {
-      // A missing container is as final as a missing target: the decision treats both as not found.
-      o.found = err->reason != "ContainerNotFound" && err->reason != "TargetMismatch";
-      o.error = o.found ? err->reason + ": " + err->message : "";
-      if (!o.found)
-        runtime::log_info("cut-over target unusable", {{"reason", err->reason}, {"message", err->message}});
-    } else {
-      o.current = std::get<cutover::EnvLocation>(loc).previous;
-    }
-  } else if (spec.configMap) {
-    auto prev = cutover::read_configmap_key(live.value(), *spec.configMap);
-    if (auto* err = std::get_if<cutover::CutoverError>(&prev)) {
-      o.error = err->reason + ": " + err->message;
-    } else {
-      o.current = std::get<api::PreviousValue>(prev);
-    }
-  }
-  return o;
-}
-
-std::vector<api::Measurement> ConsumerReconciler::measure(const api::ConsumerMigration& cmig,
-                                                          api::Timestamp now) {
-  const auto& healthspec = cmig.spec.health;
+consumer::MeasuredRound ConsumerReconciler::measure(const consumer::MeasureNow& request, api::Timestamp now) {
   health::RoundInputs inputs;
-  inputs.context = {cmig.spec.consumer.name, cmig.spec.plan, cmig.metadata.namespace_,
-                    cmig.spec.dataset.name};
+  inputs.context = request.context;
   inputs.query_timeout = options_.query_timeout;
-  bool has_workload_check = false;
-  for (const auto& c : healthspec.checks)
-    has_workload_check = has_workload_check || (c.workload && !c.prometheus);
-  if (has_workload_check && cmig.spec.consumer.cutover && !cmig.spec.consumer.cutover->configMap) {
-    const auto& target = cmig.spec.consumer.cutover->target;
-    auto live = get_cutover_object(*cmig.spec.consumer.cutover);
-    json pods = json::array();
-    if (live && !live.value().is_null()) {
-      std::string selector;
-      // A named copy: ranging over items() of the temporary that value() returns reads freed memory.
-      const json match_labels = live.value().value("/spec/selector/matchLabels"_json_pointer, json::object());
-      for (const auto& [k, v] : match_labels.items()) {
-        if (v.is_string()) selector += (selector.empty() ? "" : ",") + k + "=" + v.get<std::string>();
-      }
+  if (request.workload) {
+    const consumer::ObjectRead live = read_object(*request.workload);
+    if (live.status == consumer::ObjectRead::Status::Found) {
+      json pods = json::array();
+      const std::string selector = health::pod_selector(live.object);
       if (!selector.empty()) {
         runtime::ListOptions lo;
         lo.label_selector = selector;
-        auto list = client_->list(runtime::resources::kPods, target.namespace_, lo);
+        auto list = client_->list(runtime::resources::kPods, request.workload->namespace_, lo);
         if (list) pods = list.value().value("items", json::array());
       }
-      std::optional<api::Timestamp> applied;
-      if (cmig.status.cutover) applied = cmig.status.cutover->appliedAt;
-      inputs.workload = health::check_workload(live.value(), pods, {}, applied);
+      inputs.workload = health::check_workload(live.object, pods, {}, request.applied_at);
     } else {
-      inputs.workload =
-          health::CheckResult{api::MeasurementOutcome::Inconclusive, "", "TargetNotFound",
-                              live ? "the cut-over target does not exist" : live.error().message};
+      inputs.workload = health::CheckResult{api::MeasurementOutcome::Inconclusive, "", "TargetNotFound",
+                                            live.status == consumer::ObjectRead::Status::NotFound
+                                                ? "the cut-over target does not exist"
+                                                : live.error};
     }
   }
-  std::vector<api::Measurement> round;
-  for (const auto& r : health::measure_round(healthspec, inputs, *metrics_source_)) {
-    api::Measurement m;
-    m.check = r.check;
-    m.at = now;
-    m.value = r.result.value;
-    m.outcome = r.result.outcome;
-    m.message = r.result.reason + (r.result.message.empty() ? "" : ": " + r.result.message);
-    observer_->health_measurement(r.check, api::to_string(r.result.outcome));
-    round.push_back(std::move(m));
-  }
-  return round;
+  return consumer::MeasuredRound{now, health::measure_round(request.health, inputs, *metrics_source_)};
 }
 
-std::optional<std::string> ConsumerReconciler::apply_cutover(const consumer::ConsumerAction& action) {
-  const api::CutoverSpec& spec = std::holds_alternative<consumer::ApplyCutover>(action)
-                                     ? std::get<consumer::ApplyCutover>(action).cutover
-                                     : std::get<consumer::RestoreCutover>(action).cutover;
-  std::optional<cutover::Patch> patch;
-  runtime::Resource resource = runtime::resources::kConfigMaps;
-  std::string ns, name;
-  if (spec.configMap) {
-    ns = spec.configMap->namespace_;
-    name = spec.configMap->name;
-  } else {
-    auto r = runtime::resource_for_kind(spec.target.apiVersion, spec.target.kind);
-    if (!r) return "cut-over target kind " + spec.target.kind + " is not supported";
-    resource = *r;
-    ns = spec.target.namespace_;
-    name = spec.target.name;
-  }
-  if (const auto* apply = std::get_if<consumer::ApplyCutover>(&action)) {
-    patch = spec.configMap ? cutover::configmap_apply_patch(*spec.configMap, apply->value)
-                           : cutover::env_apply_patch(spec.target, *spec.env, apply->value);
-    if (!patch) return "cut-over target kind " + spec.target.kind + " is not supported";
-  } else {
-    const auto& restore = std::get<consumer::RestoreCutover>(action);
-    auto live = get_cutover_object(spec);
-    if (!live) return live.error().message;
-    if (live.value().is_null()) return std::nullopt;  // nothing left to restore
-    auto planned = spec.configMap
-                       ? cutover::plan_configmap_rollback(live.value(), *spec.configMap, restore.previous)
-                       : cutover::plan_env_rollback(live.value(), spec.target, *spec.env, restore.previous);
-    if (auto* err = std::get_if<cutover::CutoverError>(&planned)) return err->reason + ": " + err->message;
-    patch = std::get<std::optional<cutover::Patch>>(planned);
-    if (!patch) return std::nullopt;  // already restored
-  }
+std::optional<std::string> ConsumerReconciler::send_patch(const consumer::PatchTarget& p) {
+  auto resource = runtime::resource_for_kind(p.object.apiVersion, p.object.kind);
+  if (!resource) return "cut-over target kind " + p.object.kind + " is not supported";
   runtime::PatchOptions po;
   po.field_manager = cutover::kFieldManager;
-  po.force = patch->type == cutover::PatchType::Apply;
-  auto r = client_->patch(resource, ns, name, runtime_patch_type(patch->type), patch->body, po);
+  po.force = p.patch.type == cutover::PatchType::Apply;
+  auto r = client_->patch(*resource, p.object.namespace_, p.object.name, runtime_patch_type(p.patch.type),
+                          p.patch.body, po);
   if (!r) return r.error().message;
   return std::nullopt;
+}
+
+void ConsumerReconciler::record_metric(const consumer::MetricEvent& metric) {
+  if (const auto* job = std::get_if<consumer::AgentJobFinished>(&metric)) {
+    observer_->agent_job_finished(job->outcome);
+  } else if (const auto* rollback = std::get_if<consumer::RollbackStarted>(&metric)) {
+    observer_->rollback_started(rollback->reason);
+  } else if (const auto* m = std::get_if<consumer::HealthMeasured>(&metric)) {
+    observer_->health_measurement(m->check, m->outcome);
+  }
 }
 
 ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
@@ -243,21 +169,13 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
     expected_jobs_.forget(key);
     return ReconcileResult::done();
   }
-  if ((*obj)["metadata"].contains("deletionTimestamp")) return ReconcileResult::done();
   auto parsed = api::parse_consumer_migration(*obj);
   if (!parsed.value) {
     runtime::log_error("cannot read ConsumerMigration",
                        {{"consumerMigration", key}, {"error", parsed.error}});
     return ReconcileResult::done();
   }
-  api::ConsumerMigration& cmig = *parsed.value;
-  // The cut-over target's and ConfigMap's namespace default to the migration's own (docs/api.md).
-  if (auto& co = cmig.spec.consumer.cutover) {
-    if (co->target.namespace_.empty() && !co->target.name.empty())
-      co->target.namespace_ = cmig.metadata.namespace_;
-    if (co->configMap && co->configMap->namespace_.empty())
-      co->configMap->namespace_ = cmig.metadata.namespace_;
-  }
+  const api::ConsumerMigration& cmig = *parsed.value;
   const auto now = now_seconds();
 
   consumer::ConsumerObserved observed;
@@ -267,18 +185,20 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
   observed.jobs = std::move(jobs.value());
   observed.default_agent_image = options_.agent_image;
   observed.now = now;
-  const auto phase = cmig.status.phase;
-  if (cmig.spec.consumer.cutover &&
-      (phase == api::ConsumerPhase::Generating || phase == api::ConsumerPhase::CuttingOver ||
-       phase == api::ConsumerPhase::RollingBack || phase == api::ConsumerPhase::Analyzing)) {
-    observed.cutover_target = observe_cutover(*cmig.spec.consumer.cutover);
-  }
-  if (phase == api::ConsumerPhase::Analyzing && cmig.status.analysis &&
-      now >= consumer::next_measurement_at(*cmig.status.analysis, cmig.spec.health)) {
-    observed.measurements = measure(cmig, now);
-  }
 
+  // Decide; observe what the decision asks for; decide again with the answers. Each request is
+  // answered once, so two kinds of request end after three decisions; more is a bug in decide.
   consumer::ConsumerDecision decision = consumer::decide_consumer(observed);
+  for (int asked = 0; !decision.requests.empty(); ++asked) {
+    if (asked == 2) return ReconcileResult::failed("internal: decide_consumer keeps asking for observations");
+    for (const auto& request : decision.requests) {
+      if (const auto* get = std::get_if<consumer::ObserveTarget>(&request))
+        observed.target = read_object(get->object);
+      else if (const auto* round = std::get_if<consumer::MeasureNow>(&request))
+        observed.round = measure(*round, now);
+    }
+    decision = consumer::decide_consumer(observed);
+  }
 
   if (decision.status_changed) {
     json updated = *obj;
@@ -292,6 +212,8 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
     recent_->remember(key, r.value());
     recent_->freshest(key, cmigs_->store().get(key));  // the watch event may have come already
   }
+  // The metrics describe the transition just written; a failed write is decided again, and so are they.
+  for (const auto& metric : decision.metrics) record_metric(metric);
   for (const auto& action : decision.actions) {
     if (const auto* create = std::get_if<consumer::CreateJob>(&action)) {
       auto r = client_->create(runtime::resources::kJobs, cmig.metadata.namespace_, create->job);
@@ -304,24 +226,9 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
       auto r = client_->remove(runtime::resources::kJobs, cmig.metadata.namespace_, del->name, d);
       if (!r && !r.error().is_not_found())
         return ReconcileResult::failed("deleting Job: " + r.error().message);
-    } else if (auto err = apply_cutover(action)) {
-      // Cut-over actions are retried with backoff; the decision sees the live value next time.
-      return ReconcileResult::failed("cut-over of " + key + ": " + *err);
-    }
-  }
-
-  // Metrics for what just happened, from the status transition.
-  const auto& before = cmig.status;
-  const auto& after = decision.status;
-  if (decision.status_changed) {
-    const bool job_finished =
-        after.job && after.job->completedAt &&
-        (!before.job || before.job->name != after.job->name || !before.job->completedAt);
-    if (job_finished && before.phase == api::ConsumerPhase::Generating) {
-      observer_->agent_job_finished(after.result ? api::to_string(after.result->outcome) : "Failed");
-    }
-    if (after.phase == api::ConsumerPhase::RollingBack && before.phase != api::ConsumerPhase::RollingBack) {
-      observer_->rollback_started(after.rollback ? after.rollback->reason : "Requested");
+    } else if (const auto* patch = std::get_if<consumer::PatchTarget>(&action)) {
+      // Retried with backoff; the next decision plans again from a fresh read of the object.
+      if (auto err = send_patch(*patch)) return ReconcileResult::failed("cut-over of " + key + ": " + *err);
     }
   }
   for (const auto& e : decision.events) {

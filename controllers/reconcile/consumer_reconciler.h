@@ -1,10 +1,11 @@
-// The ConsumerMigration reconciler (imperative shell): observes the migration, its agent Jobs and
-// their pods (informer caches), the cut-over target (a live GET: the operator never caches other
-// people's workloads) and, when a round is due, the health checks (Prometheus, workload); asks
-// consumer::decide_consumer what to do; writes status first, then carries out the actions —
-// create/delete Jobs, apply/restore the cut-over with server-side apply under shepherd-operator —
-// and records Events. Every action is idempotent, so a crash between two steps is repaired by the
-// next reconcile.
+// The ConsumerMigration reconciler (imperative shell). It decides nothing: it observes the
+// migration, its agent Jobs and their pods (informer caches) and asks consumer::decide_consumer;
+// when the decision requests more (ObserveTarget: a live GET of the cut-over's object, which the
+// operator never caches; MeasureNow: one round of health checks against Prometheus and the
+// workload), it performs that I/O and asks again. Then it writes the status first and carries out
+// the actions — create/delete Jobs, send the ready cut-over or rollback patch under
+// shepherd-operator — and records Events and metrics. Every branch here is on an I/O result. Every
+// action is idempotent, so a crash between two steps is repaired by the next reconcile.
 #pragma once
 
 #include <memory>
@@ -45,12 +46,13 @@ class ConsumerReconciler {
   // The agent Jobs of the migration with their results; an error when a live read failed.
   runtime::Result<std::vector<consumer::JobObservation>> observe_jobs(const std::string& key,
                                                                       const api::ConsumerMigration& cmig);
-  std::optional<consumer::CutoverObservation> observe_cutover(const api::CutoverSpec& spec);
-  std::vector<api::Measurement> measure(const api::ConsumerMigration& cmig, api::Timestamp now);
-  // Carries out one cut-over action; an error message when it failed.
-  std::optional<std::string> apply_cutover(const consumer::ConsumerAction& action);
-  // The live object a cut-over changes (the workload, or the ConfigMap); null json when absent.
-  runtime::Result<nlohmann::json> get_cutover_object(const api::CutoverSpec& spec);
+  // GET of a cut-over's object, as the decision reads it (found, not found, or why not).
+  consumer::ObjectRead read_object(const api::CutoverTarget& object);
+  // One round of the checks in `request`, taken at `now`.
+  consumer::MeasuredRound measure(const consumer::MeasureNow& request, api::Timestamp now);
+  // Sends a ready patch; an error message when it failed.
+  std::optional<std::string> send_patch(const consumer::PatchTarget& patch);
+  void record_metric(const consumer::MetricEvent& metric);
 
   std::shared_ptr<runtime::Client> client_;
   std::shared_ptr<runtime::Informer> cmigs_;

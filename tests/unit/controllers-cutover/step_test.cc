@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "controllers/cutover/configmap_cutover.h"
 #include "controllers/cutover/env_cutover.h"
 
 namespace shepherd::controllers::cutover {
@@ -36,22 +37,37 @@ api::CutoverStatus recorded(bool applied) {
 }
 
 TEST(NextCutoverStep, RecordsPreviousBeforeAnything) {
-  EXPECT_EQ(next_cutover_step(env_spec(), std::nullopt, deployment("v3")),
-            (CutoverStep{RecordPrevious{{true, "v3"}}}));
-  EXPECT_EQ(next_cutover_step(env_spec(), std::nullopt, deployment(std::nullopt)),
-            (CutoverStep{RecordPrevious{{false, ""}}}));
+  const auto patch = *env_apply_patch(env_spec().target, *env_spec().env, "v4");
+  EXPECT_EQ(next_cutover_step(env_spec(), std::nullopt, deployment("v3"), "v4"),
+            (CutoverStep{RecordPrevious{{true, "v3"}, patch}}));
+  EXPECT_EQ(next_cutover_step(env_spec(), std::nullopt, deployment(std::nullopt), "v4"),
+            (CutoverStep{RecordPrevious{{false, ""}, patch}}));
+  // Even when the value is there already: the apply makes shepherd-operator an owner of the field.
+  EXPECT_EQ(next_cutover_step(env_spec(), std::nullopt, deployment("v4"), "v4"),
+            (CutoverStep{RecordPrevious{{true, "v4"}, patch}}));
 }
 
 TEST(NextCutoverStep, AppliesThenConfirms) {
   const auto patch = env_apply_patch(env_spec().target, *env_spec().env, "v4");
-  EXPECT_EQ(next_cutover_step(env_spec(), recorded(false), deployment("v3")),
+  EXPECT_EQ(next_cutover_step(env_spec(), recorded(false), deployment("v3"), "v4"),
             CutoverStep{ApplyCutover{*patch}});
-  EXPECT_EQ(next_cutover_step(env_spec(), recorded(false), deployment("v4")), CutoverStep{MarkApplied{}});
-  EXPECT_EQ(next_cutover_step(env_spec(), recorded(true), deployment("v4")), CutoverStep{CutoverDone{}});
+  EXPECT_EQ(next_cutover_step(env_spec(), recorded(false), deployment("v4"), "v4"),
+            CutoverStep{MarkApplied{}});
+  EXPECT_EQ(next_cutover_step(env_spec(), recorded(true), deployment("v4"), "v4"),
+            CutoverStep{CutoverDone{}});
+}
+
+TEST(NextCutoverStep, SetsTheExpandedValueNotTheSpecsTemplate) {
+  // The caller expands placeholders; the step compares and applies the value it is given.
+  const auto patch = env_apply_patch(env_spec().target, *env_spec().env, "events_v4");
+  EXPECT_EQ(next_cutover_step(env_spec(), recorded(false), deployment("v4"), "events_v4"),
+            CutoverStep{ApplyCutover{*patch}});
+  EXPECT_EQ(next_cutover_step(env_spec(), recorded(false), deployment("events_v4"), "events_v4"),
+            CutoverStep{MarkApplied{}});
 }
 
 TEST(NextCutoverStep, ReappliesWhenStatusSaysAppliedButObjectLacksIt) {
-  const auto step = next_cutover_step(env_spec(), recorded(true), deployment("v3"));
+  const auto step = next_cutover_step(env_spec(), recorded(true), deployment("v3"), "v4");
   EXPECT_TRUE(std::holds_alternative<ApplyCutover>(step));
 }
 
@@ -63,16 +79,48 @@ TEST(NextCutoverStep, ConfigMapAndErrors) {
                      {"kind", "ConfigMap"},
                      {"metadata", {{"name", "cfg"}, {"namespace", "recs"}}},
                      {"data", {{"table", "v3"}}}};
-  EXPECT_EQ(next_cutover_step(cm, std::nullopt, live), (CutoverStep{RecordPrevious{{true, "v3"}}}));
-  EXPECT_TRUE(std::holds_alternative<ApplyCutover>(next_cutover_step(cm, recorded(false), live)));
+  EXPECT_EQ(next_cutover_step(cm, std::nullopt, live, "v4"),
+            (CutoverStep{RecordPrevious{{true, "v3"}, configmap_apply_patch(*cm.configMap, "v4")}}));
+  EXPECT_TRUE(std::holds_alternative<ApplyCutover>(next_cutover_step(cm, recorded(false), live, "v4")));
+  EXPECT_EQ(changed_object(cm), (api::CutoverTarget{"v1", "ConfigMap", "recs", "cfg"}));
+  EXPECT_EQ(changed_object(env_spec()).name, "recs-api");
 
-  const auto missing = next_cutover_step(env_spec(), std::nullopt, json());
+  const auto missing = next_cutover_step(env_spec(), std::nullopt, json(), "v4");
   ASSERT_TRUE(std::holds_alternative<CutoverError>(missing));
   EXPECT_EQ(std::get<CutoverError>(missing).reason, "TargetNotFound");
   api::CutoverSpec neither;
   neither.target = env_spec().target;
-  EXPECT_EQ(std::get<CutoverError>(next_cutover_step(neither, std::nullopt, deployment("v3"))).reason,
+  EXPECT_EQ(std::get<CutoverError>(next_cutover_step(neither, std::nullopt, deployment("v3"), "v4")).reason,
             "InvalidSpec");
+}
+
+TEST(RollbackPatch, DispatchesOnTheKindOfCutover) {
+  api::CutoverSpec cm;
+  cm.configMap = api::CutoverConfigMap{"recs", "cfg", "table", "v4"};
+  const json live = {{"apiVersion", "v1"},
+                     {"kind", "ConfigMap"},
+                     {"metadata", {{"name", "cfg"}, {"namespace", "recs"}}},
+                     {"data", {{"table", "v4"}}}};
+  EXPECT_EQ(rollback_patch(cm, live, {true, "v3"}),
+            (plan_configmap_rollback(live, *cm.configMap, {true, "v3"})));
+  EXPECT_EQ(rollback_patch(env_spec(), deployment("v4"), {true, "v3"}),
+            (plan_env_rollback(deployment("v4"), env_spec().target, *env_spec().env, {true, "v3"})));
+  ASSERT_TRUE(std::holds_alternative<std::optional<Patch>>(
+      rollback_patch(env_spec(), deployment("v4"), {true, "v3"})));
+  api::CutoverSpec neither;
+  EXPECT_EQ(std::get<CutoverError>(rollback_patch(neither, live, {true, "v3"})).reason, "InvalidSpec");
+}
+
+TEST(TargetGone, OnlyWhenTheFieldCannotExistAnyMore) {
+  struct Row {
+    const char* reason;
+    bool gone;
+  };
+  const Row rows[] = {{"TargetNotFound", true},          {"TargetMismatch", true},
+                      {"ContainerNotFound", true},       {"DuplicateEnv", false},
+                      {"ValueFromNotSupported", false},  {"ImmutableConfigMap", false},
+                      {"BinaryDataNotSupported", false}, {"UnsupportedKind", false}};
+  for (const auto& r : rows) EXPECT_EQ(target_gone(CutoverError{r.reason, "m"}), r.gone) << r.reason;
 }
 
 }  // namespace

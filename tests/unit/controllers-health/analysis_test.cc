@@ -63,7 +63,7 @@ TEST_P(Decide, Decides) {
   }
 }
 
-const MeasureNow kAll{{"check-0", "check-1"}};
+const MeasureNow kAll{};
 Finished fin(Verdict v, const char* reason) { return Finished{v, reason, ""}; }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -74,9 +74,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"first_round_just_before", spec(10, 0, 0), status(0, 0, 0), kStart + seconds{29},
              WaitUntil{kStart + seconds{30}}},
         Case{"first_round_due", spec(10, 0, 0), status(0, 0, 0), kStart + seconds{30}, kAll},
-        Case{"next_round_from_last", spec(10, 0, 0), status(3, 0, 0, kStart + seconds{95}),
-             kStart + seconds{100}, WaitUntil{kStart + seconds{125}}},
-        Case{"overdue_round_taken_once", spec(10, 0, 0), status(3, 0, 0, kStart + seconds{95}),
+        Case{"next_round_on_the_schedule", spec(10, 0, 0), status(3, 0, 0, kStart + seconds{95}),
+             kStart + seconds{100}, WaitUntil{kStart + seconds{120}}},
+        Case{"overdue_rounds_are_caught_up", spec(10, 0, 0), status(3, 0, 0, kStart + seconds{95}),
              kStart + seconds{10'000}, kAll},
         Case{"count_reached_succeeds", spec(10, 0, 0), status(10, 0, 0, kStart + seconds{300}),
              kStart + seconds{300}, fin(Verdict::Succeeded, "AnalysisSucceeded")},
@@ -86,6 +86,8 @@ INSTANTIATE_TEST_SUITE_P(
              fin(Verdict::Failed, "FailureLimitExceeded")},
         Case{"failures_at_limit_continue", spec(10, 2, 0), status(1, 2, 0, kStart + seconds{90}),
              kStart + seconds{91}, WaitUntil{kStart + seconds{120}}},
+        Case{"schedule_ignores_when_a_late_round_was_taken", spec(10, 0, 0),
+             status(1, 0, 0, kStart + seconds{59}), kStart + seconds{59}, WaitUntil{kStart + seconds{60}}},
         Case{"failures_over_limit_fail_before_count", spec(10, 2, 0), status(0, 3, 0, kStart), kStart,
              fin(Verdict::Failed, "FailureLimitExceeded")},
         Case{"failure_wins_over_inconclusive", spec(10, 0, 0), status(0, 1, 5, kStart), kStart,
@@ -145,9 +147,10 @@ TEST(RecordRound, HistoryStaysBoundedAndKeepsNewest) {
     ASSERT_LE(st.measurements.size(), api::kMaxMeasurements);
   }
   EXPECT_EQ(st.successes, 100);
+  EXPECT_EQ(st.rounds, 100);
   EXPECT_EQ(st.measurements.back().at, kStart + seconds{3000});
   EXPECT_EQ(st.measurements.back().check, "c");
-  // The decision uses the newest entry for scheduling.
+  // The schedule counts rounds from startedAt.
   EXPECT_EQ(decide_analysis(spec(1000, 0, 0), st, kStart + seconds{3001}),
             AnalysisDecision{WaitUntil{kStart + seconds{3030}}});
 }

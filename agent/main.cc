@@ -49,12 +49,12 @@ int main() {
   Log log;
   AgentResult result;
   ParseResult parsed = parse_task(env_or("SHEPHERD_TASK", ""));
-  if (!parsed.task) {
+  if (!parsed.value) {
     result.outcome = Outcome::Failed;
     result.message = parsed.error;
     return finish(result, log);
   }
-  const Task& task = *parsed.task;
+  const Task& task = *parsed.value;
   result.action = to_string(task.action);
   result.attempt = task.attempt;
   const Environment env = Environment::from_process_env();

@@ -91,10 +91,11 @@ void migrate(const Task& task, const Environment& env, const Credentials& creds,
   }
 
   result.review = review;
+  result.review_count = review.size();
   result.verify = verify;
   diff_out = git.staged_diff();
   result.files_changed = static_cast<int>(git.staged_files().size());
-  result.diff = store_diff(task, diff_out, log);
+  result.diff = store_diff(task, diff_out, review, log);
 
   if (tree == base_tree) {
     result.edits = 0;

@@ -1,6 +1,7 @@
 // JSON conversions and small helpers of the API model (see types.h).
 #include "controllers/api/types.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace shepherd::controllers::api {
@@ -697,7 +698,11 @@ void from_json(const json& j, DiffRef& v) {
   read(j, "bytes", v.bytes);
 }
 void to_json(json& j, const AgentResult& v) {
-  j = json{{"outcome", to_string(v.outcome)}, {"filesChanged", v.filesChanged}, {"edits", v.edits}};
+  j = json{
+      {"outcome", to_string(v.outcome)},
+      {"filesChanged", v.filesChanged},
+      {"edits", v.edits},
+      {"reviewCount", std::max<std::int64_t>(v.reviewCount, static_cast<std::int64_t>(v.review.size()))}};
   put(j, "commit", v.commit);
   put(j, "branch", v.branch);
   put(j, "pullRequest", v.pullRequest);
@@ -714,6 +719,8 @@ void from_json(const json& j, AgentResult& v) {
   read(j, "filesChanged", v.filesChanged);
   read(j, "edits", v.edits);
   read(j, "review", v.review);
+  v.reviewCount = static_cast<std::int64_t>(v.review.size());  // status written before reviewCount existed
+  read(j, "reviewCount", v.reviewCount);
   read(j, "verify", v.verify);
   read(j, "diff", v.diff);
   read(j, "message", v.message);

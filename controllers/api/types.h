@@ -337,6 +337,8 @@ struct DiffRef {
   std::string configMap;
   std::int64_t bytes = 0;
 };
+// The CRD's bound on status.result.review; reviewCount carries the full number.
+inline constexpr std::size_t kMaxStatusReviewItems = 100;
 // The agent's result (docs/agent.md), as recorded in ConsumerMigration status.result.
 struct AgentResult {
   Outcome outcome = Outcome::Failed;
@@ -345,6 +347,7 @@ struct AgentResult {
   std::string pullRequest;
   std::int64_t filesChanged = 0;
   std::int64_t edits = 0;
+  std::int64_t reviewCount = 0;  // every place that needs review; `review` holds the first ones
   std::vector<ReviewItem> review;
   std::optional<VerifyResult> verify;
   std::optional<DiffRef> diff;

@@ -321,7 +321,7 @@ void Machine::generating() {
       return;
     case api::Outcome::NeedsReview:
       set(ConsumerPhase::NeedsReview, KStatus::Stalled, "NeedsReview",
-          std::to_string(result->review.size()) +
+          std::to_string(result->reviewCount) +
               " place(s) need a person (status.result.review); fix them, then annotate shepherd.dev/retry or "
               "shepherd.dev/skip");
       return;

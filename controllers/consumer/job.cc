@@ -1,6 +1,8 @@
 // Agent Job builder, task document and result parser (see job.h).
 #include "controllers/consumer/job.h"
 
+#include <algorithm>
+
 #include "controllers/api/names.h"
 #include "controllers/api/placeholders.h"
 
@@ -15,6 +17,46 @@ std::string expanded_branch(const api::ConsumerMigration& cmig) {
                               {"namespace", cmig.metadata.namespace_},
                               {"dataset", cmig.spec.dataset.name}};
   return api::expand_placeholders(cmig.spec.agent.branch, values);
+}
+
+contract::Change to_change(const api::Change& c) {
+  switch (c.kind) {
+    case api::ChangeKind::Rename:
+      return contract::Rename{c.field, c.to};
+    case api::ChangeKind::Retype:
+      return contract::Retype{c.field, c.from, c.to, c.expression};
+    case api::ChangeKind::Drop:
+      return contract::Drop{c.field};
+    case api::ChangeKind::Add:
+      return contract::Add{c.field, c.type};
+  }
+  return contract::Drop{c.field};
+}
+
+contract::Mode to_mode(api::AgentMode m) {
+  switch (m) {
+    case api::AgentMode::DryRun:
+      return contract::Mode::DryRun;
+    case api::AgentMode::Push:
+      return contract::Mode::Push;
+    case api::AgentMode::PullRequest:
+      return contract::Mode::PullRequest;
+  }
+  return contract::Mode::DryRun;
+}
+
+api::Outcome to_outcome(contract::Outcome o) {
+  switch (o) {
+    case contract::Outcome::Changed:
+      return api::Outcome::Changed;
+    case contract::Outcome::NoChanges:
+      return api::Outcome::NoChanges;
+    case contract::Outcome::NeedsReview:
+      return api::Outcome::NeedsReview;
+    case contract::Outcome::Failed:
+      return api::Outcome::Failed;
+  }
+  return api::Outcome::Failed;
 }
 
 }  // namespace
@@ -33,52 +75,54 @@ std::string diff_config_map_name(const std::string& cmig) {
   return api::bounded_name(cmig, "-diff", api::kMaxObjectName);
 }
 
-json build_task(const api::ConsumerMigration& cmig, const JobOptions& options) {
+contract::Task to_task(const api::ConsumerMigration& cmig, const JobOptions& options) {
   const auto& spec = cmig.spec;
   const auto& c = spec.consumer;
-  json consumer{{"name", c.name},
-                {"repository",
-                 {{"url", c.repository.url},
-                  // The agent requires a revision; an omitted one means the remote's default branch.
-                  {"revision", c.repository.revision.empty() ? "HEAD" : c.repository.revision}}}};
-  if (!c.repository.path.empty()) consumer["repository"]["path"] = c.repository.path;
-  if (!c.owner.empty()) consumer["owner"] = c.owner;
-  if (!c.verify.command.empty()) {
-    consumer["verify"] = {{"command", c.verify.command}};
-    if (c.verify.timeoutSeconds) consumer["verify"]["timeoutSeconds"] = *c.verify.timeoutSeconds;
+  contract::Task t;
+  t.action = options.action == JobAction::Migrate ? contract::Action::Migrate : contract::Action::Rollback;
+  t.plan = spec.plan;
+  t.namespace_ = cmig.metadata.namespace_;
+  t.attempt = static_cast<int>(options.attempt);
+  t.consumer.name = c.name;
+  t.consumer.owner = c.owner;
+  // The agent requires a revision; an omitted one means the remote's default
+  // branch.
+  t.consumer.repository = {c.repository.url, c.repository.revision.empty() ? "HEAD" : c.repository.revision,
+                           c.repository.path};
+  t.consumer.verify.command = c.verify.command;
+  if (c.verify.timeoutSeconds) t.consumer.verify.timeout_seconds = static_cast<int>(*c.verify.timeoutSeconds);
+  t.dataset = {spec.dataset.name,
+               {spec.dataset.from.version, spec.dataset.from.location},
+               {spec.dataset.to.version, spec.dataset.to.location}};
+  for (const auto& change : spec.changes) t.changes.push_back(to_change(change));
+  t.agent.mode = to_mode(spec.agent.mode);
+  t.agent.branch = expanded_branch(cmig);
+  t.agent.coding_agent = {spec.agent.codingAgent.command,
+                          static_cast<int>(spec.agent.codingAgent.maxIterations)};
+  if (const auto& author = spec.agent.author) {
+    // An empty name or email keeps the agent's default rather than committing
+    // as "".
+    if (!author->name.empty()) t.agent.author.name = author->name;
+    if (!author->email.empty()) t.agent.author.email = author->email;
   }
-  json agent{{"mode", api::to_string(spec.agent.mode)},
-             {"branch", expanded_branch(cmig)},
-             {"codingAgent",
-              {{"command", spec.agent.codingAgent.command},
-               {"maxIterations", spec.agent.codingAgent.maxIterations}}}};
-  if (spec.agent.author) agent["author"] = *spec.agent.author;
-  json task{{"apiVersion", kTaskApiVersion},
-            {"action", options.action == JobAction::Migrate ? "migrate" : "rollback"},
-            {"plan", spec.plan},
-            {"namespace", cmig.metadata.namespace_},
-            {"consumer", consumer},
-            {"dataset", spec.dataset},
-            {"changes", spec.changes},
-            {"agent", agent},
-            {"attempt", options.attempt},
-            // The agent stops itself a little before activeDeadlineSeconds so that it can still
-            // write its result.
-            {"limits", {{"deadlineSeconds", std::max<std::int64_t>(1, spec.agent.timeoutSeconds - 60)}}}};
+  // The agent stops itself a little before activeDeadlineSeconds so that it can
+  // still write its result.
+  t.limits.deadline_seconds = static_cast<int>(std::max<std::int64_t>(1, spec.agent.timeoutSeconds - 60));
   if (options.action == JobAction::Migrate) {
-    task["diff"] = {{"configMap", diff_config_map_name(cmig.metadata.name)}};
+    t.diff.config_map = diff_config_map_name(cmig.metadata.name);
     if (!cmig.metadata.uid.empty())
-      task["diff"]["owner"] = {{"apiVersion", api::kApiVersion},
-                               {"kind", api::kConsumerMigrationKind},
-                               {"name", cmig.metadata.name},
-                               {"uid", cmig.metadata.uid}};
+      t.diff.owner = contract::OwnerRef{api::kApiVersion, api::kConsumerMigrationKind, cmig.metadata.name,
+                                        cmig.metadata.uid};
   } else {
     const auto& r = cmig.status.result;
-    task["rollback"] = {{"commit", r ? r->commit : ""},
-                        {"branch", r && !r->branch.empty() ? r->branch : expanded_branch(cmig)},
-                        {"pullRequest", r ? r->pullRequest : ""}};
+    t.rollback = contract::RollbackTarget{
+        r ? r->commit : "", r && !r->branch.empty() ? r->branch : t.agent.branch, r ? r->pullRequest : ""};
   }
-  return task;
+  return t;
+}
+
+json build_task(const api::ConsumerMigration& cmig, const JobOptions& options) {
+  return contract::encode_task(to_task(cmig, options));
 }
 
 json build_agent_job(const api::ConsumerMigration& cmig, const JobOptions& options) {
@@ -89,7 +133,8 @@ json build_agent_job(const api::ConsumerMigration& cmig, const JobOptions& optio
           ? job_name(cmig.metadata.name, options.attempt)
           : rollback_job_name(cmig.metadata.name, options.attempt, options.rollback_attempt);
   const std::string plan_label = api::label_value(spec.plan.empty() ? cmig.metadata.name : spec.plan);
-  // Ours last: user pod labels cannot override the labels the operator selects on.
+  // Ours last: user pod labels cannot override the labels the operator selects
+  // on.
   json labels = pod.labels;
   labels[api::kLabelPlan] = plan_label;
   labels[api::kLabelConsumer] = api::label_value(spec.consumer.name);
@@ -137,7 +182,8 @@ json build_agent_job(const api::ConsumerMigration& cmig, const JobOptions& optio
 
   json pod_spec{{"restartPolicy", "Never"},
                 {"serviceAccountName", pod.serviceAccountName},
-                // The agent writes its diff ConfigMap with this token (RBAC: the agent Role).
+                // The agent writes its diff ConfigMap with this token (RBAC:
+                // the agent Role).
                 {"automountServiceAccountToken", true},
                 {"enableServiceLinks", false},
                 {"securityContext",
@@ -171,46 +217,29 @@ json build_agent_job(const api::ConsumerMigration& cmig, const JobOptions& optio
   return {{"apiVersion", "batch/v1"}, {"kind", "Job"}, {"metadata", meta}, {"spec", job_spec}};
 }
 
-api::Parsed<api::AgentResult> parse_agent_result(std::string_view text) {
-  api::Parsed<api::AgentResult> out;
-  const auto excerpt = [&] {
-    std::string s(text.substr(0, 200));
-    for (char& ch : s)
-      if (ch == '\n' || ch == '\r') ch = ' ';
-    return s + (text.size() > 200 ? "..." : "");
-  };
-  if (text.empty()) {
-    out.error = "the agent wrote no result (empty termination message)";
-    return out;
-  }
-  if (text.size() > kMaxResultBytes) {
-    out.error = "agent result is " + std::to_string(text.size()) + " bytes, over the " +
-                std::to_string(kMaxResultBytes) + "-byte limit";
-    return out;
-  }
-  const json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    out.error = "agent result is not a JSON object: " + excerpt();
-    return out;
-  }
-  const auto api_version = j.find("apiVersion");
-  if (api_version == j.end() || !api_version->is_string() || *api_version != kResultApiVersion) {
-    out.error = std::string("agent result has apiVersion ") +
-                (api_version == j.end() ? "(none)" : api_version->dump()) + ", expected " + kResultApiVersion;
-    return out;
-  }
-  if (!j.contains("outcome")) {
-    out.error = "agent result has no outcome";
-    return out;
-  }
-  try {
-    api::AgentResult r = j.get<api::AgentResult>();
-    // verify is present only when the verify command ran; diff without a ConfigMap is size only.
-    out.value = std::move(r);
-  } catch (const std::exception& e) {
-    out.error = std::string("agent result is malformed: ") + e.what();
-  }
+api::AgentResult to_status_result(const contract::AgentResult& r) {
+  api::AgentResult out;
+  out.outcome = to_outcome(r.outcome);
+  out.commit = r.commit;
+  out.branch = r.branch;
+  out.pullRequest = r.pull_request;
+  out.filesChanged = r.files_changed;
+  out.edits = r.edits;
+  out.reviewCount = static_cast<std::int64_t>(std::max(r.review_count, r.review.size()));
+  for (std::size_t i = 0; i < r.review.size() && i < api::kMaxStatusReviewItems; ++i)
+    out.review.push_back({r.review[i].file, r.review[i].line, r.review[i].message});
+  // verify is present only when the verify command ran; diff without a
+  // ConfigMap is size only.
+  if (r.verify.ran) out.verify = api::VerifyResult{r.verify.exit_code, r.verify.seconds};
+  out.diff = api::DiffRef{r.diff.config_map, r.diff.bytes};
+  out.message = r.message;
   return out;
+}
+
+api::Parsed<api::AgentResult> parse_agent_result(std::string_view text) {
+  auto decoded = contract::decode_result(text);
+  if (!decoded.value) return {std::nullopt, decoded.error};
+  return {to_status_result(*decoded.value), ""};
 }
 
 }  // namespace shepherd::controllers::consumer

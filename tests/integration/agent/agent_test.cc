@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -82,7 +83,8 @@ struct AgentRun {
   ProcessResult process;
   json result;  // the termination log
   std::string termination_log;
-  std::string diff;  // SHEPHERD_DIFF_DIR/<configMap>.diff
+  std::string diff;    // SHEPHERD_DIFF_DIR/<configMap>.diff
+  std::string review;  // SHEPHERD_DIFF_DIR/<configMap>.review: every place, one per line
 };
 
 class AgentTest : public ::testing::Test {
@@ -196,6 +198,8 @@ class AgentTest : public ::testing::Test {
     EXPECT_FALSE(run.result.is_discarded()) << run.termination_log << "\nstderr:\n" << run.process.err;
     if (fs::exists(dir_ / "diffs/recs-pipeline-diff.diff"))
       run.diff = slurp(dir_ / "diffs/recs-pipeline-diff.diff");
+    if (fs::exists(dir_ / "diffs/recs-pipeline-diff.review"))
+      run.review = slurp(dir_ / "diffs/recs-pipeline-diff.review");
     // The workspace is cleaned up after every run.
     if (fs::exists(dir_ / "workspace")) {
       EXPECT_TRUE(fs::is_empty(dir_ / "workspace"));
@@ -364,6 +368,11 @@ TEST_F(AgentTest, DroppedFieldNeedsReviewAndTheCodingAgentCanResolveIt) {
   ASSERT_GE(review.result["reviewCount"].get<int>(), 1);
   EXPECT_EQ(review.result["review"][0]["file"], "jobs/daily.py");
   EXPECT_NE(review.result["review"][0]["message"].get<std::string>().find("legacy_flag"), std::string::npos);
+  // The full list is stored beside the diff, one place per line.
+  EXPECT_EQ(std::count(review.review.begin(), review.review.end(), '\n'),
+            review.result["reviewCount"].get<int>())
+      << review.review;
+  EXPECT_TRUE(review.review.starts_with("jobs/daily.py:")) << review.review;
 
   // A coding agent that reads the prompt and removes the dropped column.
   spit(dir_ / "coder.py",

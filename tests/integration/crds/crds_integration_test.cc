@@ -412,14 +412,20 @@ TEST_F(CrdsTest, PrinterColumnsShortNamesAndCategory) {
   json cm = minimal_cmig("recs-pipeline");
   ASSERT_EQ(create(cm).exit_code, 0);
   patch_status("cmig", "recs-pipeline",
-               {{"phase", "Analyzing"}, {"attempts", 2}, {"result", {{"outcome", "Changed"}}}});
+               {{"phase", "Analyzing"},
+                {"attempts", 2},
+                {"result", {{"outcome", "Changed"}, {"edits", 31}, {"reviewCount", 4321}}}});
   out = kubectl_ok({"get", "cmig", "-n", ns()});
   header = out.substr(0, out.find('\n'));
-  for (const char* col : {"NAME", "PLAN", "PHASE", "OUTCOME", "ATTEMPTS", "AGE"})
+  EXPECT_NE(out.find("4321"), std::string::npos) << out;
+  for (const char* col : {"NAME", "PLAN", "PHASE", "OUTCOME", "ATTEMPTS", "REVIEW", "AGE"})
     EXPECT_NE(header.find(col), std::string::npos) << col << " missing in " << header;
   EXPECT_NE(out.find("listening-events-v4"), std::string::npos) << out;
   EXPECT_NE(out.find("Analyzing"), std::string::npos) << out;
   EXPECT_NE(out.find("Changed"), std::string::npos) << out;
+
+  out = kubectl_ok({"get", "cmig", "-n", ns(), "-o", "wide"});
+  EXPECT_NE(out.substr(0, out.find('\n')).find("EDITS"), std::string::npos) << out;
 
   // -o wide adds READY and REASON.
   out = kubectl_ok({"get", "mplan", "-n", ns(), "-o", "wide"});

@@ -63,13 +63,35 @@ TEST(DiffConfigMap, CarriesDiffOwnerAndSize) {
   t.consumer.name = "recs";
   t.diff.config_map = "recs-diff";
   t.diff.owner = OwnerRef{"shepherd.dev/v1alpha1", "ConsumerMigration", "recs", "uid-1"};
-  auto cm = diff_config_map(t, "diff --git a/x b/x\n");
+  auto cm =
+      diff_config_map(t, "diff --git a/x b/x\n", {{"a.sql", 3, "reads ts"}, {"README.md", 0, "two\nlines"}});
   EXPECT_EQ(cm["metadata"]["name"], "recs-diff");
   EXPECT_EQ(cm["metadata"]["namespace"], "data");
   EXPECT_EQ(cm["metadata"]["ownerReferences"][0]["uid"], "uid-1");
   EXPECT_EQ(cm["data"]["diff"], "diff --git a/x b/x\n");
   EXPECT_EQ(cm["data"]["bytes"], "19");
   EXPECT_EQ(cm["data"]["truncated"], "false");
+  EXPECT_EQ(cm["data"]["review"], "a.sql:3: reads ts\nREADME.md: two lines\n");
+  EXPECT_EQ(cm["data"]["reviewCount"], "2");
+}
+
+TEST(DiffConfigMap, LongReviewListIsKeptAndTheDiffMakesRoom) {
+  Task t;
+  t.diff.config_map = "recs-diff";
+  std::vector<ReviewItem> review;
+  for (int i = 0; i < 3000; ++i)
+    review.push_back({"models/m" + std::to_string(i) + ".sql", i + 1, std::string(60, 'r')});
+  const std::string text = review_text(review);
+  ASSERT_GT(text.size(), 200u * 1024);
+  ASSERT_LT(text.size(), kMaxStoredReviewBytes);
+  const std::string diff(kMaxStoredDiffBytes + 1000, '\n');
+  auto cm = diff_config_map(t, diff, review);
+  EXPECT_EQ(cm["data"]["review"], text);  // every place, nothing cut
+  EXPECT_EQ(cm["data"]["reviewCount"], "3000");
+  EXPECT_EQ(cm["data"]["truncated"], "true");
+  const std::size_t stored = cm["data"]["diff"].get<std::string>().size() + text.size();
+  EXPECT_LE(stored, kMaxStoredBytes + 200);  // under a ConfigMap's 1 MiB
+  EXPECT_EQ(cm["data"]["bytes"], std::to_string(diff.size()));
 }
 
 TEST(StoredDiff, CutsHugeDiffAtALineAndMarksIt) {

@@ -30,14 +30,14 @@ json valid() {
 
 std::string error_of(const json& j) {
   ParseResult r = parse_task(j);
-  EXPECT_FALSE(r.task.has_value()) << j.dump();
+  EXPECT_FALSE(r.value.has_value()) << j.dump();
   return r.error;
 }
 
 TEST(ParseTask, ValidTaskParsesEveryField) {
   ParseResult r = parse_task(valid());
-  ASSERT_TRUE(r.task) << r.error;
-  const Task& t = *r.task;
+  ASSERT_TRUE(r.value) << r.error;
+  const Task& t = *r.value;
   EXPECT_EQ(t.action, Action::Migrate);
   EXPECT_EQ(t.namespace_, "data-platform");
   EXPECT_EQ(t.attempt, 2);
@@ -125,8 +125,8 @@ TEST(ParseTask, RollbackNeedsItsTargetButNoChanges) {
   j["rollback"] = {{"commit", "abc123"}, {"pullRequest", "https://x/pull/1"}};
   j.erase("diff");
   ParseResult r = parse_task(j);
-  ASSERT_TRUE(r.task) << r.error;
-  EXPECT_EQ(r.task->rollback->branch, "shepherd/listening-events-v4");  // defaults to agent.branch
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->rollback->branch, "shepherd/listening-events-v4");  // defaults to agent.branch
 }
 
 TEST(ParseTask, NotJsonAndEmpty) {
@@ -139,9 +139,9 @@ TEST(ParseTask, DryRunNeedsNoBranch) {
   json j = valid();
   j["agent"] = {{"mode", "DryRun"}};
   ParseResult r = parse_task(j);
-  ASSERT_TRUE(r.task) << r.error;
-  EXPECT_EQ(r.task->agent.mode, Mode::DryRun);
-  EXPECT_EQ(r.task->agent.author.name, "Shepherd");
+  ASSERT_TRUE(r.value) << r.error;
+  EXPECT_EQ(r.value->agent.mode, Mode::DryRun);
+  EXPECT_EQ(r.value->agent.author.name, "Shepherd");
 }
 
 }  // namespace

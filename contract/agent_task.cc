@@ -1,15 +1,17 @@
-// Parses and validates the agent task (task.h); every error names the JSON field it is about.
-#include "agent/task.h"
+// Decoder and encoder of the agent task (agent_task.h); every decoding error names the JSON field
+// it is about.
+#include "contract/agent_task.h"
 
 #include <cctype>
 #include <stdexcept>
+#include <type_traits>
 
-namespace shepherd::agent {
+namespace shepherd::contract {
 namespace {
 
 using nlohmann::json;
 
-// Thrown inside the parser only; parse_task turns it into ParseResult::error.
+// Thrown inside the decoder only; decode_task turns it into Decoded::error.
 struct FieldError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -267,7 +269,7 @@ Task parse(const json& j) {
 
 }  // namespace
 
-ParseResult parse_task(const nlohmann::json& j) {
+Decoded<Task> decode_task(const nlohmann::json& j) {
   try {
     return {parse(j), ""};
   } catch (const FieldError& e) {
@@ -277,11 +279,11 @@ ParseResult parse_task(const nlohmann::json& j) {
   }
 }
 
-ParseResult parse_task(const std::string& json_text) {
+Decoded<Task> decode_task(const std::string& json_text) {
   if (json_text.empty()) return {std::nullopt, "task: SHEPHERD_TASK is empty or unset"};
   json j = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return {std::nullopt, "task: not valid JSON"};
-  return parse_task(j);
+  return decode_task(j);
 }
 
 std::string to_string(Mode m) {
@@ -300,4 +302,78 @@ std::string to_string(Action a) { return a == Action::Migrate ? "migrate" : "rol
 
 std::string to_string(Provider p) { return p == Provider::GitHub ? "GitHub" : "GitLab"; }
 
-}  // namespace shepherd::agent
+json encode_task(const Task& t) {
+  json consumer{
+      {"name", t.consumer.name},
+      {"repository", {{"url", t.consumer.repository.url}, {"revision", t.consumer.repository.revision}}}};
+  if (!t.consumer.repository.path.empty()) consumer["repository"]["path"] = t.consumer.repository.path;
+  if (!t.consumer.owner.empty()) consumer["owner"] = t.consumer.owner;
+  if (t.consumer.verify != Verify{}) {
+    consumer["verify"] = {{"command", t.consumer.verify.command},
+                          {"timeoutSeconds", t.consumer.verify.timeout_seconds}};
+  }
+  const auto version = [](const DatasetVersion& v) {
+    json out{{"version", v.version}};
+    if (!v.location.empty()) out["location"] = v.location;
+    return out;
+  };
+  json changes = json::array();
+  for (const auto& change : t.changes) {
+    changes.push_back(std::visit(
+        [](const auto& c) -> json {
+          using T = std::decay_t<decltype(c)>;
+          if constexpr (std::is_same_v<T, Rename>) {
+            return {{"rename", {{"field", c.field}, {"to", c.to}}}};
+          } else if constexpr (std::is_same_v<T, Retype>) {
+            json body{{"field", c.field}, {"from", c.from}, {"to", c.to}};
+            if (!c.expression.empty()) body["expression"] = c.expression;
+            return {{"retype", body}};
+          } else if constexpr (std::is_same_v<T, Drop>) {
+            return {{"drop", {{"field", c.field}}}};
+          } else {
+            json body{{"field", c.field}};
+            if (!c.type.empty()) body["type"] = c.type;
+            return {{"add", body}};
+          }
+        },
+        change));
+  }
+  json agent{
+      {"mode", to_string(t.agent.mode)},
+      {"branch", t.agent.branch},
+      {"codingAgent",
+       {{"command", t.agent.coding_agent.command}, {"maxIterations", t.agent.coding_agent.max_iterations}}},
+      {"author", {{"name", t.agent.author.name}, {"email", t.agent.author.email}}}};
+  if (const auto& pr = t.agent.pull_request) {
+    agent["pullRequest"] = {{"provider", to_string(pr->provider)}, {"apiUrl", pr->api_url}};
+    if (!pr->repository.empty()) agent["pullRequest"]["repository"] = pr->repository;
+    if (!pr->base.empty()) agent["pullRequest"]["base"] = pr->base;
+  }
+  json task{{"apiVersion", kTaskApiVersion},
+            {"action", to_string(t.action)},
+            {"plan", t.plan},
+            {"namespace", t.namespace_},
+            {"attempt", t.attempt},
+            {"consumer", consumer},
+            {"dataset",
+             {{"name", t.dataset.name}, {"from", version(t.dataset.from)}, {"to", version(t.dataset.to)}}},
+            {"changes", changes},
+            {"agent", agent},
+            {"limits",
+             {{"deadlineSeconds", t.limits.deadline_seconds},
+              {"maxRepoBytes", t.limits.max_repo_bytes},
+              {"maxFileBytes", t.limits.max_file_bytes}}}};
+  if (const auto& r = t.rollback) {
+    task["rollback"] = {{"commit", r->commit}, {"branch", r->branch}, {"pullRequest", r->pull_request}};
+  }
+  if (t.action == Action::Migrate || t.diff != DiffTarget{}) {
+    task["diff"] = {{"configMap", t.diff.config_map}};
+    if (const auto& o = t.diff.owner) {
+      task["diff"]["owner"] = {
+          {"apiVersion", o->api_version}, {"kind", o->kind}, {"name", o->name}, {"uid", o->uid}};
+    }
+  }
+  return task;
+}
+
+}  // namespace shepherd::contract

@@ -275,9 +275,10 @@ class Rewriter {
     }
   }
 
-  // Is the call named at `callee` a write (saveAsTable, df.write….parquet(…), writeStream)?
-  bool write_target(std::size_t callee) const {
-    if (write_call(tx(callee))) return true;
+  // Walks the receiver chain of the call named at `callee` (a.b(…).c(…).callee) from right to left,
+  // skipping argument lists; true as soon as `matches` accepts a receiver's name.
+  template <typename Matches>
+  bool any_receiver(std::size_t callee, Matches matches) const {
     std::size_t k = callee;
     while (k >= 2 && is_op(k - 1, '.')) {
       std::size_t p = k - 2;
@@ -293,10 +294,17 @@ class Rewriter {
         --p;
       }
       if (t_[p].kind != Kind::Name) return false;
-      if (in(tx(p), {"write", "writeStream", "saveToBigQuery", "saveAsTextFile"})) return true;
+      if (matches(tx(p))) return true;
       k = p;
     }
     return false;
+  }
+
+  // Is the call named at `callee` a write (saveAsTable, df.write….parquet(…), writeStream)?
+  bool write_target(std::size_t callee) const {
+    return write_call(tx(callee)) || any_receiver(callee, [](std::string_view n) {
+             return in(n, {"write", "writeStream", "saveToBigQuery", "saveAsTextFile"});
+           });
   }
 
   // Table reads whose argument is not a literal (spark.table(name), read.parquet(base + "/x")):
@@ -333,28 +341,9 @@ class Rewriter {
 
   // Is the receiver chain of the call at `m` a Spark/Scio reader (spark…, …read…, sc…)?
   bool reader_chain(std::size_t m) const {
-    std::size_t k = m;
-    while (k >= 2 && is_op(k - 1, '.')) {
-      std::size_t p = k - 2;
-      if (is_op(p, ')')) {
-        int depth = 0;
-        while (true) {
-          if (is_op(p, ')')) ++depth;
-          if (is_op(p, '(') && --depth == 0) break;
-          if (p == 0) return false;
-          --p;
-        }
-        if (p == 0) return false;
-        --p;
-      }
-      if (t_[p].kind != Kind::Name) return false;
-      std::string_view n = tx(p);
-      if (n == "read" || n == "readStream" || n == "spark" || n == "sparkSession" || n == "sc" ||
-          n == "session" || n == "glueContext")
-        return true;
-      k = p;
-    }
-    return false;
+    return any_receiver(m, [](std::string_view n) {
+      return in(n, {"read", "readStream", "spark", "sparkSession", "sc", "session", "glueContext"});
+    });
   }
 
   // 1: `name` is bound once in the file to a literal that names the dataset; 0: to another

@@ -183,11 +183,10 @@ class Rewriter {
            !is_string(j + 1) && !is_op(j + 1, '+') && !is_op(j + 1, '%') && !is_op(j + 1, '.');
   }
 
-  // Is the call whose name is at `name` a write (df.write…, saveAsTable, Glue's write_dynamic_frame)?
-  bool write_call(std::size_t name) const {
-    if (in(tx(name), {"saveAsTable", "insertInto", "writeTo", "write_dynamic_frame_from_catalog",
-                      "write_dynamic_frame_from_options", "to_sql", "to_parquet", "to_csv", "to_gbq"}))
-      return true;
+  // Walks the receiver chain of the call whose name is at `name` (a.b(…).c[…].name) from right to
+  // left, skipping argument lists and subscripts; true as soon as `matches` accepts a receiver's name.
+  template <typename Matches>
+  bool any_receiver(std::size_t name, Matches matches) const {
     std::size_t k = name;
     while (k >= 2 && is_op(k - 1, '.')) {
       std::size_t p = k - 2;
@@ -197,29 +196,28 @@ class Rewriter {
         --p;
       }
       if (!is_name(p)) return false;
-      if (in(tx(p), {"write", "writeStream", "write_dynamic_frame", "write_data_frame"})) return true;
+      if (matches(tx(p))) return true;
       k = p;
     }
     return false;
   }
 
+  // Is the call whose name is at `name` a write (df.write…, saveAsTable, Glue's write_dynamic_frame)?
+  bool write_call(std::size_t name) const {
+    if (in(tx(name), {"saveAsTable", "insertInto", "writeTo", "write_dynamic_frame_from_catalog",
+                      "write_dynamic_frame_from_options", "to_sql", "to_parquet", "to_csv", "to_gbq"}))
+      return true;
+    return any_receiver(name, [](std::string_view n) {
+      return in(n, {"write", "writeStream", "write_dynamic_frame", "write_data_frame"});
+    });
+  }
+
   // Is the call whose name is at `name` made on a reader (spark…, …read…, glueContext…, pd)?
   bool reader_call(std::size_t name) const {
-    std::size_t k = name;
-    while (k >= 2 && is_op(k - 1, '.')) {
-      std::size_t p = k - 2;
-      if ((is_op(p, ')') || is_op(p, ']')) && match_[p] >= 0) {
-        p = static_cast<std::size_t>(match_[p]);
-        if (p == 0) return false;
-        --p;
-      }
-      if (!is_name(p)) return false;
-      if (in(tx(p), {"read", "readStream", "spark", "session", "sqlContext", "glueContext", "glue_context",
-                     "create_dynamic_frame", "create_data_frame", "pd", "pandas"}))
-        return true;
-      k = p;
-    }
-    return false;
+    return any_receiver(name, [](std::string_view n) {
+      return in(n, {"read", "readStream", "spark", "session", "sqlContext", "glueContext", "glue_context",
+                    "create_dynamic_frame", "create_data_frame", "pd", "pandas"});
+    });
   }
 
   // Is the literal run `members` (followed by token `next`) only part of a name computed at run

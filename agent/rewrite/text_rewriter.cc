@@ -30,9 +30,30 @@ std::string what(const FieldChange& f) {
   return f.name + " changes type (" + f.from_type + " -> " + f.to_type + ")";
 }
 
+// Does `text` name the new location somewhere other than inside a mention of the old one (which
+// may contain it, e.g. "db.orders_v2" moving to "db.orders")?
+bool names_new_location(std::string_view text, const Plan& plan) {
+  const std::string& from = plan.old_location();
+  const std::string& to = plan.new_location();
+  if (to.empty()) return false;
+  for (std::size_t at = text.find(to); at != std::string_view::npos; at = text.find(to, at + 1)) {
+    bool inside_old = false;
+    if (!from.empty()) {
+      for (std::size_t o = text.find(from); o != std::string_view::npos && o <= at;
+           o = text.find(from, o + 1))
+        inside_old = inside_old || at + to.size() <= o + from.size();
+    }
+    if (!inside_old) return true;
+  }
+  return false;
+}
+
 void docs(std::string_view text, const Plan& plan, Sink& out) {
   if (!plan.mentioned_in(text)) return;
   const std::string& loc = plan.old_location();
+  // A text that already names the new location describes the move itself (an allow-list with both
+  // versions, a changelog): its mention of the old location is not one the migration leaves behind.
+  const bool move_described = names_new_location(text, plan);
   std::size_t b = 0;
   while (b < text.size()) {
     std::size_t e = text.find('\n', b);
@@ -41,7 +62,8 @@ void docs(std::string_view text, const Plan& plan, Sink& out) {
     std::string found;
     for (const auto& f : plan.fields())
       if (has_word(line, f.name)) found += (found.empty() ? "" : "; ") + what(f);
-    bool names_location = plan.moves() && !loc.empty() && line.find(loc) != std::string_view::npos;
+    bool names_location =
+        plan.moves() && !move_described && !loc.empty() && line.find(loc) != std::string_view::npos;
     if (names_location)
       found += (found.empty() ? "" : "; ") + std::string("the location moves to ") + plan.new_location();
     if (!found.empty())

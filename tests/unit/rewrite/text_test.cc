@@ -42,6 +42,16 @@ const Case kCases[] = {
       "documentation of prod.events.listening_v3 may describe what changed (user_id is renamed to "
       "account_id)"}},
     {"markdown_not_about_the_dataset", "README.md", "The users table has user_id and ts.\n", {}},
+    // An allow-list that already lists the new location: the move is prepared, nothing to review.
+    {"list_already_naming_the_new_location",
+     "tools/allowed_tables.txt",
+     "# Tables we may read\nprod.events.listening_v3\nprod.events.listening_v4\nprod.crm.users\n",
+     {}},
+    // Naming both locations silences only the location; a changed field is still reviewed.
+    {"doc_naming_both_locations_still_reviews_fields",
+     "docs/move.md",
+     "Moved from prod.events.listening_v3 to prod.events.listening_v4.\nuser_id is the listener.\n",
+     {"(user_id is renamed to account_id)"}},
     {"csv_named_after_the_dataset",
      "data/listening_v3_sample.csv",
      "user_id,track_id,\"legacy_flag\"\n1,2,true\n",

@@ -59,9 +59,20 @@ void docs(std::string_view text, const Plan& plan, Sink& out) {
     std::size_t e = text.find('\n', b);
     if (e == std::string_view::npos) e = text.size();
     std::string_view line = text.substr(b, e - b);
+    // A dbt doc block's header `{% docs seller_is_exact %}` names the block, which schema.yml
+    // refers to by that name: for a renamed field it is a key that stays, not prose about it. The
+    // block of a dropped or retyped field describes what changed and is reviewed.
+    bool doc_header = false;
+    if (std::size_t d = line.find("{% docs "); d != std::string_view::npos) {
+      std::size_t close = line.find("%}", d);
+      doc_header = close != std::string_view::npos &&
+                   line.substr(0, d).find_first_not_of(" \t") == std::string_view::npos &&
+                   line.substr(close + 2).find_first_not_of(" \t\r") == std::string_view::npos;
+    }
     std::string found;
     for (const auto& f : plan.fields())
-      if (has_word(line, f.name)) found += (found.empty() ? "" : "; ") + what(f);
+      if (has_word(line, f.name) && !(doc_header && !f.rename_to.empty() && !f.retype))
+        found += (found.empty() ? "" : "; ") + what(f);
     bool names_location =
         plan.moves() && !move_described && !loc.empty() && line.find(loc) != std::string_view::npos;
     if (names_location)

@@ -130,6 +130,7 @@ class Analyzer {
 
   Result run() {
     created_ = creates_dataset();
+    model_ = dbt_model();
     global_pass();
     std::size_t n = t_.size();
     std::size_t sb = 0;
@@ -342,6 +343,17 @@ class Analyzer {
   // to a model or seed named like its table): the engine cannot tell what relation it produces.
   bool unresolved_jinja(std::string_view block) const { return plan_.mentioned_in(block); }
 
+  // A dbt model calls ref(), source() or config() in a Jinja expression; its query is the model's
+  // relation, whose columns other models, tests and tools read by name.
+  bool dbt_model() const {
+    for (std::size_t i = 0; i < t_.size(); ++i) {
+      if (t_[i].kind != Kind::Jinja) continue;
+      std::string_view block = tx(i);
+      if (block.find("config(") != std::string_view::npos || !jinja::calls(block).empty()) return true;
+    }
+    return false;
+  }
+
   void jinja_statements() {
     for (std::size_t at = text_.find("{%"); at != std::string_view::npos; at = text_.find("{%", at + 2)) {
       std::size_t end = text_.find("%}", at + 2);
@@ -423,7 +435,9 @@ class Analyzer {
         Scope empty;
         expr(b, i, empty, {}, false);
         result_.wrapped.clear();
+        alias_back_ = model_;  // a dbt model's query builds a relation that others read by name
         result_.exports = query(i, e, {}, nullptr, true);
+        alias_back_ = false;
         return;
       }
     }
@@ -1212,7 +1226,10 @@ class Analyzer {
       }
       for (const auto& name : passed) {
         const FieldChange* f = plan_.field(name, false);
-        if (f && top && alias_back_ && (!f->rename_to.empty() || f->drop))
+        // A dropped field already reviewed where a block of this text reads it by name needs no
+        // second item here.
+        if (f && top && alias_back_ &&
+            (!f->rename_to.empty() || (f->drop && !reviewed_drops_.count(f->name))))
           out_.review(t_[star].begin,
                       "SELECT * makes the new relation's columns by name, and " + what(*f) +
                           ": downstream readers of " + f->name + " break; select the columns explicitly (" +
@@ -1264,8 +1281,10 @@ class Analyzer {
                                                " should become " + hit->new_qualifier);
           return;
         }
-        if (!alias && top && alias_back_ && !f.rename_to.empty() && !hit->qualifier) {
-          // The output column keeps its old name: `account_id AS user_id`.
+        if (!alias && alias_back_ && !f.rename_to.empty() && !hit->qualifier) {
+          // The output column keeps its old name: `account_id AS user_id`. Done where the column is
+          // read from the dataset (a CTE's select list as well), so that every block and relation
+          // downstream keeps reading the name it always read.
           out_.replace(hit->column->begin, hit->column->end - hit->column->begin,
                        f.rename_to + " AS " + std::string(hit->column->text), "sql.rename");
           result_.reads_dataset = true;
@@ -1498,7 +1517,10 @@ class Analyzer {
                    "sql.location");
     if (!f.rename_to.empty())
       out_.replace(h.column->begin, h.column->end - h.column->begin, f.rename_to, "sql.rename");
-    if (f.drop) out_.review(h.column->begin, std::string(verb) + " dropped field " + f.name);
+    if (f.drop) {
+      out_.review(h.column->begin, std::string(verb) + " dropped field " + f.name);
+      reviewed_drops_.insert(f.name);
+    }
     if (f.retype) {
       std::string how = verb != "reads"        ? ": change it to the new type by hand"
                         : f.expression.empty() ? ": adapt by hand"
@@ -1515,9 +1537,11 @@ class Analyzer {
   const ModelIndex& models_;
   Sink& out_;
   Result result_;
-  bool alias_back_ = false;         // inside CREATE TABLE/VIEW ... AS: outputs keep their names
-  bool created_ = false;            // the script creates the dataset's table (its ALTERs follow it)
-  const Ctes* dml_ctes_ = nullptr;  // inside WITH ... INSERT/UPDATE/DELETE/MERGE
+  bool alias_back_ = false;  // inside CREATE TABLE/VIEW ... AS or a dbt model: outputs keep their names
+  std::set<std::string> reviewed_drops_;  // dropped fields already reviewed where they are named
+  bool model_ = false;                    // the text is a dbt model (calls ref(), source() or config())
+  bool created_ = false;                  // the script creates the dataset's table (its ALTERs follow it)
+  const Ctes* dml_ctes_ = nullptr;        // inside WITH ... INSERT/UPDATE/DELETE/MERGE
 };
 
 }  // namespace

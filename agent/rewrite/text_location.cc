@@ -55,8 +55,8 @@ bool route_like(std::string_view text, std::size_t b, std::string_view run) {
   bool brace = false;
   for (auto p = text.find('{'); p != std::string_view::npos && !brace; p = text.find('{', p + 1))
     brace = p == 0 || text[p - 1] != '$';
-  return brace || text.find('<') != std::string_view::npos ||
-         run.find("/:") != std::string_view::npos || run.substr(0, 4) == "api/";
+  return brace || text.find('<') != std::string_view::npos || run.find("/:") != std::string_view::npos ||
+         run.substr(0, 4) == "api/";
 }
 
 bool path_location(std::string_view text, const Plan& plan, Sink& out) {

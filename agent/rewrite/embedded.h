@@ -27,6 +27,6 @@ struct EmbeddedResult {
 
 EmbeddedResult rewrite_embedded(std::string_view file, const std::vector<Piece>& pieces, const Plan& plan,
                                 const ModelIndex& models, Sink& out, const sql::LexOptions& lex,
-                                bool table_argument);
+                                bool table_argument, const sql::Context& context = {});
 
 }  // namespace shepherd::rewrite

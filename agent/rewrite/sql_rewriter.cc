@@ -125,8 +125,8 @@ struct Hit {
 class Analyzer {
  public:
   Analyzer(std::string_view text, std::vector<Token> toks, const Plan& plan, const ModelIndex& models,
-           Sink& out)
-      : text_(text), t_(std::move(toks)), plan_(plan), models_(models), out_(out) {}
+           Sink& out, const Context& context)
+      : text_(text), t_(std::move(toks)), plan_(plan), models_(models), out_(out), context_(context) {}
 
   Result run() {
     created_ = creates_dataset();
@@ -435,9 +435,12 @@ class Analyzer {
         Scope empty;
         expr(b, i, empty, {}, false);
         result_.wrapped.clear();
-        alias_back_ = model_;  // a dbt model's query builds a relation that others read by name
+        // A dbt model's query builds a relation that others read by name; so does a query whose
+        // host program says so (a Glue job's SQL node, written out by the job).
+        alias_back_ = model_ || context_.outputs_by_name;
+        review_star_ = model_;
         result_.exports = query(i, e, {}, nullptr, true);
-        alias_back_ = false;
+        alias_back_ = review_star_ = false;
         return;
       }
     }
@@ -841,10 +844,10 @@ class Analyzer {
     // CREATE ... AS query: the new relation's columns are the query's output names, and whatever
     // reads them downstream does so by name, so a renamed column keeps its old output name.
     result_.wrapped.clear();
-    alias_back_ = !named_columns && !targets_dataset(target);
+    alias_back_ = review_star_ = !named_columns && !targets_dataset(target);
     result_.exports = query(is_punct(q, '(') ? q + 1 : q, is_punct(q, '(') ? std::min(close_of(q), e) : e, {},
                             nullptr, true);
-    alias_back_ = false;
+    alias_back_ = review_star_ = false;
     return true;
   }
 
@@ -1101,9 +1104,25 @@ class Analyzer {
         c.parts.size() == 1 ? last : text_.substr(t_[c.first].begin, t_[c.last].end - t_[c.first].begin));
     src.alias = lower(last);
     auto cte = c.parts.size() == 1 ? ctes.find(src.alias) : ctes.end();
+    auto view =
+        c.parts.size() == 1 && cte == ctes.end() ? context_.views.find(src.alias) : context_.views.end();
     if (cte != ctes.end()) {
       src.kind = Source::Kind::Derived;
       src.fields = cte->second;
+    } else if (view != context_.views.end()) {
+      // A view the host program binds to a frame: never a catalog table, so its name never moves.
+      if (view->second.kind == View::Kind::Dataset) {
+        src.kind = Source::Kind::Derived;
+        if (view->second.all)
+          for (const auto& f : plan_.fields()) src.fields.insert(f.name);
+        else
+          src.fields = view->second.fields;
+        result_.reads_dataset = true;
+      } else if (view->second.kind == View::Kind::Unknown) {
+        src.maybe = true;
+      } else {
+        result_.reads_other = true;
+      }
     } else if (old_suffix(c.parts, c.parts.size()) && !temporary(c)) {
       src.kind = Source::Kind::Dataset;
       result_.reads_dataset = true;
@@ -1228,7 +1247,7 @@ class Analyzer {
         const FieldChange* f = plan_.field(name, false);
         // A dropped field already reviewed where a block of this text reads it by name needs no
         // second item here.
-        if (f && top && alias_back_ &&
+        if (f && top && review_star_ &&
             (!f->rename_to.empty() || (f->drop && !reviewed_drops_.count(f->name))))
           out_.review(t_[star].begin,
                       "SELECT * makes the new relation's columns by name, and " + what(*f) +
@@ -1537,7 +1556,9 @@ class Analyzer {
   const ModelIndex& models_;
   Sink& out_;
   Result result_;
-  bool alias_back_ = false;  // inside CREATE TABLE/VIEW ... AS or a dbt model: outputs keep their names
+  bool alias_back_ = false;   // inside CREATE TABLE/VIEW ... AS or a dbt model: outputs keep their names
+  bool review_star_ = false;  // a top `SELECT *` there makes the relation's columns: review what it passes
+  const Context& context_;
   std::set<std::string> reviewed_drops_;  // dropped fields already reviewed where they are named
   bool model_ = false;                    // the text is a dbt model (calls ref(), source() or config())
   bool created_ = false;                  // the script creates the dataset's table (its ALTERs follow it)
@@ -1552,8 +1573,8 @@ Result rewrite(std::string_view text, const Plan& plan, const ModelIndex& models
 }
 
 Result rewrite(std::string_view text, std::vector<Token> tokens, const Plan& plan, const ModelIndex& models,
-               Sink& out) {
-  Analyzer a(text, std::move(tokens), plan, models, out);
+               Sink& out, const Context& context) {
+  Analyzer a(text, std::move(tokens), plan, models, out, context);
   return a.run();
 }
 

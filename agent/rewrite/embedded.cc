@@ -62,8 +62,10 @@ EmbeddedResult rewrite_embedded(std::string_view file, const std::vector<Piece>&
   }
   for (const auto& p : pieces) {
     OffsetSink sink(out, p.begin);
+    bool other = false;
     r.names_location |=
-        rewrite_location_text(file.substr(p.begin, p.end - p.begin), plan, sink, table_argument);
+        rewrite_location_text(file.substr(p.begin, p.end - p.begin), plan, sink, table_argument, &other);
+    r.names_other_table |= other;
   }
   return r;
 }

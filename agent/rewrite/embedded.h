@@ -21,7 +21,8 @@ struct Piece {
 struct EmbeddedResult {
   bool is_sql = false;
   sql::Result sql;
-  bool names_location = false;  // not SQL, but names the dataset's location
+  bool names_location = false;     // not SQL, but names the dataset's location
+  bool names_other_table = false;  // not SQL, and provably names another table (a warehouse path)
 };
 
 EmbeddedResult rewrite_embedded(std::string_view file, const std::vector<Piece>& pieces, const Plan& plan,

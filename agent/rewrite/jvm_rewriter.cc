@@ -352,7 +352,11 @@ class Rewriter {
     std::optional<std::size_t> lit;
     for (std::size_t j = 1; j + 3 < t_.size(); ++j) {
       if (!assigns(j, name)) continue;
-      if (lit || !is_string(j + 2) || t_[j + 2].interpolated) return -1;
+      // An interpolated literal counts when the text around its holes names the table (a warehouse
+      // path under an interpolated root, s"${root}/events.db/plays/data").
+      if (lit || !is_string(j + 2) ||
+          (t_[j + 2].interpolated && !names_location_.count(j + 2) && !names_other_.count(j + 2)))
+        return -1;
       if (!(is_op(j + 3, ';') || t_[j + 3].kind == Kind::Name || is_op(j + 3, '}') || is_op(j + 3, ')')))
         return -1;
       lit = j + 2;
@@ -389,6 +393,8 @@ class Rewriter {
       } else if (r.names_location) {
         about_ = true;
         names_location_.insert(i);
+      } else if (r.names_other_table) {
+        names_other_.insert(i);
       } else if (table_arg && !write_target(i - 2)) {
         reads_other_ = true;
       }
@@ -443,7 +449,9 @@ class Rewriter {
         bool apply = scala_ && !method && !column_call(callee) && j + 1 == i && is_op(i + 1, ')');
         if (!column_call(callee) && !apply) continue;
         if (callee == "withColumnRenamed" && j + 1 != i) continue;
-        decide(*f, t.body_begin, t.body_end, std::string(callee) + "(\"" + f->name + "\")");
+        decide(*f, t.body_begin, t.body_end, std::string(callee) + "(\"" + f->name + "\")",
+               callee == "col" && j + 1 == i && is_op(i + 1, ')') && output_select_item(j - 1) ? t_[i + 1].end
+                                                                                               : 0);
         continue;
       }
       if (t.kind == Kind::Name && about_ && i > 0 && is_op(i - 1, '.')) accessor(i);
@@ -808,7 +816,42 @@ class Rewriter {
     return is_op(before, '>') || is_op(before, ']');
   }
 
-  void decide(const FieldChange& f, std::size_t b, std::size_t e, const std::string& shown) {
+  // The literal run's opening token `(` preceding argument i, walking back over sibling arguments;
+  // 0 when i is not inside an argument list of this statement.
+  std::size_t argument_open(std::size_t i) const {
+    std::size_t j = i;
+    int depth = 0;
+    while (j > 0) {
+      --j;
+      if (is_op(j, ')')) ++depth;
+      if (is_op(j, '(')) {
+        if (depth == 0) return j;
+        --depth;
+      }
+      if (is_op(j, ';') || is_op(j, '{') || is_op(j, '}')) return 0;
+    }
+    return 0;
+  }
+
+  // Is the call at `c` (`col` of `col("f")`, closed right after its literal) a whole argument of
+  // `.select(…)` (no `.as(…)` after it), and is the field's name not used again later in the file?
+  // Then the select's output leaves the file under the old name (written to a table, returned to a
+  // caller that reads it by name): a rename keeps that name with an alias, like a CREATE VIEW AS.
+  bool output_select_item(std::size_t c) const {
+    if (c < 1 || !(is_op(c - 1, '(') || is_op(c - 1, ','))) return false;
+    std::size_t close = c + 3;  // col ( "f" )
+    if (!is_op(close, ')') || !(is_op(close + 1, ',') || is_op(close + 1, ')'))) return false;
+    std::size_t open = argument_open(c);
+    if (open < 2 || t_[open - 1].kind != Kind::Name || tx(open - 1) != "select" || !is_op(open - 2, '.'))
+      return false;
+    std::string_view field = body_of(c + 2);
+    for (std::size_t k = close + 1; k < t_.size(); ++k)
+      if (is_string(k) && iequals(body_of(k), field)) return false;
+    return true;
+  }
+
+  void decide(const FieldChange& f, std::size_t b, std::size_t e, const std::string& shown,
+              std::size_t alias_at = 0) {
     if (!about_) {
       // A frame read from a table computed at run time may be the dataset: no silent all-clear.
       if (!dynamic_.empty())
@@ -827,7 +870,12 @@ class Rewriter {
                          ": this file also reads other tables; " + what(f));
       return;
     }
-    if (!f.rename_to.empty()) out_.replace(b, e - b, f.rename_to, scala_ ? "scala.column" : "java.column");
+    if (!f.rename_to.empty()) {
+      out_.replace(b, e - b, f.rename_to, scala_ ? "scala.column" : "java.column");
+      // alias_at: just after `col("…")`, an output select item that keeps its old name.
+      if (alias_at != 0 && !f.retype)
+        out_.replace(alias_at, 0, ".as(\"" + f.name + "\")", scala_ ? "scala.column" : "java.column");
+    }
     if (f.drop) out_.review(b, "reads dropped field " + f.name);
     if (f.retype)
       out_.review(b, "reads retyped field " + f.name + " (" + f.from_type + " -> " + f.to_type + ")" +
@@ -853,6 +901,7 @@ class Rewriter {
   bool shared_mapping_ = false;           // the file has a @MappedSuperclass or @Embeddable
   std::set<std::size_t> skip_;            // literals already handled (annotation parts, JPQL)
   std::set<std::size_t> names_location_;  // literals that name the dataset's location
+  std::set<std::size_t> names_other_;     // literals that provably name another table (warehouse paths)
   std::vector<std::size_t> dynamic_;      // reads of a table computed at run time (callee token)
   bool jdbc_ = false;                     // the file calls a ResultSet getter with a literal
   std::map<std::size_t, Run> runs_;       // literal runs by first token (only when jdbc_)

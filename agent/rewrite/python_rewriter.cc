@@ -495,7 +495,9 @@ class Rewriter {
       if (group_of_[j] >= 0) c.merge(groups_[static_cast<std::size_t>(group_of_[j])].cls);
       // A frame built by hand from rows (test fixtures) is not read from any table: its columns
       // are whatever the rows say, reported by row_field, never rewritten.
-      if (is_name(j) && is_op(j + 1, '(') && in(tx(j), {"createDataFrame", "DataFrame", "from_records"}))
+      // An empty `pd.DataFrame()` has no columns of its own: it only collects what is appended.
+      if (is_name(j) && is_op(j + 1, '(') && !is_op(j + 2, ')') &&
+          in(tx(j), {"createDataFrame", "DataFrame", "from_records"}))
         c.merge(Cls{Cls::K::Other, false, {}});
       // A frame made by a Glue mapping has the mapping's output names, which keep the old names
       // (the source side is what is renamed): its columns are not rewritten.
@@ -565,6 +567,19 @@ class Rewriter {
     long open = enclosing_[i];
     if (open < 0) return;
     auto o = static_cast<std::size_t>(open);
+    // pandas named aggregation: .agg(first_seen=("user_id", "min")): the tuple's first element is a
+    // column of the grouped frame (the keyword is the output name).
+    if (is_op(o, '(') && callee(open).empty() && o >= 2 && is_op(o - 1, '=') && is_name(o - 2) &&
+        enclosing_[o] >= 0 && is_op(static_cast<std::size_t>(enclosing_[o]), '(') &&
+        in(callee(enclosing_[o]), {"agg", "aggregate"})) {
+      if (o + 1 != i) return;
+      auto agg = static_cast<std::size_t>(enclosing_[o]);
+      if (agg < 2 || !is_op(agg - 2, '.')) return;
+      std::size_t root = chain_root(agg - 2);
+      decide(f, t_[i].body_begin, t_[i].body_end, classify(root, agg - 2), false,
+             is_name(root) ? tx(root) : std::string_view{});
+      return;
+    }
     // Glue ApplyMapping: mappings=[("user_id", "long", "user_id", "long"), …]. The first element
     // is the frame's column; the third is the output name, which downstream code binds by (kept,
     // so that a renamed source is aliased back).
@@ -608,6 +623,19 @@ class Rewriter {
     std::string_view name = callee(static_cast<long>(o));  // o, not open: a list argument was lifted
     if (name.empty()) return;
     bool method = o >= 2 && is_op(o - 2, '.');
+    // pandas readers name columns of the frame they return: usecols=[…], parse_dates=[…],
+    // index_col=…, columns=[…]. What the frame holds is what the read reads, which is rarely
+    // provable (a CSV exported elsewhere): unknown, so it is reviewed unless the file proves more.
+    if (in(name, {"read_csv", "read_parquet", "read_json", "read_excel", "read_table", "read_feather",
+                  "read_orc", "read_sql", "read_sql_query", "read_sql_table"})) {
+      std::size_t at = enclosing_[i] >= 0 && is_op(static_cast<std::size_t>(enclosing_[i]), '[')
+                           ? static_cast<std::size_t>(enclosing_[i])
+                           : i;
+      if (at >= 2 && is_op(at - 1, '=') && is_name(at - 2) &&
+          in(tx(at - 2), {"usecols", "parse_dates", "index_col", "columns"}))
+        decide(f, t_[i].body_begin, t_[i].body_end, Cls{}, false, {});
+      return;
+    }
     // Rows and schemas built by hand (test fixtures, data generators).
     if (in(name, {"createDataFrame", "StructField", "DataFrame", "from_records"})) {
       row_field(f, i);

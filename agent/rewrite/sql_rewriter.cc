@@ -129,6 +129,7 @@ class Analyzer {
       : text_(text), t_(std::move(toks)), plan_(plan), models_(models), out_(out), context_(context) {}
 
   Result run() {
+    created_ = creates_dataset();
     model_ = dbt_model();
     global_pass();
     std::size_t n = t_.size();
@@ -224,7 +225,10 @@ class Analyzer {
                                          "; qualify the name by hand");
       return;
     }
-    auto repl = plan_.new_suffix(k);
+    // A name that spells the whole old location (`visits`, `events.t`) becomes the whole new one,
+    // also when that has more parts (`clinic.visits`): keeping the default schema would read the
+    // table where it no longer is.
+    auto repl = k == plan_.old_parts().size() ? plan_.new_suffix(std::size_t(-1)) : plan_.new_suffix(k);
     if (repl.size() == k) {
       for (std::size_t j = 0; j < k; ++j)
         if (!iequals(parts[from + j].text, repl[j]))
@@ -254,6 +258,22 @@ class Analyzer {
     for (std::size_t j = k; j < o.size() && j < n.size(); ++j)
       if (!iequals(o[o.size() - 1 - j], n[n.size() - 1 - j])) return false;
     return true;
+  }
+
+  // Does the script CREATE TABLE the dataset itself (a schema.sql that defines it)?
+  bool creates_dataset() const {
+    for (std::size_t i = 0; i + 2 < t_.size(); ++i) {
+      if (!is_kw(i, "create")) continue;
+      std::size_t j = i + 1;
+      while (j < t_.size() && !is_kw(j, "table") && !is_punct(j, '(') && !is_punct(j, ';') && j < i + 4) ++j;
+      if (!is_kw(j, "table")) continue;
+      ++j;
+      if (is_kw(j, "if") && is_kw(j + 1, "not") && is_kw(j + 2, "exists")) j += 3;
+      if (j >= t_.size() || !is_name(j)) continue;
+      Chain c = read_chain(j, t_.size());
+      if (old_suffix(c.parts, c.parts.size()) && !temporary(c)) return true;
+    }
+    return false;
   }
 
   // Is the name at token i the table of `ALTER TABLE [IF EXISTS] [ONLY] name`?
@@ -383,7 +403,7 @@ class Analyzer {
       for (std::size_t k = std::min(c.parts.size(), plan_.old_parts().size()); k >= 2; --k) {
         if (old_suffix(c.parts, k)) {
           result_.mentions_dataset = true;
-          if (plan_.moves() && k == c.parts.size() && altered(c.first))
+          if (plan_.moves() && k == c.parts.size() && altered(c.first) && !created_)
             out_.review(c.parts[0].begin, "ALTER TABLE names " + plan_.old_location() + ", which moves to " +
                                               plan_.new_location() +
                                               ": a schema migration is not edited, check it by hand");
@@ -403,6 +423,7 @@ class Analyzer {
     if (h < e) references(h, e);
     if (dml(h, e)) return;
     if (is_kw(h, "alter") && is_kw(h + 1, "table")) return alter(h, e);
+    if (is_kw(h, "drop") && (is_kw(h + 1, "table") || is_kw(h + 1, "view"))) return drop(h, e);
     if (is_kw(h, "copy")) return copy(h, e);
     if (is_kw(h, "create") && create(h, e)) return;
     for (std::size_t i = b; i < e; ++i) {
@@ -727,7 +748,12 @@ class Analyzer {
     Chain table = read_chain(i, e);
     if (!old_suffix(table.parts, table.parts.size()) || temporary(table)) return;
     result_.reads_dataset = true;
-    if (plan_.moves() && table.parts.size() == 1)  // longer names are reported by the global pass
+    // The same script created the table: the ALTER is part of that definition (a schema.sql that
+    // adds constraints after its CREATE TABLE), so it follows the CREATE rather than being a
+    // migration of a table that exists elsewhere.
+    if (created_) {
+      if (table.parts.size() == 1) move_location(table.parts, 0, 1);
+    } else if (plan_.moves() && table.parts.size() == 1)  // longer names are reported by the global pass
       out_.review(table.parts[0].begin, "ALTER TABLE names " + plan_.old_location() + ", which moves to " +
                                             plan_.new_location() +
                                             ": a schema migration is not edited, check it by hand");
@@ -744,9 +770,26 @@ class Analyzer {
       const FieldChange* f = plan_.field(c.parts.back().text, true);
       if (!f) continue;
       result_.reads_dataset = true;
+      if (created_ && !f->drop && !f->rename_to.empty() && !f->retype) {
+        out_.replace(c.parts.back().begin, c.parts.back().text.size(), f->rename_to, "sql.rename");
+        continue;
+      }
       out_.review(c.parts.back().begin, "ALTER TABLE " + plan_.dataset_label() + " names " +
                                             std::string(c.parts.back().text) + "; " + what(*f) +
                                             ": a schema migration is not edited, check it by hand");
+    }
+  }
+
+  // DROP TABLE/VIEW [IF EXISTS] t [, u] [IF EXISTS]: the dataset's one-part name moves like any
+  // table position (longer names move in the global pass).
+  void drop(std::size_t h, std::size_t e) {
+    std::size_t i = h + 2;
+    if (is_kw(i, "if") && is_kw(i + 1, "exists")) i += 2;
+    while (i < e && is_name(i)) {
+      Scope target;
+      i = target_table(i, e, target, false);
+      if (!is_punct(i, ',')) break;
+      ++i;
     }
   }
 
@@ -1535,6 +1578,7 @@ class Analyzer {
   const Context& context_;
   std::set<std::string> reviewed_drops_;  // dropped fields already reviewed where they are named
   bool model_ = false;                    // the text is a dbt model (calls ref(), source() or config())
+  bool created_ = false;                  // the script creates the dataset's table (its ALTERs follow it)
   const Ctes* dml_ctes_ = nullptr;        // inside WITH ... INSERT/UPDATE/DELETE/MERGE
 };
 

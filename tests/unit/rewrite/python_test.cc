@@ -289,6 +289,30 @@ const Case kCases[] = {
      "out = sparkSqlQuery(glueContext, query=q, mapping={'src': both}, transformation_ctx='x')\n",
      {"cannot tell whether src is prod.events.listening_v3; legacy_flag is dropped"}},
     {"empty", "", "", {}},
+    // A consumer that reads CSV exports of the dataset from object storage: it never names the
+    // dataset, but its reader's columns (usecols, parse_dates), the named aggregations of the frame
+    // the reads are appended to, and its merge keys may be the dataset's: review, not silence.
+    {"pandas_reader_of_exported_csv_is_review",
+     "df = pd.DataFrame()\n"
+     "for obj in objects:\n"
+     "    part = pd.read_csv(io.BytesIO(obj.read()), usecols=[\"id\", \"user_id\"], "
+     "parse_dates=[\"user_id\"])\n"
+     "    df = pd.concat([df, part])\n"
+     "firsts = df.groupby([\"id\"]).agg(first_user=(\"user_id\", \"min\"), n=(\"id\", \"count\"))\n",
+     "df = pd.DataFrame()\n"
+     "for obj in objects:\n"
+     "    part = pd.read_csv(io.BytesIO(obj.read()), usecols=[\"id\", \"user_id\"], "
+     "parse_dates=[\"user_id\"])\n"
+     "    df = pd.concat([df, part])\n"
+     "firsts = df.groupby([\"id\"]).agg(first_user=(\"user_id\", \"min\"), n=(\"id\", \"count\"))\n",
+     {"cannot prove whether user_id is read from", "cannot prove whether user_id is read from"}},
+    // The same named aggregation on a frame read from the dataset is renamed; the output name stays.
+    {"pandas_named_aggregation_of_the_dataset",
+     "df = spark.table(\"prod.events.listening_v3\").toPandas()\n"
+     "firsts = df.groupby([\"track_id\"]).agg(first_user=(\"user_id\", \"min\"))\n",
+     "df = spark.table(\"prod.events.listening_v4\").toPandas()\n"
+     "firsts = df.groupby([\"track_id\"]).agg(first_user=(\"account_id\", \"min\"))\n",
+     {}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Python, PythonTable, ::testing::ValuesIn(kCases),

@@ -113,6 +113,14 @@ class Rewriter {
 
   void run() {
     jdbc_ = has_result_set_call();
+    // Rows read here at all, by label or by position (rs.getDate(4)); a getter without an
+    // argument (visit.getDate()) is a bean's, not a result set's.
+    for (std::size_t i = 1; i + 1 < t_.size() && !rows_read_here_; ++i)
+      rows_read_here_ = t_[i].kind == Kind::Name && is_op(i + 1, '(') && !is_op(i + 2, ')') &&
+                        is_op(i - 1, '.') && result_set_call(tx(i)) && tx(i).substr(0, 3) == "get";
+    for (std::size_t i = 0; i < t_.size() && !spark_program_; ++i)
+      spark_program_ = t_[i].kind == Kind::Name && in(tx(i), {"SparkSession", "Dataset", "DataFrame",
+                                                              "JavaRDD", "spark", "sparkSession"});
     annotations();
     catalog_calls();
     strings();
@@ -385,7 +393,14 @@ class Rewriter {
       lo.dollar_opaque = interpolated;
       lo.backslash_escapes = !(scala_ && triple);
       lo.margin_pipes = scala_ && triple;
-      auto r = rewrite_embedded(text_, pieces, plan_, models_, out_, lo, table_arg);
+      // A Java query whose rows this file does not read itself (no result-set getter here, no
+      // Spark frame) is read elsewhere by column name (a RowMapper class, a ResultSetExtractor),
+      // out of the engine's sight: renamed output columns keep their old names (`visited_on AS
+      // visit_date`). With a getter, the labels here are followed and renamed with the query
+      // (label() below); in a Spark program the frame's column uses here are renamed with it.
+      sql::Context context;
+      context.outputs_by_name = !scala_ && !rows_read_here_ && !spark_program_;
+      auto r = rewrite_embedded(text_, pieces, plan_, models_, out_, lo, table_arg, context);
       if (jdbc_) runs_[i] = Run{last, r.is_sql, r.sql};
       if (r.is_sql) {
         about_ = about_ || r.sql.reads_dataset || r.sql.mentions_dataset;
@@ -904,6 +919,8 @@ class Rewriter {
   std::set<std::size_t> names_other_;     // literals that provably name another table (warehouse paths)
   std::vector<std::size_t> dynamic_;      // reads of a table computed at run time (callee token)
   bool jdbc_ = false;                     // the file calls a ResultSet getter with a literal
+  bool rows_read_here_ = false;           // the file calls a ResultSet getter (label or index)
+  bool spark_program_ = false;            // the file works with Spark frames (Dataset, SparkSession, …)
   std::map<std::size_t, Run> runs_;       // literal runs by first token (only when jdbc_)
   bool methods_found_ = false;
   std::vector<std::pair<std::size_t, std::size_t>> methods_;

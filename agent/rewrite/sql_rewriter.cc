@@ -840,6 +840,8 @@ class Analyzer {
       ++q;
     }
     if (targets_dataset(target) && !view) target_columns(i, q, target, "names");  // PARTITION/CLUSTER BY
+    if (targets_dataset(target) && !view && plan_.moves())
+      storage_location(i, e);  // may follow WITH SERDEPROPERTIES
     if (q >= e) return true;
     // CREATE ... AS query: the new relation's columns are the query's output names, and whatever
     // reads them downstream does so by name, so a renamed column keeps its old output name.
@@ -849,6 +851,21 @@ class Analyzer {
                             nullptr, true);
     alias_back_ = review_star_ = false;
     return true;
+  }
+
+  // `LOCATION 's3://bucket/t/'` of the dataset's own external table, spelled with its table name:
+  // the moved table keeps its data elsewhere, which the task does not say, so it goes to review.
+  void storage_location(std::size_t b, std::size_t e) {
+    const auto& old = plan_.old_parts();
+    if (old.empty()) return;
+    for (std::size_t i = b; i + 1 < e; ++i) {
+      if (!is_kw(i, "location") || t_[i + 1].kind != Kind::String) continue;
+      if (!contains_ignoring_case(tx(i + 1), old.back())) continue;
+      out_.review(t_[i + 1].begin, "LOCATION " + std::string(tx(i + 1)) + " is where " +
+                                       plan_.dataset_label() + " keeps its data; it moves to " +
+                                       plan_.new_location() +
+                                       ": set the new table's storage location by hand");
+    }
   }
 
   // The items of CREATE TABLE t ( ... ) when t is the dataset: a column definition starts with the

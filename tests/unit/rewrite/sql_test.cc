@@ -265,6 +265,16 @@ const Case kCases[] = {
      "CREATE TABLE plays (user_id BIGINT, ts BIGINT,\n  FOREIGN KEY (user_id) REFERENCES listening_v4 "
      "(account_id))",
      {}},
+    // The dataset's own external table names its storage after the table: the moved table's data
+    // location is not in the task, so it goes to review; another table's LOCATION is left alone.
+    {"create_external_table_location_of_the_dataset_is_review",
+     "CREATE EXTERNAL TABLE IF NOT EXISTS `events`.`listening_v3` (\n  `user_id` string\n)\n"
+     "LOCATION 's3://lake/listening_v3/';\n"
+     "CREATE EXTERNAL TABLE plays (user_id string) LOCATION 's3://lake/listening_v3_copy/'",
+     "CREATE EXTERNAL TABLE IF NOT EXISTS `events`.`listening_v4` (\n  `account_id` string\n)\n"
+     "LOCATION 's3://lake/listening_v3/';\n"
+     "CREATE EXTERNAL TABLE plays (user_id string) LOCATION 's3://lake/listening_v3_copy/'",
+     {"LOCATION 's3://lake/listening_v3/' is where prod.events.listening_v3 keeps its data"}},
     {"create_index_on_dataset",
      "CREATE UNIQUE INDEX idx ON listening_v3 USING btree (user_id, lower(track_id));\n"
      "CREATE INDEX other_idx ON users (user_id)",

@@ -168,7 +168,9 @@ bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, b
       if (!old_suffix(text, parts, 0, k, plan)) continue;
       found = true;
       if (!plan.moves()) break;
-      auto repl = plan.new_suffix(k);
+      // The whole old location spelled (a bare `visits` that was the location) becomes the whole
+      // new one, as in SQL.
+      auto repl = k == old.size() ? plan.new_suffix(std::size_t(-1)) : plan.new_suffix(k);
       if (repl.size() == k) {
         for (std::size_t j = 0; j < k; ++j)
           if (seg_text(text, parts[j]) != repl[j])

@@ -38,14 +38,16 @@ const Case kCases[] = {
      "?\";\n"
      "String other = \"SELECT user_id FROM prod.users.users\";\n",
      "// reads user_id from listening_v3\n"
-     "String sql = \"SELECT account_id, track_id \" +\n    \"FROM prod.events.listening_v4 WHERE account_id "
+     "String sql = \"SELECT account_id AS user_id, track_id \" +\n    \"FROM prod.events.listening_v4 WHERE "
+     "account_id "
      "= ?\";\n"
      "String other = \"SELECT user_id FROM prod.users.users\";\n",
      {}},
     {"java_text_block",
      "src/Q.java",
      "String q = \"\"\"\n    SELECT user_id, legacy_flag\n    FROM `prod.events.listening_v3`\n    \"\"\";\n",
-     "String q = \"\"\"\n    SELECT account_id, legacy_flag\n    FROM `prod.events.listening_v4`\n    "
+     "String q = \"\"\"\n    SELECT account_id AS user_id, legacy_flag\n    FROM "
+     "`prod.events.listening_v4`\n    "
      "\"\"\";\n",
      {"reads dropped field legacy_flag"}},
     {"java_spark_columns_sole_dataset",
@@ -292,7 +294,7 @@ const Case kCases[] = {
      "src/PlaysWriter.java",
      "String q = \"SELECT user_id FROM prod.events.listening_v3\";\n"
      "new SimpleJdbcInsert(jdbc).withTableName(\"daily_plays\").usingColumns(\"user_id\");\n",
-     "String q = \"SELECT account_id FROM prod.events.listening_v4\";\n"
+     "String q = \"SELECT account_id AS user_id FROM prod.events.listening_v4\";\n"
      "new SimpleJdbcInsert(jdbc).withTableName(\"daily_plays\").usingColumns(\"user_id\");\n",
      {"cannot prove usingColumns(\"user_id\") belongs to prod.events.listening_v3"}},
     // A write is not a read of another table: the columns of the frame read from the dataset are

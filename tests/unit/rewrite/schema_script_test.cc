@@ -74,6 +74,12 @@ TEST(SchemaScript, AlterWithoutCreateIsStillReview) {
   EXPECT_NE(r.review[0].message.find("a schema migration is not edited"), std::string::npos);
 }
 
+// The same in a host language's table argument: spark.table("appointments") is the whole location.
+TEST(SchemaScript, TableArgumentOfOnePartLocationIsQualified) {
+  auto r = migrate_file("jobs/job.py", "df = spark.table(\"appointments\")\n", appointments_to_schema());
+  EXPECT_EQ(r.content, "df = spark.table(\"scheduling.appointments\")\n");
+}
+
 // A qualified old location spelled in full also becomes the full new one.
 TEST(SchemaScript, FullySpelledTwoPartNameBecomesTheFullNewName) {
   ChangeSet cs = appointments_to_schema();
@@ -81,6 +87,48 @@ TEST(SchemaScript, FullySpelledTwoPartNameBecomesTheFullNewName) {
   cs.dataset.to.location = "clinic.scheduling.appointments";
   auto r = migrate_file("db/q.sql", "SELECT booked_at FROM public.appointments", cs);
   EXPECT_EQ(r.content, "SELECT booked_on FROM clinic.scheduling.appointments");
+}
+
+// Spring JDBC around the same table: a SimpleJdbcInsert keeps a bare table name (its schema goes
+// in withSchemaName: review), its parameter names are the table's columns (renamed), and a
+// result-set label qualified with the table name goes to review.
+TEST(SchemaScript, SpringJdbcInsertParametersAndQualifiedLabels) {
+  auto r = migrate_file("src/AppointmentDao.java",
+                        "insert = new SimpleJdbcInsert(ds).withTableName(\"appointments\");\n"
+                        "params = new MapSqlParameterSource()\n"
+                        "    .addValue(\"id\", a.getId())\n"
+                        "    .addValue(\"booked_at\", a.getDate());\n"
+                        "List<A> l = jdbc.sql(\"SELECT id FROM rooms WHERE id = :id\").query(m).list();\n",
+                        appointments_to_schema());
+  EXPECT_EQ(r.content,
+            "insert = new SimpleJdbcInsert(ds).withTableName(\"appointments\");\n"
+            "params = new MapSqlParameterSource()\n"
+            "    .addValue(\"id\", a.getId())\n"
+            "    .addValue(\"booked_on\", a.getDate());\n"
+            "List<A> l = jdbc.sql(\"SELECT id FROM rooms WHERE id = :id\").query(m).list();\n");
+  ASSERT_EQ(r.review.size(), 1u) << testing::review_lines(r);
+  EXPECT_EQ(r.review[0].line, 1);
+  EXPECT_NE(r.review[0].message.find(".withSchemaName"), std::string::npos);
+
+  auto labels = migrate_file("src/Extractor.java",
+                             "Integer fk(ResultSet rs) { return rs.getInt(\"appointments.room_id\"); }\n"
+                             "Integer pk(ResultSet rs) { return rs.getInt(\"rooms.id\"); }\n",
+                             appointments_to_schema());
+  EXPECT_EQ(labels.edits.size(), 0u);
+  ASSERT_EQ(labels.review.size(), 1u) << testing::review_lines(labels);
+  EXPECT_EQ(labels.review[0].line, 1);
+}
+
+// A parameter that is also a named SQL parameter of the file keeps its name: review.
+TEST(SchemaScript, InsertParameterAlsoBoundInSqlIsReview) {
+  auto r = migrate_file("src/AppointmentDao.java",
+                        "insert = new SimpleJdbcInsert(ds).withTableName(\"appointments\");\n"
+                        "params.addValue(\"booked_at\", d);\n"
+                        "jdbc.update(\"UPDATE rooms SET last = :booked_at\", params);\n",
+                        appointments_to_schema());
+  EXPECT_EQ(r.content.find("booked_on"), std::string::npos) << r.content;
+  EXPECT_NE(testing::review_lines(r).find("2: parameter booked_at"), std::string::npos)
+      << testing::review_lines(r);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Implementation of forge.h for GitHub and GitLab.
+// Implementation of forge.h for GitHub, GitLab and Gitea.
 #include "agent/forge.h"
 
 #include <nlohmann/json.hpp>
@@ -24,7 +24,7 @@ class RestForge : public Forge {
     HttpRequest req;
     req.method = method;
     req.url = api_ + path;
-    req.headers["Authorization"] = "Bearer " + token_;
+    req.headers["Authorization"] = auth_scheme() + " " + token_;
     req.headers["User-Agent"] = "shepherd-agent";
     req.headers["Accept"] = accept();
     req.headers["Content-Type"] = "application/json";
@@ -42,6 +42,7 @@ class RestForge : public Forge {
     return j;
   }
   virtual std::string accept() const { return "application/json"; }
+  virtual std::string auth_scheme() const { return "Bearer"; }
 
   static std::string id_string(const json& v) {
     if (v.is_number_integer()) return std::to_string(v.get<long long>());
@@ -141,6 +142,55 @@ class GitLab final : public RestForge {
   std::string project_;
 };
 
+// Gitea and Forgejo (API v1, under /api/v1): close to GitHub's pulls API but its own paths, paging
+// and answers, so a client of its own.
+class Gitea final : public RestForge {
+ public:
+  Gitea(std::string api, std::string token, std::string repo)
+      : RestForge(std::move(api), std::move(token)), repo_(std::move(repo)) {}
+
+  std::optional<PullRequest> find_open(const std::string& branch) override {
+    // The list has no head filter: page through the open ones (50 a page, Gitea's default maximum).
+    for (int page = 1; page <= kMaxPages; ++page) {
+      json list = call("GET", "/repos/" + repo_ + "/pulls?state=open&limit=50&page=" + std::to_string(page),
+                       nullptr, "finding the pull request");
+      if (!list.is_array()) throw ForgeError("finding the pull request: expected a JSON array");
+      for (const auto& pr : list) {
+        if (!pr.contains("head") || pr["head"].value("ref", "") != branch) continue;
+        return PullRequest{id_string(pr.at("number")), pr.value("html_url", "")};
+      }
+      if (list.size() < 50) break;
+    }
+    return std::nullopt;
+  }
+
+  PullRequest create(const std::string& branch, const std::string& base, const std::string& title,
+                     const std::string& body) override {
+    try {
+      json pr = call("POST", "/repos/" + repo_ + "/pulls",
+                     {{"title", title}, {"head", branch}, {"base", base}, {"body", body}},
+                     "opening the pull request");
+      return PullRequest{id_string(pr.at("number")), pr.value("html_url", "")};
+    } catch (const ForgeError&) {
+      // 409: "pull request already exists for these targets" (a race with another attempt): adopt it.
+      if (last_status_ == 409 || last_status_ == 422) {
+        if (auto existing = find_open(branch)) return *existing;
+      }
+      throw;
+    }
+  }
+
+  void close(const PullRequest& pr) override {
+    call("PATCH", "/repos/" + repo_ + "/pulls/" + pr.number, {{"state", "closed"}},
+         "closing the pull request");
+  }
+
+ private:
+  static constexpr int kMaxPages = 40;  // 2,000 open pull requests
+  std::string auth_scheme() const override { return "token"; }
+  std::string repo_;
+};
+
 }  // namespace
 
 std::string project_from_url(const std::string& url) {
@@ -165,14 +215,14 @@ std::unique_ptr<Forge> make_forge(const PullRequestSettings& settings, const std
   std::string project = settings.repository.empty() ? project_from_url(repository_url) : settings.repository;
   if (project.empty())
     throw ForgeError("task.agent.pullRequest.repository: cannot derive it from the repository URL; set it");
-  if (settings.provider == Provider::GitHub) {
-    if (project.find('/') == std::string::npos) {
-      throw ForgeError("task.agent.pullRequest.repository: must be owner/name for GitHub (got '" + project +
-                       "')");
-    }
-    return std::make_unique<GitHub>(settings.api_url, token, project);
+  if (settings.provider == Provider::GitLab)
+    return std::make_unique<GitLab>(settings.api_url, token, project);
+  if (project.find('/') == std::string::npos || project.find('/') != project.rfind('/')) {
+    throw ForgeError("task.agent.pullRequest.repository: must be owner/name for " +
+                     to_string(settings.provider) + " (got '" + project + "')");
   }
-  return std::make_unique<GitLab>(settings.api_url, token, project);
+  if (settings.provider == Provider::Gitea) return std::make_unique<Gitea>(settings.api_url, token, project);
+  return std::make_unique<GitHub>(settings.api_url, token, project);
 }
 
 }  // namespace shepherd::agent

@@ -208,8 +208,10 @@ Task parse(const json& j) {
       s.provider = Provider::GitHub;
     } else if (provider == "GitLab") {
       s.provider = Provider::GitLab;
+    } else if (provider == "Gitea") {
+      s.provider = Provider::Gitea;
     } else {
-      fail("task.agent.pullRequest.provider", "must be GitHub or GitLab (got '" + provider + "')");
+      fail("task.agent.pullRequest.provider", "must be GitHub, GitLab or Gitea (got '" + provider + "')");
     }
     s.api_url = str(*pr, "apiUrl", "task.agent.pullRequest.apiUrl", true);
     if (!s.api_url.starts_with("https://") && !s.api_url.starts_with("http://")) {
@@ -300,7 +302,17 @@ std::string to_string(Mode m) {
 
 std::string to_string(Action a) { return a == Action::Migrate ? "migrate" : "rollback"; }
 
-std::string to_string(Provider p) { return p == Provider::GitHub ? "GitHub" : "GitLab"; }
+std::string to_string(Provider p) {
+  switch (p) {
+    case Provider::GitHub:
+      return "GitHub";
+    case Provider::GitLab:
+      return "GitLab";
+    case Provider::Gitea:
+      return "Gitea";
+  }
+  return "GitHub";
+}
 
 json encode_task(const Task& t) {
   json consumer{

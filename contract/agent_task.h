@@ -25,7 +25,7 @@ inline constexpr const char* kTaskApiVersion = "shepherd.dev/agent-task/v1";
 
 enum class Action { Migrate, Rollback };        // "migrate" | "rollback"
 enum class Mode { DryRun, Push, PullRequest };  // "DryRun" | "Push" | "PullRequest"
-enum class Provider { GitHub, GitLab };         // "GitHub" | "GitLab"
+enum class Provider { GitHub, GitLab, Gitea };  // "GitHub" | "GitLab" | "Gitea" (Gitea and Forgejo)
 
 struct Repository {
   std::string url;       // required: https://…, ssh://…, git@host:path, git://…, file://… or /path

@@ -172,6 +172,8 @@ constexpr EnumName<MeasurementOutcome> kMeasurementOutcomes[] = {
     {MeasurementOutcome::Successful, "Successful"},
     {MeasurementOutcome::Failed, "Failed"},
     {MeasurementOutcome::Inconclusive, "Inconclusive"}};
+constexpr EnumName<ForgeProvider> kForgeProviders[] = {
+    {ForgeProvider::GitHub, "GitHub"}, {ForgeProvider::GitLab, "GitLab"}, {ForgeProvider::Gitea, "Gitea"}};
 constexpr EnumName<ChangeKind> kChangeKinds[] = {{ChangeKind::Rename, "rename"},
                                                  {ChangeKind::Retype, "retype"},
                                                  {ChangeKind::Drop, "drop"},
@@ -187,6 +189,10 @@ std::string to_string(ConsumerPhase v) { return name_of(kConsumerPhases, v); }
 std::string to_string(Outcome v) { return name_of(kOutcomes, v); }
 std::string to_string(MeasurementOutcome v) { return name_of(kMeasurementOutcomes, v); }
 std::string to_string(ChangeKind v) { return name_of(kChangeKinds, v); }
+std::string to_string(ForgeProvider v) { return name_of(kForgeProviders, v); }
+std::optional<ForgeProvider> parse_forge_provider(const std::string& s) {
+  return value_of(kForgeProviders, s);
+}
 std::optional<AgentMode> parse_agent_mode(const std::string& s) { return value_of(kModes, s); }
 std::optional<Approval> parse_approval(const std::string& s) { return value_of(kApprovals, s); }
 std::optional<OnFailure> parse_on_failure(const std::string& s) { return value_of(kOnFailures, s); }
@@ -471,6 +477,18 @@ void from_json(const json& j, AuthorSpec& v) {
   read(j, "name", v.name);
   read(j, "email", v.email);
 }
+void to_json(json& j, const PullRequestSpec& v) {
+  j = json{{"provider", to_string(v.provider)}};
+  put(j, "apiUrl", v.apiUrl);
+  put(j, "repository", v.repository);
+  put(j, "base", v.base);
+}
+void from_json(const json& j, PullRequestSpec& v) {
+  read_enum(j, "provider", v.provider, parse_forge_provider);
+  read(j, "apiUrl", v.apiUrl);
+  read(j, "repository", v.repository);
+  read(j, "base", v.base);
+}
 void to_json(json& j, const PodSpecOverrides& v) {
   j = json{{"serviceAccountName", v.serviceAccountName}};
   put(j, "labels", v.labels);
@@ -500,6 +518,7 @@ void to_json(json& j, const AgentSpec& v) {
   put(j, "image", v.image);
   if (!v.gitCredentials.secretName.empty()) j["gitCredentials"] = v.gitCredentials;
   put(j, "author", v.author);
+  put(j, "pullRequest", v.pullRequest);
   if (v.resources.is_object() && !v.resources.empty()) j["resources"] = v.resources;
 }
 void from_json(const json& j, AgentSpec& v) {
@@ -511,6 +530,7 @@ void from_json(const json& j, AgentSpec& v) {
   read(j, "gitCredentials", v.gitCredentials);
   read(j, "codingAgent", v.codingAgent);
   read(j, "author", v.author);
+  read(j, "pullRequest", v.pullRequest);
   if (const json* r = find(j, "resources")) {
     if (!r->is_object()) fail("resources: expected an object");
     v.resources = *r;

@@ -65,6 +65,7 @@ enum class ConsumerPhase {
 enum class Outcome { Changed, NoChanges, NeedsReview, Failed };
 enum class MeasurementOutcome { Successful, Failed, Inconclusive };
 enum class ChangeKind { Rename, Retype, Drop, Add };
+enum class ForgeProvider { GitHub, GitLab, Gitea };
 
 std::string to_string(AgentMode v);
 std::string to_string(Approval v);
@@ -74,7 +75,9 @@ std::string to_string(ConsumerPhase v);
 std::string to_string(Outcome v);
 std::string to_string(MeasurementOutcome v);
 std::string to_string(ChangeKind v);
+std::string to_string(ForgeProvider v);
 std::optional<AgentMode> parse_agent_mode(const std::string& s);
+std::optional<ForgeProvider> parse_forge_provider(const std::string& s);
 std::optional<Approval> parse_approval(const std::string& s);
 std::optional<OnFailure> parse_on_failure(const std::string& s);
 std::optional<PlanPhase> parse_plan_phase(const std::string& s);
@@ -207,6 +210,13 @@ struct AuthorSpec {
   std::string name;
   std::string email;
 };
+// Where PullRequest mode opens its pull requests (docs/api.md, spec.agent.pullRequest).
+struct PullRequestSpec {
+  ForgeProvider provider = ForgeProvider::GitHub;
+  std::string apiUrl;      // the forge's REST API root, e.g. https://api.github.com
+  std::string repository;  // owner/name (GitLab: project path); empty: from the repository URL
+  std::string base;        // target branch; empty: the consumer's repository.revision
+};
 struct PodSpecOverrides {
   StringMap labels;
   StringMap annotations;
@@ -223,6 +233,7 @@ struct AgentSpec {
   GitCredentials gitCredentials;
   CodingAgentSpec codingAgent;
   std::optional<AuthorSpec> author;                     // commit author; agent default when absent
+  std::optional<PullRequestSpec> pullRequest;           // required in PullRequest mode
   nlohmann::json resources = nlohmann::json::object();  // corev1.ResourceRequirements verbatim
   PodSpecOverrides pod;
 };
@@ -478,6 +489,7 @@ SHEPHERD_API_JSON(CutoverSpec);
 SHEPHERD_API_JSON(PrometheusCheck);
 SHEPHERD_API_JSON(Threshold);
 SHEPHERD_API_JSON(CheckSpec);
+SHEPHERD_API_JSON(PullRequestSpec);
 SHEPHERD_API_JSON(HealthSpec);
 SHEPHERD_API_JSON(GitCredentials);
 SHEPHERD_API_JSON(CodingAgentSpec);

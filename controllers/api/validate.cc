@@ -43,6 +43,21 @@ void check_agent(std::vector<ValidationError>& out, const std::string& prefix, c
                                            "; set it, e.g. \"shepherd/{plan}\""});
   if (agent.timeoutSeconds <= 0) out.push_back({prefix + ".timeoutSeconds", "must be positive; e.g. 1800"});
   if (agent.retries < 0) out.push_back({prefix + ".retries", "must not be negative; e.g. 2"});
+  if (agent.mode == AgentMode::PullRequest && !agent.pullRequest) {
+    out.push_back({prefix + ".pullRequest",
+                   "pullRequest is required with mode PullRequest; name the forge, e.g. "
+                   "{provider: GitHub, apiUrl: \"https://api.github.com\"}"});
+  }
+  if (agent.pullRequest) {
+    const std::string& url = agent.pullRequest->apiUrl;
+    if (url.empty()) {
+      out.push_back({prefix + ".pullRequest.apiUrl",
+                     "apiUrl is required; the forge's REST API root, e.g. "
+                     "\"https://api.github.com\""});
+    } else if (!url.starts_with("https://") && !url.starts_with("http://")) {
+      out.push_back({prefix + ".pullRequest.apiUrl", "must be an http(s) URL (got \"" + url + "\")"});
+    }
+  }
 }
 
 void check_health(std::vector<ValidationError>& out, const std::string& prefix, const HealthSpec& h) {

@@ -105,6 +105,14 @@ contract::Task to_task(const api::ConsumerMigration& cmig, const JobOptions& opt
     if (!author->name.empty()) t.agent.author.name = author->name;
     if (!author->email.empty()) t.agent.author.email = author->email;
   }
+  if (const auto& pr = spec.agent.pullRequest) {
+    // The rollback of a PullRequest attempt closes its pull request: the settings go with both.
+    const contract::Provider provider =
+        pr->provider == api::ForgeProvider::GitLab  ? contract::Provider::GitLab
+        : pr->provider == api::ForgeProvider::Gitea ? contract::Provider::Gitea
+                                                    : contract::Provider::GitHub;
+    t.agent.pull_request = contract::PullRequestSettings{provider, pr->apiUrl, pr->repository, pr->base};
+  }
   // The agent stops itself a little before activeDeadlineSeconds so that it can
   // still write its result.
   t.limits.deadline_seconds = static_cast<int>(std::max<std::int64_t>(1, spec.agent.timeoutSeconds - 60));

@@ -58,8 +58,14 @@ Task dry_run_task() {
   return t;
 }
 
+Task gitea_task() {
+  Task t = migrate_task();
+  t.agent.pull_request = PullRequestSettings{Provider::Gitea, "http://127.0.0.1:3000/api/v1", "", ""};
+  return t;
+}
+
 TEST(TaskCodec, RoundTripsEveryShape) {
-  for (const Task& t : {migrate_task(), rollback_task(), dry_run_task()}) {
+  for (const Task& t : {migrate_task(), rollback_task(), dry_run_task(), gitea_task()}) {
     const json encoded = encode_task(t);
     const auto decoded = decode_task(encoded.dump());
     ASSERT_TRUE(decoded.value) << decoded.error << "\n" << encoded.dump(2);

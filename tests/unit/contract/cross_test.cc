@@ -85,6 +85,36 @@ TEST(TaskAcrossTheWire, MigrateArrivesAsBuilt) {
   EXPECT_FALSE(t.rollback);
 }
 
+// PullRequest mode through the operator: the plan's forge settings arrive in the agent's task (the
+// rollback gets them too, to close the pull request).
+TEST(TaskAcrossTheWire, PullRequestSettingsArrive) {
+  auto m = cmig();
+  m.spec.agent.mode = api::AgentMode::PullRequest;
+  m.spec.agent.pullRequest =
+      api::PullRequestSpec{api::ForgeProvider::Gitea, "https://forge.example/api/v1", "data/recs", "develop"};
+  for (const auto action : {consumer::JobAction::Migrate, consumer::JobAction::Rollback}) {
+    consumer::JobOptions o;
+    o.action = action;
+    o.attempt = 1;
+    o.default_image = "shepherd-agent:1";
+    const auto parsed = agent_side(m, o);
+    ASSERT_TRUE(parsed.value) << parsed.error;
+    EXPECT_EQ(*parsed.value, consumer::to_task(m, o));
+    EXPECT_EQ(parsed.value->agent.mode, agent::Mode::PullRequest);
+    ASSERT_TRUE(parsed.value->agent.pull_request);
+    EXPECT_EQ(*parsed.value->agent.pull_request,
+              (agent::PullRequestSettings{agent::Provider::Gitea, "https://forge.example/api/v1", "data/recs",
+                                          "develop"}));
+  }
+  // Without settings the agent refuses the task: the operator's validation stops this earlier.
+  m.spec.agent.pullRequest.reset();
+  consumer::JobOptions o;
+  o.default_image = "shepherd-agent:1";
+  const auto refused = agent_side(m, o);
+  EXPECT_FALSE(refused.value);
+  EXPECT_NE(refused.error.find("task.agent.pullRequest"), std::string::npos) << refused.error;
+}
+
 TEST(TaskAcrossTheWire, DefaultsOfAHandMadeMigration) {
   api::ConsumerMigration m = cmig();
   m.spec.plan.clear();

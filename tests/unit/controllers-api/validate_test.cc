@@ -100,6 +100,18 @@ TEST(Validate, Table) {
       {"waves last", [](MigrationPlanSpec& s) { s.rollout.waves = {50}; }, "spec.rollout.waves",
        "last wave must be 100"},
       {"no changes", [](MigrationPlanSpec& s) { s.changes.clear(); }, "spec.changes", "at least one change"},
+      {"pull request without a forge", [](MigrationPlanSpec& s) { s.agent.mode = AgentMode::PullRequest; },
+       "spec.agent.pullRequest", "pullRequest is required with mode PullRequest"},
+      {"pull request api url",
+       [](MigrationPlanSpec& s) {
+         s.agent.pullRequest = PullRequestSpec{ForgeProvider::Gitea, "ftp://forge", "", ""};
+       },
+       "spec.agent.pullRequest.apiUrl", "must be an http(s) URL"},
+      {"pull request by override",
+       [](MigrationPlanSpec& s) {
+         s.consumers[2].agent = nlohmann::json{{"mode", "PullRequest"}};
+       },
+       "spec.consumers[2].agent.pullRequest", "pullRequest is required with mode PullRequest"},
   };
   for (const auto& r : rows) {
     auto s = valid_spec();

@@ -1,14 +1,17 @@
 // shepherd-agent end to end on real git: the binary runs as a subprocess with SHEPHERD_TASK and a
 // termination log, like the kubelet runs it, against bare remotes on disk, git daemon (git://),
-// smart HTTP with a token (askpass path) and a fake GitHub/GitLab API on 127.0.0.1.
+// smart HTTP with a token (askpass path), a fake GitHub/GitLab API on 127.0.0.1 (their contracts)
+// and a real Gitea (hack/forge, the `forge` test fixture).
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -566,6 +569,89 @@ TEST_F(AgentTest, MergeRequestOnGitLabOpensFindsAndCloses) {
   }
   EXPECT_EQ(posts, 1);
   EXPECT_EQ(closes, 1);
+}
+
+// The forge that the `forge` fixture started (hack/forge up): its exports, from $SHEPHERD_FORGE_DIR/env.
+std::map<std::string, std::string> forge_env() {
+  std::map<std::string, std::string> env;
+  const char* dir = std::getenv("SHEPHERD_FORGE_DIR");
+  if (dir == nullptr) return env;
+  std::istringstream in(slurp(fs::path(dir) / "env"));
+  for (std::string line; std::getline(in, line);) {
+    if (auto eq = line.find('='); eq != std::string::npos) env[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return env;
+}
+
+// One call of Gitea's API with the admin's token; the answer's JSON (null when it is not JSON).
+json forge_api(const std::map<std::string, std::string>& forge, const std::string& method,
+               const std::string& path, const json& body = nullptr) {
+  std::vector<std::string> argv = {"curl",
+                                   "-sS",
+                                   "-X",
+                                   method,
+                                   "-H",
+                                   "Authorization: token " + forge.at("SHEPHERD_FORGE_TOKEN"),
+                                   "-H",
+                                   "Content-Type: application/json",
+                                   forge.at("SHEPHERD_FORGE_API") + path};
+  if (!body.is_null()) argv.insert(argv.end(), {"--data-binary", body.dump()});
+  ProcessResult r = run_process(argv);
+  EXPECT_EQ(r.exit_code, 0) << method << " " << path << ": " << r.err;
+  return json::parse(r.out, nullptr, false);
+}
+
+// On a real Gitea: the agent pushes over HTTP with the token, opens one pull request (a second run
+// adopts it), and the rollback closes it and deletes the branch.
+TEST_F(AgentTest, PullRequestOnGiteaOpensFindsAndCloses) {
+  const auto forge = forge_env();
+  ASSERT_TRUE(forge.count("SHEPHERD_FORGE_API"))
+      << "no forge: run under ctest (fixture `forge`) or hack/forge up";
+  const std::string repo = "pipeline-" + dir_.filename().string().substr(dir_.filename().string().size() - 6);
+  const json created = forge_api(forge, "POST", "/user/repos", {{"name", repo}, {"default_branch", "main"}});
+  ASSERT_EQ(created.value("name", ""), repo) << created.dump();
+  const std::string owner = forge.at("SHEPHERD_FORGE_USER");
+  const std::string http_url = forge.at("SHEPHERD_FORGE_URL") + "/" + owner + "/" + repo + ".git";
+  // Seed it with the consumer (basic auth in the URL is fine for the test's own push).
+  const std::string auth_url = "http://" + owner + ":" + forge.at("SHEPHERD_FORGE_PASSWORD") + "@" +
+                               http_url.substr(std::string("http://").size());
+  git(remote_, {"push", "-q", auth_url, "main"});
+
+  spit(creds_ / "token", forge.at("SHEPHERD_FORGE_TOKEN") + "\n");
+  json t = task("PullRequest");
+  t["consumer"]["repository"]["url"] = http_url;
+  t["agent"]["pullRequest"] = {{"provider", "Gitea"}, {"apiUrl", forge.at("SHEPHERD_FORGE_API")}};
+  AgentRun first = run_agent(t);
+  ASSERT_EQ(first.result["outcome"], "Changed") << first.termination_log << first.process.err;
+  const std::string pr_url = forge.at("SHEPHERD_FORGE_URL") + "/" + owner + "/" + repo + "/pulls/1";
+  EXPECT_EQ(first.result["pullRequest"], pr_url);
+
+  const json pr = forge_api(forge, "GET", "/repos/" + owner + "/" + repo + "/pulls/1");
+  EXPECT_EQ(pr.value("state", ""), "open") << pr.dump();
+  EXPECT_EQ(pr["head"].value("ref", ""), "shepherd/listening-events-v4");
+  EXPECT_EQ(pr["head"].value("sha", ""), first.result["commit"]);
+  EXPECT_EQ(pr["base"].value("ref", ""), "main");
+  EXPECT_NE(pr.value("body", "").find("get configmap recs-pipeline-diff"), std::string::npos)
+      << pr.value("body", "");
+
+  AgentRun second = run_agent(t);
+  EXPECT_EQ(second.result["pullRequest"], pr_url) << second.termination_log;
+  EXPECT_EQ(second.result["commit"], first.result["commit"]);
+  const json open = forge_api(forge, "GET", "/repos/" + owner + "/" + repo + "/pulls?state=all");
+  ASSERT_TRUE(open.is_array()) << open.dump();
+  EXPECT_EQ(open.size(), 1u) << "a second run must adopt the pull request, not open another";
+
+  AgentRun rolled = run_agent(rollback_task(t, first.result));
+  EXPECT_EQ(rolled.result["outcome"], "Changed") << rolled.termination_log << rolled.process.err;
+  EXPECT_EQ(forge_api(forge, "GET", "/repos/" + owner + "/" + repo + "/pulls/1").value("state", ""),
+            "closed");
+  const json branch =
+      forge_api(forge, "GET", "/repos/" + owner + "/" + repo + "/branches/shepherd%2Flistening-events-v4");
+  EXPECT_FALSE(branch.contains("commit")) << "the branch is deleted by the rollback: " << branch.dump();
+  for (const AgentRun* r : {&first, &second, &rolled}) {
+    EXPECT_EQ(r->termination_log.find(forge.at("SHEPHERD_FORGE_TOKEN")), std::string::npos);
+    EXPECT_EQ(r->process.err.find(forge.at("SHEPHERD_FORGE_TOKEN")), std::string::npos);
+  }
 }
 
 }  // namespace

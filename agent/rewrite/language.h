@@ -6,7 +6,7 @@
 
 namespace shepherd::rewrite {
 
-enum class Language { None, Sql, Python, Java, Scala, Json, Yaml, Text };
+enum class Language { None, Sql, Python, Java, Scala, Json, Yaml, Text, Shell };
 
 inline Language language_of(std::string_view path) {
   auto slash = path.find_last_of('/');
@@ -20,6 +20,7 @@ inline Language language_of(std::string_view path) {
   if (ext == "scala" || ext == "sc" || ext == "sbt") return Language::Scala;
   if (ext == "json" || ext == "avsc") return Language::Json;
   if (ext == "yml" || ext == "yaml") return Language::Yaml;
+  if (ext == "sh" || ext == "bash") return Language::Shell;  // SQL in here-documents (shell_rewriter.h)
   // Docs and sample data: reviewed, never edited (text_rewriter.h).
   if (ext == "md" || ext == "markdown" || ext == "rst" || ext == "adoc" || ext == "txt" || ext == "csv" ||
       ext == "tsv")

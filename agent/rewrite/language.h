@@ -25,6 +25,10 @@ inline Language language_of(std::string_view path) {
   if (ext == "md" || ext == "markdown" || ext == "rst" || ext == "adoc" || ext == "txt" || ext == "csv" ||
       ext == "tsv")
     return Language::Text;
+  // Views and request plans: reviewed for dropped fields (text_rewriter.h).
+  if (ext == "html" || ext == "htm" || ext == "jsp" || ext == "ftl" || ext == "mustache" || ext == "hbs" ||
+      ext == "jmx")
+    return Language::Text;
   return Language::None;
 }
 

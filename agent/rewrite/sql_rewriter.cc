@@ -130,8 +130,8 @@ class Analyzer {
 
   Result run() {
     created_ = creates_dataset();
-    model_ = dbt_model();
     global_pass();
+    model_ = dbt_model() || !source_variables_.empty();
     std::size_t n = t_.size();
     std::size_t sb = 0;
     for (std::size_t i = 0; i <= n; ++i) {
@@ -354,12 +354,46 @@ class Analyzer {
     return false;
   }
 
+  // `{% set rel = source('events', 'plays') %}` (a source() of the dataset, nothing else): records
+  // rel, so that `{{ rel }}` in a table position is the dataset. True when the block is one.
+  bool source_variable(std::string_view block) {
+    auto trim = [](std::string_view v) {
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n' || v.front() == '-'))
+        v.remove_prefix(1);
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n' || v.back() == '-'))
+        v.remove_suffix(1);
+      return v;
+    };
+    if (block.size() < 4) return false;
+    std::string_view inner = trim(block.substr(2, block.size() - 4));
+    if (inner.substr(0, 4) != "set ") return false;
+    inner = trim(inner.substr(4));
+    std::size_t n = 0;
+    while (n < inner.size() && is_ident_char(inner[n])) ++n;
+    if (n == 0) return false;
+    std::string name(inner.substr(0, n));
+    std::string_view value = inner.substr(n);
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    if (value.empty() || value.front() != '=') return false;
+    value = trim(value.substr(1));
+    auto calls = jinja::calls(value);
+    if (calls.size() != 1 || calls[0].function != "source" || value.substr(0, 7) != "source(" ||
+        value.back() != ')')
+      return false;
+    source_variables_.insert(name);
+    return true;
+  }
+
   void jinja_statements() {
     for (std::size_t at = text_.find("{%"); at != std::string_view::npos; at = text_.find("{%", at + 2)) {
       std::size_t end = text_.find("%}", at + 2);
       end = end == std::string_view::npos ? text_.size() : end + 2;
       std::string_view block = text_.substr(at, end - at);
       bool source = dataset_sources(block, at);
+      if (source && source_variable(block)) {  // followed: `{{ rel }}` reads the dataset
+        at = end - 2;
+        continue;
+      }
       if (source || unresolved_jinja(block))
         out_.review(at,
                     std::string(source ? "Jinja statement holds a source() of " : "Jinja statement names ") +
@@ -1156,6 +1190,16 @@ class Analyzer {
 
   void classify_jinja(std::string_view block, Source& src) {
     src.label = std::string(block);
+    if (block.size() >= 4 && !source_variables_.empty()) {
+      std::string_view inner = block.substr(2, block.size() - 4);
+      while (!inner.empty() && (inner.front() == ' ' || inner.front() == '-')) inner.remove_prefix(1);
+      while (!inner.empty() && (inner.back() == ' ' || inner.back() == '-')) inner.remove_suffix(1);
+      if (source_variables_.count(std::string(inner))) {
+        src.kind = Source::Kind::Dataset;
+        result_.reads_dataset = true;
+        return;
+      }
+    }
     bool unresolved = unresolved_jinja(block);
     for (const auto& call : jinja::calls(block)) {
       if (call.function == "source" && call.args.size() == 2 &&
@@ -1576,10 +1620,12 @@ class Analyzer {
   bool alias_back_ = false;   // inside CREATE TABLE/VIEW ... AS or a dbt model: outputs keep their names
   bool review_star_ = false;  // a top `SELECT *` there makes the relation's columns: review what it passes
   const Context& context_;
-  std::set<std::string> reviewed_drops_;  // dropped fields already reviewed where they are named
-  bool model_ = false;                    // the text is a dbt model (calls ref(), source() or config())
-  bool created_ = false;                  // the script creates the dataset's table (its ALTERs follow it)
-  const Ctes* dml_ctes_ = nullptr;        // inside WITH ... INSERT/UPDATE/DELETE/MERGE
+  std::set<std::string> reviewed_drops_;
+  std::set<std::string> source_variables_;  // Jinja variables set to a source() of the dataset  // dropped
+                                            // fields already reviewed where they are named
+  bool model_ = false;                      // the text is a dbt model (calls ref(), source() or config())
+  bool created_ = false;                    // the script creates the dataset's table (its ALTERs follow it)
+  const Ctes* dml_ctes_ = nullptr;          // inside WITH ... INSERT/UPDATE/DELETE/MERGE
 };
 
 }  // namespace

@@ -295,9 +295,15 @@ const Case kCases[] = {
      "select user_id from {{ my_relation('events', 'listening_v3') }}",
      {"cannot tell whether {{ my_relation('events', 'listening_v3') }} is prod.events.listening_v3",
       "Jinja expression {{ my_relation('events', 'listening_v3') }} names prod.events.listening_v3"}},
+    // A variable set to a source() of the dataset is followed: {{ rel }} is the dataset (and the
+    // model's output keeps its name). Any other statement holding the source() is review.
+    {"jinja_set_source_variable_is_followed",
+     "{%- set rel = source('events', 'listening_v3') -%}\nselect user_id from {{ rel }}",
+     "{%- set rel = source('events', 'listening_v4') -%}\nselect account_id AS user_id from {{ rel }}",
+     {}},
     {"jinja_statement_source_is_review_and_moves",
-     "{% set rel = source('events', 'listening_v3') %}\nselect user_id from {{ rel }}",
-     "{% set rel = source('events', 'listening_v4') %}\nselect user_id from {{ rel }}",
+     "{% set rels = [source('events', 'listening_v3')] %}\nselect user_id from {{ rels[0] }}",
+     "{% set rels = [source('events', 'listening_v4')] %}\nselect user_id from {{ rels[0] }}",
      {"Jinja statement holds a source() of prod.events.listening_v3"}},
     {"string_naming_table_is_review",
      "SELECT column_name FROM information_schema.columns WHERE table_name = 'listening_v3';\n"

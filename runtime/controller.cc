@@ -67,7 +67,7 @@ void Controller::enqueue_all(const MapFn& map, const ObjectPtr& obj) {
   report_depth();
 }
 
-void Controller::watches(std::shared_ptr<Informer> other, MapFn map) {
+void Controller::watches(const std::shared_ptr<Informer>& other, const MapFn& map) {
   informers_.push_back(other);
   EventHandlers h;
   h.on_add = [this, map](const ObjectPtr& o) { enqueue_all(map, o); };

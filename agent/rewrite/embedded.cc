@@ -49,7 +49,7 @@ class PiecesSink final : public Sink {
 
 EmbeddedResult rewrite_embedded(std::string_view file, const std::vector<Piece>& pieces, const Plan& plan,
                                 const ModelIndex& models, Sink& out, const sql::LexOptions& lex,
-                                bool table_argument) {
+                                bool table_argument, const sql::Context& context) {
   EmbeddedResult r;
   std::string joined;
   for (const auto& p : pieces) joined.append(file.substr(p.begin, p.end - p.begin));
@@ -57,13 +57,15 @@ EmbeddedResult rewrite_embedded(std::string_view file, const std::vector<Piece>&
   if (sql::looks_like_sql(joined, tokens)) {
     r.is_sql = true;
     PiecesSink sink(out, pieces);
-    r.sql = sql::rewrite(joined, std::move(tokens), plan, models, sink);
+    r.sql = sql::rewrite(joined, std::move(tokens), plan, models, sink, context);
     return r;
   }
   for (const auto& p : pieces) {
     OffsetSink sink(out, p.begin);
+    bool other = false;
     r.names_location |=
-        rewrite_location_text(file.substr(p.begin, p.end - p.begin), plan, sink, table_argument);
+        rewrite_location_text(file.substr(p.begin, p.end - p.begin), plan, sink, table_argument, &other);
+    r.names_other_table |= other;
   }
   return r;
 }

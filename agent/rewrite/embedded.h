@@ -21,11 +21,12 @@ struct Piece {
 struct EmbeddedResult {
   bool is_sql = false;
   sql::Result sql;
-  bool names_location = false;  // not SQL, but names the dataset's location
+  bool names_location = false;     // not SQL, but names the dataset's location
+  bool names_other_table = false;  // not SQL, and provably names another table (a warehouse path)
 };
 
 EmbeddedResult rewrite_embedded(std::string_view file, const std::vector<Piece>& pieces, const Plan& plan,
                                 const ModelIndex& models, Sink& out, const sql::LexOptions& lex,
-                                bool table_argument);
+                                bool table_argument, const sql::Context& context = {});
 
 }  // namespace shepherd::rewrite

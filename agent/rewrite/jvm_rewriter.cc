@@ -113,6 +113,14 @@ class Rewriter {
 
   void run() {
     jdbc_ = has_result_set_call();
+    // Rows read here at all, by label or by position (rs.getDate(4)); a getter without an
+    // argument (visit.getDate()) is a bean's, not a result set's.
+    for (std::size_t i = 1; i + 1 < t_.size() && !rows_read_here_; ++i)
+      rows_read_here_ = t_[i].kind == Kind::Name && is_op(i + 1, '(') && !is_op(i + 2, ')') &&
+                        is_op(i - 1, '.') && result_set_call(tx(i)) && tx(i).substr(0, 3) == "get";
+    for (std::size_t i = 0; i < t_.size() && !spark_program_; ++i)
+      spark_program_ = t_[i].kind == Kind::Name && in(tx(i), {"SparkSession", "Dataset", "DataFrame",
+                                                              "JavaRDD", "spark", "sparkSession"});
     annotations();
     catalog_calls();
     strings();
@@ -353,7 +361,11 @@ class Rewriter {
     std::optional<std::size_t> lit;
     for (std::size_t j = 1; j + 3 < t_.size(); ++j) {
       if (!assigns(j, name)) continue;
-      if (lit || !is_string(j + 2) || t_[j + 2].interpolated) return -1;
+      // An interpolated literal counts when the text around its holes names the table (a warehouse
+      // path under an interpolated root, s"${root}/events.db/plays/data").
+      if (lit || !is_string(j + 2) ||
+          (t_[j + 2].interpolated && !names_location_.count(j + 2) && !names_other_.count(j + 2)))
+        return -1;
       if (!(is_op(j + 3, ';') || t_[j + 3].kind == Kind::Name || is_op(j + 3, '}') || is_op(j + 3, ')')))
         return -1;
       lit = j + 2;
@@ -378,11 +390,22 @@ class Rewriter {
           plan_.field(text_.substr(pieces[0].begin, pieces[0].end - pieces[0].begin), false))
         continue;
       bool table_arg = i >= 2 && is_op(i - 1, '(') && t_[i - 2].kind == Kind::Name && table_call(tx(i - 2));
+      if (table_arg && pieces.size() == 1 && tx(i - 2) == "withTableName") {
+        jdbc_insert_table(i);
+        continue;
+      }
       sql::LexOptions lo;
       lo.dollar_opaque = interpolated;
       lo.backslash_escapes = !(scala_ && triple);
       lo.margin_pipes = scala_ && triple;
-      auto r = rewrite_embedded(text_, pieces, plan_, models_, out_, lo, table_arg);
+      // A Java query whose rows this file does not read itself (no result-set getter here, no
+      // Spark frame) is read elsewhere by column name (a RowMapper class, a ResultSetExtractor),
+      // out of the engine's sight: renamed output columns keep their old names (`visited_on AS
+      // visit_date`). With a getter, the labels here are followed and renamed with the query
+      // (label() below); in a Spark program the frame's column uses here are renamed with it.
+      sql::Context context;
+      context.outputs_by_name = !scala_ && !rows_read_here_ && !spark_program_;
+      auto r = rewrite_embedded(text_, pieces, plan_, models_, out_, lo, table_arg, context);
       if (jdbc_) runs_[i] = Run{last, r.is_sql, r.sql};
       if (r.is_sql) {
         about_ = about_ || r.sql.reads_dataset || r.sql.mentions_dataset;
@@ -390,11 +413,58 @@ class Rewriter {
       } else if (r.names_location) {
         about_ = true;
         names_location_.insert(i);
+      } else if (r.names_other_table) {
+        names_other_.insert(i);
       } else if (table_arg && !write_target(i - 2)) {
         reads_other_ = true;
       }
       i = last;
     }
+  }
+
+  // SimpleJdbcInsert.withTableName("t"): Spring looks the table's columns up by this name, which
+  // must stay a bare table name (a schema goes in withSchemaName). The table part moves here; a
+  // schema that the new location adds or changes goes to review.
+  void jdbc_insert_table(std::size_t i) {
+    std::string_view body = body_of(i);
+    if (!plan_.matches_old_suffix({std::string(body)})) {
+      insert_other_ = true;
+      reads_other_ = true;
+      return;
+    }
+    insert_dataset_ = true;
+    about_ = true;
+    names_location_.insert(i);
+    if (!plan_.moves()) return;
+    auto all_new = plan_.new_suffix(std::size_t(-1));
+    const auto& old = plan_.old_parts();
+    if (all_new.back() != body)
+      out_.replace(t_[i].body_begin, body.size(), all_new.back(),
+                   scala_ ? "scala.jdbcinsert" : "java.jdbcinsert");
+    bool schema_same = all_new.size() == old.size();
+    for (std::size_t j = 0; schema_same && j + 1 < old.size(); ++j) schema_same = iequals(old[j], all_new[j]);
+    if (!schema_same)
+      out_.review(t_[i].begin, "SimpleJdbcInsert table " + std::string(body) + " moves to " +
+                                   plan_.new_location() +
+                                   ": set its schema with .withSchemaName(…) (a dotted table name breaks the "
+                                   "column lookup)");
+  }
+
+  // MapSqlParameterSource.addValue("f", …) / params.put: for a SimpleJdbcInsert of the dataset, the
+  // parameter names are matched to its columns. Only when the file inserts into no other table and
+  // no SQL of the file binds `:f` (a named parameter, which keeps its own name).
+  void insert_parameter(std::size_t i, const FieldChange& f) {
+    if (!insert_dataset_ || insert_other_) return;
+    if (text_.find(":" + f.name) != std::string_view::npos) {
+      out_.review(t_[i].begin, "parameter " + f.name + " of an insert into " + plan_.dataset_label() +
+                                   " is also a named SQL parameter in this file; " + what(f));
+      return;
+    }
+    if (!f.rename_to.empty())
+      out_.replace(t_[i].body_begin, t_[i].body_end - t_[i].body_begin, f.rename_to,
+                   scala_ ? "scala.jdbcinsert" : "java.jdbcinsert");
+    if (f.drop || f.retype)
+      out_.review(t_[i].begin, "insert into " + plan_.dataset_label() + " sets " + what(f));
   }
 
   void columns() {
@@ -403,6 +473,7 @@ class Rewriter {
       if (t.kind == Kind::String && skip_.count(i)) continue;
       if (t.kind == Kind::String && !t.interpolated && !t.triple) {
         if (jdbc_ && result_set_label(i)) {
+          qualified_label(i);
           // JDBC labels are matched ignoring case, as the driver does.
           if (const FieldChange* f = plan_.field(text_.substr(t.body_begin, t.body_end - t.body_begin), true))
             if (about_) label(i, *f);
@@ -432,6 +503,10 @@ class Rewriter {
         }
         if (j == 0 || !is_op(j, '(') || t_[j - 1].kind != Kind::Name) continue;
         std::string_view callee = tx(j - 1);
+        if (callee == "addValue" && j + 1 == i && j >= 2 && is_op(j - 2, '.')) {
+          insert_parameter(i, *f);
+          continue;
+        }
         if ((callee == "Column" || callee == "JoinColumn") && annotation_open(j)) {
           std::string_view key = is_op(i - 1, '=') && t_[i - 2].kind == Kind::Name ? tx(i - 2)
                                  : j + 1 == i                                      ? "value"
@@ -444,7 +519,9 @@ class Rewriter {
         bool apply = scala_ && !method && !column_call(callee) && j + 1 == i && is_op(i + 1, ')');
         if (!column_call(callee) && !apply) continue;
         if (callee == "withColumnRenamed" && j + 1 != i) continue;
-        decide(*f, t.body_begin, t.body_end, std::string(callee) + "(\"" + f->name + "\")");
+        decide(*f, t.body_begin, t.body_end, std::string(callee) + "(\"" + f->name + "\")",
+               callee == "col" && j + 1 == i && is_op(i + 1, ')') && output_select_item(j - 1) ? t_[i + 1].end
+                                                                                               : 0);
         continue;
       }
       if (t.kind == Kind::Name && about_ && i > 0 && is_op(i - 1, '.')) accessor(i);
@@ -569,6 +646,18 @@ class Rewriter {
   bool result_set_label(std::size_t i) const {
     return i >= 4 && is_op(i - 1, '(') && t_[i - 2].kind == Kind::Name && result_set_call(tx(i - 2)) &&
            is_op(i - 3, '.') && (is_op(i + 1, ')') || is_op(i + 1, ','));
+  }
+
+  // rs.getInt("visits.pet_id"): a label qualified with the dataset's table name. Whether the driver
+  // still resolves it once the table moves depends on the driver and the query: review.
+  void qualified_label(std::size_t i) {
+    std::string_view body = body_of(i);
+    auto dot = body.rfind('.');
+    if (dot == std::string_view::npos || !plan_.moves()) return;
+    if (!plan_.matches_old_suffix(split(body.substr(0, dot), '.'))) return;
+    out_.review(t_[i].begin, "result-set label " + std::string(body) + " is qualified with the table " +
+                                 plan_.dataset_label() + ", which moves to " + plan_.new_location() +
+                                 ": check that the driver still resolves it");
   }
 
   void label(std::size_t i, const FieldChange& f) {
@@ -809,7 +898,42 @@ class Rewriter {
     return is_op(before, '>') || is_op(before, ']');
   }
 
-  void decide(const FieldChange& f, std::size_t b, std::size_t e, const std::string& shown) {
+  // The literal run's opening token `(` preceding argument i, walking back over sibling arguments;
+  // 0 when i is not inside an argument list of this statement.
+  std::size_t argument_open(std::size_t i) const {
+    std::size_t j = i;
+    int depth = 0;
+    while (j > 0) {
+      --j;
+      if (is_op(j, ')')) ++depth;
+      if (is_op(j, '(')) {
+        if (depth == 0) return j;
+        --depth;
+      }
+      if (is_op(j, ';') || is_op(j, '{') || is_op(j, '}')) return 0;
+    }
+    return 0;
+  }
+
+  // Is the call at `c` (`col` of `col("f")`, closed right after its literal) a whole argument of
+  // `.select(…)` (no `.as(…)` after it), and is the field's name not used again later in the file?
+  // Then the select's output leaves the file under the old name (written to a table, returned to a
+  // caller that reads it by name): a rename keeps that name with an alias, like a CREATE VIEW AS.
+  bool output_select_item(std::size_t c) const {
+    if (c < 1 || !(is_op(c - 1, '(') || is_op(c - 1, ','))) return false;
+    std::size_t close = c + 3;  // col ( "f" )
+    if (!is_op(close, ')') || !(is_op(close + 1, ',') || is_op(close + 1, ')'))) return false;
+    std::size_t open = argument_open(c);
+    if (open < 2 || t_[open - 1].kind != Kind::Name || tx(open - 1) != "select" || !is_op(open - 2, '.'))
+      return false;
+    std::string_view field = body_of(c + 2);
+    for (std::size_t k = close + 1; k < t_.size(); ++k)
+      if (is_string(k) && iequals(body_of(k), field)) return false;
+    return true;
+  }
+
+  void decide(const FieldChange& f, std::size_t b, std::size_t e, const std::string& shown,
+              std::size_t alias_at = 0) {
     if (!about_) {
       // A frame read from a table computed at run time may be the dataset: no silent all-clear.
       if (!dynamic_.empty())
@@ -828,7 +952,12 @@ class Rewriter {
                          ": this file also reads other tables; " + what(f));
       return;
     }
-    if (!f.rename_to.empty()) out_.replace(b, e - b, f.rename_to, scala_ ? "scala.column" : "java.column");
+    if (!f.rename_to.empty()) {
+      out_.replace(b, e - b, f.rename_to, scala_ ? "scala.column" : "java.column");
+      // alias_at: just after `col("…")`, an output select item that keeps its old name.
+      if (alias_at != 0 && !f.retype)
+        out_.replace(alias_at, 0, ".as(\"" + f.name + "\")", scala_ ? "scala.column" : "java.column");
+    }
     if (f.drop) out_.review(b, "reads dropped field " + f.name);
     if (f.retype)
       out_.review(b, "reads retyped field " + f.name + " (" + f.from_type + " -> " + f.to_type + ")" +
@@ -854,8 +983,13 @@ class Rewriter {
   bool shared_mapping_ = false;           // the file has a @MappedSuperclass or @Embeddable
   std::set<std::size_t> skip_;            // literals already handled (annotation parts, JPQL)
   std::set<std::size_t> names_location_;  // literals that name the dataset's location
+  std::set<std::size_t> names_other_;     // literals that provably name another table (warehouse paths)
   std::vector<std::size_t> dynamic_;      // reads of a table computed at run time (callee token)
   bool jdbc_ = false;                     // the file calls a ResultSet getter with a literal
+  bool insert_dataset_ = false;           // a SimpleJdbcInsert of the file names the dataset
+  bool insert_other_ = false;             // a SimpleJdbcInsert of the file names another table
+  bool rows_read_here_ = false;           // the file calls a ResultSet getter (label or index)
+  bool spark_program_ = false;            // the file works with Spark frames (Dataset, SparkSession, …)
   std::map<std::size_t, Run> runs_;       // literal runs by first token (only when jdbc_)
   bool methods_found_ = false;
   std::vector<std::pair<std::size_t, std::size_t>> methods_;

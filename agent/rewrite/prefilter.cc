@@ -71,10 +71,11 @@ bool contains_ignoring_case(std::string_view hay, std::string_view needle) {
 }
 
 // A read whose table or path is not a literal (`spark.table(name)`, `.parquet(base + …)`,
-// `table_name=args[…]`) may be the dataset even though the file never names it; such a file is
-// analysed so that its uses of changed fields go to review rather than pass silently.
+// `table_name=args[…]`, `pd.read_csv(buffer)`) may be the dataset even though the file never names it; such a
+// file is analysed so that its uses of changed fields go to review rather than pass silently.
 bool dynamic_read_marker(std::string_view content) {
-  for (std::string_view call : {"table(", "parquet(", "table_name=", "tableName ="}) {
+  for (std::string_view call :
+       {"table(", "parquet(", "table_name=", "tableName =", "read_csv(", "read_json("}) {
     for (auto pos = content.find(call); pos != std::string_view::npos; pos = content.find(call, pos + 1)) {
       std::size_t k = pos + call.size();
       while (k < content.size() && (content[k] == ' ' || content[k] == '\n')) ++k;

@@ -139,6 +139,7 @@ class Rewriter {
   void run() {
     group_of_.assign(t_.size(), -1);
     catalog_calls();
+    sql_nodes();
     strings();
     dynamic_reads();
     frames_and_columns();
@@ -341,9 +342,78 @@ class Rewriter {
     return groups_[static_cast<std::size_t>(group_of_[*lit])].cls.k == Cls::K::Dataset ? 1 : 0;
   }
 
+  // Glue Studio's SQL node: sparkSqlQuery(glueContext, query=q, mapping={"view": frame, …}) runs q
+  // over temp views that the mapping names. Its literal (q itself, or the literal q is bound to)
+  // is read where the call is (frames_and_columns), once the frames are known, not as free SQL.
+  void sql_nodes() {
+    for (std::size_t i = 1; i + 1 < t_.size(); ++i) {
+      if (!is_name(i) || tx(i) != "sparkSqlQuery" || !is_op(i + 1, '(') ||
+          (is_name(i - 1) && tx(i - 1) == "def"))
+        continue;
+      auto q = kwarg(i + 1, "query");
+      auto m = kwarg(i + 1, "mapping");
+      if (!q || !m || !is_op(*m, '{')) continue;
+      std::optional<std::size_t> lit;
+      if (lone_literal(*q)) {
+        lit = *q;
+      } else if (is_name(*q)) {
+        for (std::size_t j = 0; j + 2 < t_.size(); ++j) {
+          if (!is_name(j) || tx(j) != tx(*q) || !is_op(j + 1, '=') || is_op(j + 2, '=')) continue;
+          if (j > 0 && t_[j - 1].kind != Kind::Newline) continue;  // only `name = …` statements
+          if (lit || !lone_literal(j + 2)) {
+            lit.reset();
+            break;
+          }
+          lit = j + 2;
+        }
+      }
+      if (lit) sql_node_.emplace(*lit, i + 1);
+    }
+  }
+
+  // Reads the SQL node whose call opens at `open` and whose query is the literal `lit`: each view
+  // of the mapping is what its frame reads; the result is a frame that the job reads by column name.
+  Cls sql_node(std::size_t lit, std::size_t open) {
+    sql::Context context;
+    context.outputs_by_name = true;
+    std::size_t m = *kwarg(open, "mapping");
+    for (std::size_t j = m + 1; j + 2 < close_of(m); ++j) {
+      if (enclosing_[j] != static_cast<long>(m) || !is_string(j) || !is_op(j + 1, ':')) continue;
+      std::size_t e = j + 2;
+      while (e < close_of(m) && !(enclosing_[e] == static_cast<long>(m) && is_op(e, ','))) ++e;
+      Cls c = classify(j + 2, e);
+      sql::View v;
+      if (c.k == Cls::K::Dataset) {
+        v.kind = sql::View::Kind::Dataset;
+        v.all = c.all;
+        v.fields = c.fields;
+      } else if (c.k == Cls::K::Other || !about_) {
+        v.kind = sql::View::Kind::Other;  // another table, or a job that never names the dataset
+      }
+      std::string name(body(j));
+      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      context.views[name] = std::move(v);
+    }
+    sql::LexOptions lo;
+    lo.braces_opaque = true;
+    lo.backslash_escapes = !t_[lit].raw;
+    std::vector<Piece> pieces{{t_[lit].body_begin, t_[lit].body_end}};
+    auto r = rewrite_embedded(text_, pieces, plan_, models_, out_, lo, false, context);
+    // The output's columns are the select list: the dataset's fields it passes under their old
+    // names (exports) are the dataset's; every other column (aliased back, another table's) is not.
+    Cls c;
+    if (r.is_sql && r.sql.reads_dataset) {
+      c.k = Cls::K::Dataset;
+      c.fields = r.sql.exports;
+    } else if (r.is_sql && r.sql.reads_other) {
+      c.k = Cls::K::Other;
+    }
+    return c;
+  }
+
   void strings() {
     for (std::size_t i = 0; i < t_.size(); ++i) {
-      if (!is_string(i) || group_of_[i] >= 0) continue;
+      if (!is_string(i) || group_of_[i] >= 0 || sql_node_.count(i)) continue;
       std::vector<Piece> pieces{{t_[i].body_begin, t_[i].body_end}};
       std::vector<std::size_t> members{i};
       bool f = t_[i].f_string, raw = t_[i].raw;
@@ -426,13 +496,21 @@ class Rewriter {
       if (group_of_[j] >= 0) c.merge(groups_[static_cast<std::size_t>(group_of_[j])].cls);
       // A frame built by hand from rows (test fixtures) is not read from any table: its columns
       // are whatever the rows say, reported by row_field, never rewritten.
-      if (is_name(j) && is_op(j + 1, '(') && in(tx(j), {"createDataFrame", "DataFrame", "from_records"}))
+      // An empty `pd.DataFrame()` has no columns of its own: it only collects what is appended.
+      if (is_name(j) && is_op(j + 1, '(') && !is_op(j + 2, ')') &&
+          in(tx(j), {"createDataFrame", "DataFrame", "from_records"}))
         c.merge(Cls{Cls::K::Other, false, {}});
       // A frame made by a Glue mapping has the mapping's output names, which keep the old names
       // (the source side is what is renamed): its columns are not rewritten.
       if (is_name(j) &&
           ((tx(j) == "apply_mapping" && is_op(j + 1, '(')) || (tx(j) == "ApplyMapping" && is_op(j + 1, '.'))))
         return Cls{Cls::K::Other, false, {}};
+      // Glue Join.apply(frame1=a, frame2=b): the joined frame has the columns of both.
+      if (is_name(j) && tx(j) == "Join" && is_op(j + 1, '.') && is_name(j + 2) && tx(j + 2) == "apply" &&
+          is_op(j + 3, '(')) {
+        c.merge(frame_kwarg(j + 3, "frame1"));
+        c.merge(frame_kwarg(j + 3, "frame2"));
+      }
       if (is_name(j) && tx(j) == "join" && is_op(j + 1, '(') && is_name(j + 2)) {
         auto it = frames_.find(std::string(tx(j + 2)));
         if (it != frames_.end()) c.merge(it->second);
@@ -448,8 +526,14 @@ class Rewriter {
         column_at(i);
         continue;
       }
-      // End of a logical line: record `name = <expr>` assignments.
-      if (stmt + 1 < i && is_name(stmt) && is_op(stmt + 1, '=')) {
+      // End of a logical line: read the SQL nodes called on it, record `name = <expr>` assignments.
+      std::optional<Cls> node;
+      for (const auto& [lit, open] : sql_node_)
+        if (open >= stmt && open < i) node = sql_node(lit, open);
+      if (node && stmt + 3 < i && is_name(stmt) && is_op(stmt + 1, '=') && is_name(stmt + 2) &&
+          tx(stmt + 2) == "sparkSqlQuery") {
+        frames_[std::string(tx(stmt))] = *node;
+      } else if (stmt + 1 < i && is_name(stmt) && is_op(stmt + 1, '=')) {
         Cls c = classify(stmt + 2, i);
         frames_[std::string(tx(stmt))] = c;
       }
@@ -484,6 +568,19 @@ class Rewriter {
     long open = enclosing_[i];
     if (open < 0) return;
     auto o = static_cast<std::size_t>(open);
+    // pandas named aggregation: .agg(first_seen=("user_id", "min")): the tuple's first element is a
+    // column of the grouped frame (the keyword is the output name).
+    if (is_op(o, '(') && callee(open).empty() && o >= 2 && is_op(o - 1, '=') && is_name(o - 2) &&
+        enclosing_[o] >= 0 && is_op(static_cast<std::size_t>(enclosing_[o]), '(') &&
+        in(callee(enclosing_[o]), {"agg", "aggregate"})) {
+      if (o + 1 != i) return;
+      auto agg = static_cast<std::size_t>(enclosing_[o]);
+      if (agg < 2 || !is_op(agg - 2, '.')) return;
+      std::size_t root = chain_root(agg - 2);
+      decide(f, t_[i].body_begin, t_[i].body_end, classify(root, agg - 2), false,
+             is_name(root) ? tx(root) : std::string_view{});
+      return;
+    }
     // Glue ApplyMapping: mappings=[("user_id", "long", "user_id", "long"), …]. The first element
     // is the frame's column; the third is the output name, which downstream code binds by (kept,
     // so that a renamed source is aliased back).
@@ -527,6 +624,19 @@ class Rewriter {
     std::string_view name = callee(static_cast<long>(o));  // o, not open: a list argument was lifted
     if (name.empty()) return;
     bool method = o >= 2 && is_op(o - 2, '.');
+    // pandas readers name columns of the frame they return: usecols=[…], parse_dates=[…],
+    // index_col=…, columns=[…]. What the frame holds is what the read reads, which is rarely
+    // provable (a CSV exported elsewhere): unknown, so it is reviewed unless the file proves more.
+    if (in(name, {"read_csv", "read_parquet", "read_json", "read_excel", "read_table", "read_feather",
+                  "read_orc", "read_sql", "read_sql_query", "read_sql_table"})) {
+      std::size_t at = enclosing_[i] >= 0 && is_op(static_cast<std::size_t>(enclosing_[i]), '[')
+                           ? static_cast<std::size_t>(enclosing_[i])
+                           : i;
+      if (at >= 2 && is_op(at - 1, '=') && is_name(at - 2) &&
+          in(tx(at - 2), {"usecols", "parse_dates", "index_col", "columns"}))
+        decide(f, t_[i].body_begin, t_[i].body_end, Cls{}, false, {});
+      return;
+    }
     // Rows and schemas built by hand (test fixtures, data generators).
     if (in(name, {"createDataFrame", "StructField", "DataFrame", "from_records"})) {
       row_field(f, i);
@@ -686,7 +796,8 @@ class Rewriter {
   std::map<std::string, Cls> frames_;
   bool about_ = false;
   bool reads_other_ = false;
-  std::vector<std::size_t> dynamic_;  // reads of a table computed at run time (the call's name)
+  std::vector<std::size_t> dynamic_;             // reads of a table computed at run time (the call's name)
+  std::map<std::size_t, std::size_t> sql_node_;  // Glue SQL node: query literal -> the call's '('
 };
 
 }  // namespace

@@ -125,11 +125,13 @@ struct Hit {
 class Analyzer {
  public:
   Analyzer(std::string_view text, std::vector<Token> toks, const Plan& plan, const ModelIndex& models,
-           Sink& out)
-      : text_(text), t_(std::move(toks)), plan_(plan), models_(models), out_(out) {}
+           Sink& out, const Context& context)
+      : text_(text), t_(std::move(toks)), plan_(plan), models_(models), out_(out), context_(context) {}
 
   Result run() {
+    created_ = creates_dataset();
     global_pass();
+    model_ = dbt_model() || !source_variables_.empty();
     std::size_t n = t_.size();
     std::size_t sb = 0;
     for (std::size_t i = 0; i <= n; ++i) {
@@ -223,7 +225,10 @@ class Analyzer {
                                          "; qualify the name by hand");
       return;
     }
-    auto repl = plan_.new_suffix(k);
+    // A name that spells the whole old location (`visits`, `events.t`) becomes the whole new one,
+    // also when that has more parts (`clinic.visits`): keeping the default schema would read the
+    // table where it no longer is.
+    auto repl = k == plan_.old_parts().size() ? plan_.new_suffix(std::size_t(-1)) : plan_.new_suffix(k);
     if (repl.size() == k) {
       for (std::size_t j = 0; j < k; ++j)
         if (!iequals(parts[from + j].text, repl[j]))
@@ -253,6 +258,22 @@ class Analyzer {
     for (std::size_t j = k; j < o.size() && j < n.size(); ++j)
       if (!iequals(o[o.size() - 1 - j], n[n.size() - 1 - j])) return false;
     return true;
+  }
+
+  // Does the script CREATE TABLE the dataset itself (a schema.sql that defines it)?
+  bool creates_dataset() const {
+    for (std::size_t i = 0; i + 2 < t_.size(); ++i) {
+      if (!is_kw(i, "create")) continue;
+      std::size_t j = i + 1;
+      while (j < t_.size() && !is_kw(j, "table") && !is_punct(j, '(') && !is_punct(j, ';') && j < i + 4) ++j;
+      if (!is_kw(j, "table")) continue;
+      ++j;
+      if (is_kw(j, "if") && is_kw(j + 1, "not") && is_kw(j + 2, "exists")) j += 3;
+      if (j >= t_.size() || !is_name(j)) continue;
+      Chain c = read_chain(j, t_.size());
+      if (old_suffix(c.parts, c.parts.size()) && !temporary(c)) return true;
+    }
+    return false;
   }
 
   // Is the name at token i the table of `ALTER TABLE [IF EXISTS] [ONLY] name`?
@@ -322,12 +343,57 @@ class Analyzer {
   // to a model or seed named like its table): the engine cannot tell what relation it produces.
   bool unresolved_jinja(std::string_view block) const { return plan_.mentioned_in(block); }
 
+  // A dbt model calls ref(), source() or config() in a Jinja expression; its query is the model's
+  // relation, whose columns other models, tests and tools read by name.
+  bool dbt_model() const {
+    for (std::size_t i = 0; i < t_.size(); ++i) {
+      if (t_[i].kind != Kind::Jinja) continue;
+      std::string_view block = tx(i);
+      if (block.find("config(") != std::string_view::npos || !jinja::calls(block).empty()) return true;
+    }
+    return false;
+  }
+
+  // `{% set rel = source('events', 'plays') %}` (a source() of the dataset, nothing else): records
+  // rel, so that `{{ rel }}` in a table position is the dataset. True when the block is one.
+  bool source_variable(std::string_view block) {
+    auto trim = [](std::string_view v) {
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n' || v.front() == '-'))
+        v.remove_prefix(1);
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n' || v.back() == '-'))
+        v.remove_suffix(1);
+      return v;
+    };
+    if (block.size() < 4) return false;
+    std::string_view inner = trim(block.substr(2, block.size() - 4));
+    if (inner.substr(0, 4) != "set ") return false;
+    inner = trim(inner.substr(4));
+    std::size_t n = 0;
+    while (n < inner.size() && is_ident_char(inner[n])) ++n;
+    if (n == 0) return false;
+    std::string name(inner.substr(0, n));
+    std::string_view value = inner.substr(n);
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    if (value.empty() || value.front() != '=') return false;
+    value = trim(value.substr(1));
+    auto calls = jinja::calls(value);
+    if (calls.size() != 1 || calls[0].function != "source" || value.substr(0, 7) != "source(" ||
+        value.back() != ')')
+      return false;
+    source_variables_.insert(name);
+    return true;
+  }
+
   void jinja_statements() {
     for (std::size_t at = text_.find("{%"); at != std::string_view::npos; at = text_.find("{%", at + 2)) {
       std::size_t end = text_.find("%}", at + 2);
       end = end == std::string_view::npos ? text_.size() : end + 2;
       std::string_view block = text_.substr(at, end - at);
       bool source = dataset_sources(block, at);
+      if (source && source_variable(block)) {  // followed: `{{ rel }}` reads the dataset
+        at = end - 2;
+        continue;
+      }
       if (source || unresolved_jinja(block))
         out_.review(at,
                     std::string(source ? "Jinja statement holds a source() of " : "Jinja statement names ") +
@@ -371,7 +437,7 @@ class Analyzer {
       for (std::size_t k = std::min(c.parts.size(), plan_.old_parts().size()); k >= 2; --k) {
         if (old_suffix(c.parts, k)) {
           result_.mentions_dataset = true;
-          if (plan_.moves() && k == c.parts.size() && altered(c.first))
+          if (plan_.moves() && k == c.parts.size() && altered(c.first) && !created_)
             out_.review(c.parts[0].begin, "ALTER TABLE names " + plan_.old_location() + ", which moves to " +
                                               plan_.new_location() +
                                               ": a schema migration is not edited, check it by hand");
@@ -391,6 +457,7 @@ class Analyzer {
     if (h < e) references(h, e);
     if (dml(h, e)) return;
     if (is_kw(h, "alter") && is_kw(h + 1, "table")) return alter(h, e);
+    if (is_kw(h, "drop") && (is_kw(h + 1, "table") || is_kw(h + 1, "view"))) return drop(h, e);
     if (is_kw(h, "copy")) return copy(h, e);
     if (is_kw(h, "create") && create(h, e)) return;
     for (std::size_t i = b; i < e; ++i) {
@@ -402,7 +469,12 @@ class Analyzer {
         Scope empty;
         expr(b, i, empty, {}, false);
         result_.wrapped.clear();
+        // A dbt model's query builds a relation that others read by name; so does a query whose
+        // host program says so (a Glue job's SQL node, written out by the job).
+        alias_back_ = model_ || context_.outputs_by_name;
+        review_star_ = model_;
         result_.exports = query(i, e, {}, nullptr, true);
+        alias_back_ = review_star_ = false;
         return;
       }
     }
@@ -710,7 +782,12 @@ class Analyzer {
     Chain table = read_chain(i, e);
     if (!old_suffix(table.parts, table.parts.size()) || temporary(table)) return;
     result_.reads_dataset = true;
-    if (plan_.moves() && table.parts.size() == 1)  // longer names are reported by the global pass
+    // The same script created the table: the ALTER is part of that definition (a schema.sql that
+    // adds constraints after its CREATE TABLE), so it follows the CREATE rather than being a
+    // migration of a table that exists elsewhere.
+    if (created_) {
+      if (table.parts.size() == 1) move_location(table.parts, 0, 1);
+    } else if (plan_.moves() && table.parts.size() == 1)  // longer names are reported by the global pass
       out_.review(table.parts[0].begin, "ALTER TABLE names " + plan_.old_location() + ", which moves to " +
                                             plan_.new_location() +
                                             ": a schema migration is not edited, check it by hand");
@@ -727,9 +804,26 @@ class Analyzer {
       const FieldChange* f = plan_.field(c.parts.back().text, true);
       if (!f) continue;
       result_.reads_dataset = true;
+      if (created_ && !f->drop && !f->rename_to.empty() && !f->retype) {
+        out_.replace(c.parts.back().begin, c.parts.back().text.size(), f->rename_to, "sql.rename");
+        continue;
+      }
       out_.review(c.parts.back().begin, "ALTER TABLE " + plan_.dataset_label() + " names " +
                                             std::string(c.parts.back().text) + "; " + what(*f) +
                                             ": a schema migration is not edited, check it by hand");
+    }
+  }
+
+  // DROP TABLE/VIEW [IF EXISTS] t [, u] [IF EXISTS]: the dataset's one-part name moves like any
+  // table position (longer names move in the global pass).
+  void drop(std::size_t h, std::size_t e) {
+    std::size_t i = h + 2;
+    if (is_kw(i, "if") && is_kw(i + 1, "exists")) i += 2;
+    while (i < e && is_name(i)) {
+      Scope target;
+      i = target_table(i, e, target, false);
+      if (!is_punct(i, ',')) break;
+      ++i;
     }
   }
 
@@ -780,15 +874,32 @@ class Analyzer {
       ++q;
     }
     if (targets_dataset(target) && !view) target_columns(i, q, target, "names");  // PARTITION/CLUSTER BY
+    if (targets_dataset(target) && !view && plan_.moves())
+      storage_location(i, e);  // may follow WITH SERDEPROPERTIES
     if (q >= e) return true;
     // CREATE ... AS query: the new relation's columns are the query's output names, and whatever
     // reads them downstream does so by name, so a renamed column keeps its old output name.
     result_.wrapped.clear();
-    alias_back_ = !named_columns && !targets_dataset(target);
+    alias_back_ = review_star_ = !named_columns && !targets_dataset(target);
     result_.exports = query(is_punct(q, '(') ? q + 1 : q, is_punct(q, '(') ? std::min(close_of(q), e) : e, {},
                             nullptr, true);
-    alias_back_ = false;
+    alias_back_ = review_star_ = false;
     return true;
+  }
+
+  // `LOCATION 's3://bucket/t/'` of the dataset's own external table, spelled with its table name:
+  // the moved table keeps its data elsewhere, which the task does not say, so it goes to review.
+  void storage_location(std::size_t b, std::size_t e) {
+    const auto& old = plan_.old_parts();
+    if (old.empty()) return;
+    for (std::size_t i = b; i + 1 < e; ++i) {
+      if (!is_kw(i, "location") || t_[i + 1].kind != Kind::String) continue;
+      if (!contains_ignoring_case(tx(i + 1), old.back())) continue;
+      out_.review(t_[i + 1].begin, "LOCATION " + std::string(tx(i + 1)) + " is where " +
+                                       plan_.dataset_label() + " keeps its data; it moves to " +
+                                       plan_.new_location() +
+                                       ": set the new table's storage location by hand");
+    }
   }
 
   // The items of CREATE TABLE t ( ... ) when t is the dataset: a column definition starts with the
@@ -1044,9 +1155,25 @@ class Analyzer {
         c.parts.size() == 1 ? last : text_.substr(t_[c.first].begin, t_[c.last].end - t_[c.first].begin));
     src.alias = lower(last);
     auto cte = c.parts.size() == 1 ? ctes.find(src.alias) : ctes.end();
+    auto view =
+        c.parts.size() == 1 && cte == ctes.end() ? context_.views.find(src.alias) : context_.views.end();
     if (cte != ctes.end()) {
       src.kind = Source::Kind::Derived;
       src.fields = cte->second;
+    } else if (view != context_.views.end()) {
+      // A view the host program binds to a frame: never a catalog table, so its name never moves.
+      if (view->second.kind == View::Kind::Dataset) {
+        src.kind = Source::Kind::Derived;
+        if (view->second.all)
+          for (const auto& f : plan_.fields()) src.fields.insert(f.name);
+        else
+          src.fields = view->second.fields;
+        result_.reads_dataset = true;
+      } else if (view->second.kind == View::Kind::Unknown) {
+        src.maybe = true;
+      } else {
+        result_.reads_other = true;
+      }
     } else if (old_suffix(c.parts, c.parts.size()) && !temporary(c)) {
       src.kind = Source::Kind::Dataset;
       result_.reads_dataset = true;
@@ -1063,6 +1190,16 @@ class Analyzer {
 
   void classify_jinja(std::string_view block, Source& src) {
     src.label = std::string(block);
+    if (block.size() >= 4 && !source_variables_.empty()) {
+      std::string_view inner = block.substr(2, block.size() - 4);
+      while (!inner.empty() && (inner.front() == ' ' || inner.front() == '-')) inner.remove_prefix(1);
+      while (!inner.empty() && (inner.back() == ' ' || inner.back() == '-')) inner.remove_suffix(1);
+      if (source_variables_.count(std::string(inner))) {
+        src.kind = Source::Kind::Dataset;
+        result_.reads_dataset = true;
+        return;
+      }
+    }
     bool unresolved = unresolved_jinja(block);
     for (const auto& call : jinja::calls(block)) {
       if (call.function == "source" && call.args.size() == 2 &&
@@ -1169,7 +1306,10 @@ class Analyzer {
       }
       for (const auto& name : passed) {
         const FieldChange* f = plan_.field(name, false);
-        if (f && top && alias_back_ && (!f->rename_to.empty() || f->drop))
+        // A dropped field already reviewed where a block of this text reads it by name needs no
+        // second item here.
+        if (f && top && review_star_ &&
+            (!f->rename_to.empty() || (f->drop && !reviewed_drops_.count(f->name))))
           out_.review(t_[star].begin,
                       "SELECT * makes the new relation's columns by name, and " + what(*f) +
                           ": downstream readers of " + f->name + " break; select the columns explicitly (" +
@@ -1221,8 +1361,10 @@ class Analyzer {
                                                " should become " + hit->new_qualifier);
           return;
         }
-        if (!alias && top && alias_back_ && !f.rename_to.empty() && !hit->qualifier) {
-          // The output column keeps its old name: `account_id AS user_id`.
+        if (!alias && alias_back_ && !f.rename_to.empty() && !hit->qualifier) {
+          // The output column keeps its old name: `account_id AS user_id`. Done where the column is
+          // read from the dataset (a CTE's select list as well), so that every block and relation
+          // downstream keeps reading the name it always read.
           out_.replace(hit->column->begin, hit->column->end - hit->column->begin,
                        f.rename_to + " AS " + std::string(hit->column->text), "sql.rename");
           result_.reads_dataset = true;
@@ -1455,7 +1597,10 @@ class Analyzer {
                    "sql.location");
     if (!f.rename_to.empty())
       out_.replace(h.column->begin, h.column->end - h.column->begin, f.rename_to, "sql.rename");
-    if (f.drop) out_.review(h.column->begin, std::string(verb) + " dropped field " + f.name);
+    if (f.drop) {
+      out_.review(h.column->begin, std::string(verb) + " dropped field " + f.name);
+      reviewed_drops_.insert(f.name);
+    }
     if (f.retype) {
       std::string how = verb != "reads"        ? ": change it to the new type by hand"
                         : f.expression.empty() ? ": adapt by hand"
@@ -1472,8 +1617,15 @@ class Analyzer {
   const ModelIndex& models_;
   Sink& out_;
   Result result_;
-  bool alias_back_ = false;         // inside CREATE TABLE/VIEW ... AS: outputs keep their names
-  const Ctes* dml_ctes_ = nullptr;  // inside WITH ... INSERT/UPDATE/DELETE/MERGE
+  bool alias_back_ = false;   // inside CREATE TABLE/VIEW ... AS or a dbt model: outputs keep their names
+  bool review_star_ = false;  // a top `SELECT *` there makes the relation's columns: review what it passes
+  const Context& context_;
+  std::set<std::string> reviewed_drops_;
+  std::set<std::string> source_variables_;  // Jinja variables set to a source() of the dataset  // dropped
+                                            // fields already reviewed where they are named
+  bool model_ = false;                      // the text is a dbt model (calls ref(), source() or config())
+  bool created_ = false;                    // the script creates the dataset's table (its ALTERs follow it)
+  const Ctes* dml_ctes_ = nullptr;          // inside WITH ... INSERT/UPDATE/DELETE/MERGE
 };
 
 }  // namespace
@@ -1484,8 +1636,8 @@ Result rewrite(std::string_view text, const Plan& plan, const ModelIndex& models
 }
 
 Result rewrite(std::string_view text, std::vector<Token> tokens, const Plan& plan, const ModelIndex& models,
-               Sink& out) {
-  Analyzer a(text, std::move(tokens), plan, models, out);
+               Sink& out, const Context& context) {
+  Analyzer a(text, std::move(tokens), plan, models, out, context);
   return a.run();
 }
 

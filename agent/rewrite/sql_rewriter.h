@@ -3,6 +3,7 @@
 // scoping (FROM/JOIN aliases, CTEs, subqueries, dbt source()/ref()) proves they belong to it.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -24,6 +25,21 @@ struct Result {
   bool used_models = false;       // a ref() was looked up in the ModelIndex: the output depends on it
 };
 
+// What the host program that runs the SQL says about it: names it binds to frames before running
+// it (Glue's sparkSqlQuery mapping, Spark temp views), and whether the result is read by name.
+struct View {
+  enum class Kind { Dataset, Other, Unknown };
+  Kind kind = Kind::Unknown;
+  bool all = false;              // Dataset: the frame is the dataset read itself (every field) ...
+  std::set<std::string> fields;  // ... or carries these dataset fields (old names)
+};
+struct Context {
+  std::map<std::string, View> views;  // lower-case view name -> what its frame reads
+  // The result becomes a frame or table that code downstream reads by column name: a renamed
+  // field selected bare keeps its old name (`user_email AS user`).
+  bool outputs_by_name = false;
+};
+
 Result rewrite(std::string_view text, const Plan& plan, const ModelIndex& models, Sink& out,
                const LexOptions& options = {});
 
@@ -34,6 +50,6 @@ bool looks_like_sql(std::string_view text, const LexOptions& options = {});
 // rewrite(text, lex(text, options), ...) give what the calls above give.
 bool looks_like_sql(std::string_view text, const std::vector<Token>& tokens);
 Result rewrite(std::string_view text, std::vector<Token> tokens, const Plan& plan, const ModelIndex& models,
-               Sink& out);
+               Sink& out, const Context& context = {});
 
 }  // namespace shepherd::rewrite::sql

@@ -51,8 +51,12 @@ std::vector<Segment> segments(std::string_view text, std::size_t b, std::size_t 
 bool route_like(std::string_view text, std::size_t b, std::string_view run) {
   if (run.substr(0, 7) == "http://" || run.substr(0, 8) == "https://") return true;
   if (b == 0 || text[b - 1] != '/') return false;
-  return text.find('{') != std::string_view::npos || text.find('<') != std::string_view::npos ||
-         run.find("/:") != std::string_view::npos || run.substr(0, 4) == "api/";
+  // `{id}` is a route parameter; `${root}` is a Scala/shell interpolation, not one.
+  bool brace = false;
+  for (auto p = text.find('{'); p != std::string_view::npos && !brace; p = text.find('{', p + 1))
+    brace = p == 0 || text[p - 1] != '$';
+  return brace || text.find('<') != std::string_view::npos || run.find("/:") != std::string_view::npos ||
+         run.substr(0, 4) == "api/";
 }
 
 bool path_location(std::string_view text, const Plan& plan, Sink& out) {
@@ -71,9 +75,39 @@ bool path_location(std::string_view text, const Plan& plan, Sink& out) {
   return found;
 }
 
+// Spark's and Hive's warehouse layout stores table db.t under `<warehouse>/db.db/t/`: the segment
+// pair at s names a table. 1: the dataset (moved when the location moves); -1: another table of a
+// warehouse (its table segment may equal the dataset's, but it is not the dataset); 0: not that
+// layout, or a location with fewer than two parts.
+int warehouse_table(std::string_view text, const std::vector<Segment>& segs, std::size_t s, const Plan& plan,
+                    Sink& out) {
+  const auto& old = plan.old_parts();
+  std::string_view db = seg_text(text, segs[s]);
+  if (old.size() < 2 || s + 1 >= segs.size() || db.size() <= 3 || !iequals(db.substr(db.size() - 3), ".db"))
+    return 0;
+  db = db.substr(0, db.size() - 3);
+  std::string_view table = seg_text(text, segs[s + 1]);
+  if (!iequals(db, old[old.size() - 2]) || !iequals(table, old.back())) return -1;
+  if (!plan.moves()) return 1;
+  auto repl = plan.new_suffix(2);
+  if (repl.size() != 2) {
+    out.review(segs[s].begin, "warehouse path names " + plan.dataset_label() + "; move it to " +
+                                  plan.new_location() + " by hand");
+    return 1;
+  }
+  if (db != repl[0]) out.replace(segs[s].begin, db.size(), repl[0], "text.location");
+  if (table != repl[1]) out.replace(segs[s + 1].begin, table.size(), repl[1], "text.location");
+  return 1;
+}
+
 }  // namespace
 
 bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, bool table_argument) {
+  return rewrite_location_text(text, plan, out, table_argument, nullptr);
+}
+
+bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, bool table_argument,
+                           bool* names_other) {
   const auto& old = plan.old_parts();
   if (old.empty()) return false;
   if (plan.location_is_path()) return path_location(text, plan, out);
@@ -97,6 +131,12 @@ bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, b
       // Path: consecutive whole segments equal to the last >= 2 parts of the table name.
       auto segs = segments(text, b, e, '/');
       for (std::size_t s = 0; s < segs.size(); ++s) {
+        if (int w = warehouse_table(text, segs, s, plan, out); w != 0) {
+          found = found || w > 0;
+          if (w < 0 && names_other) *names_other = true;
+          ++s;  // the table segment is settled
+          continue;
+        }
         for (std::size_t k = std::min(old.size(), segs.size() - s); k >= 1; --k) {
           if (!old_suffix(text, segs, s, k, plan)) continue;
           found = true;
@@ -128,7 +168,9 @@ bool rewrite_location_text(std::string_view text, const Plan& plan, Sink& out, b
       if (!old_suffix(text, parts, 0, k, plan)) continue;
       found = true;
       if (!plan.moves()) break;
-      auto repl = plan.new_suffix(k);
+      // The whole old location spelled (a bare `visits` that was the location) becomes the whole
+      // new one, as in SQL.
+      auto repl = k == old.size() ? plan.new_suffix(std::size_t(-1)) : plan.new_suffix(k);
       if (repl.size() == k) {
         for (std::size_t j = 0; j < k; ++j)
           if (seg_text(text, parts[j]) != repl[j])

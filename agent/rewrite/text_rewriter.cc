@@ -1,6 +1,7 @@
 // Review-only scanning of docs and sample data; see text_rewriter.h.
 #include "text_rewriter.h"
 
+#include <cctype>
 #include <set>
 #include <vector>
 
@@ -48,8 +49,84 @@ bool names_new_location(std::string_view text, const Plan& plan) {
   return false;
 }
 
+// The first whitespace-delimited word of `line` at or after `from`, and where it starts.
+std::string_view word_at(std::string_view line, std::size_t from, std::size_t& at) {
+  at = line.find_first_not_of(" \t", from);
+  if (at == std::string_view::npos) return {};
+  std::size_t end = line.find_first_of(" \t\r{", at);
+  return line.substr(at, (end == std::string_view::npos ? line.size() : end) - at);
+}
+
+// A schema diagram (dbdiagram's DBML: `Table orders {` + one `column type` per line, `Ref:
+// orders.user_id > customers.id`) that does not name the dataset: a table defining two or more
+// of the changed fields is most likely the dataset drawn under a short name, like a CSV header
+// with two changed fields. Its column lines and the Ref lines naming them go to review.
+void schema_diagram(std::string_view text, const Plan& plan, Sink& out) {
+  struct Column {
+    std::size_t at;
+    const FieldChange* f;
+  };
+  std::vector<Column> columns;  // of the current table
+  std::set<std::string> distinct;
+  std::string table;
+  bool in_table = false;
+  std::set<std::string> drawn;  // lower-case names of tables that define the changed fields
+  std::vector<std::pair<std::size_t, std::string_view>> refs;
+  auto lower = [](std::string_view w) {
+    std::string l(w);
+    for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return l;
+  };
+  for (std::size_t b = 0; b < text.size();) {
+    std::size_t e = text.find('\n', b);
+    if (e == std::string_view::npos) e = text.size();
+    std::string_view line = text.substr(b, e - b);
+    std::size_t at = 0;
+    std::string_view first = word_at(line, 0, at);
+    if (!in_table && iequals(first, "table") && line.find('{') != std::string_view::npos) {
+      std::size_t name_at = 0;
+      table = lower(word_at(line, at + first.size(), name_at));
+      in_table = true;
+      columns.clear();
+      distinct.clear();
+    } else if (in_table && line.find('}') != std::string_view::npos) {
+      in_table = false;
+      if (distinct.size() >= 2) {
+        drawn.insert(table);
+        for (const auto& c : columns)
+          out.review(c.at, "schema diagram table " + table + " has column " + c.f->name + ", a field of " +
+                               plan.dataset_label() + " (" + what(*c.f) +
+                               "): update the diagram by hand if this table is the dataset");
+      }
+    } else if (in_table && !first.empty()) {
+      if (const FieldChange* f = plan.field(first, true)) {
+        columns.push_back(Column{b + at, f});
+        distinct.insert(f->name);
+      }
+    } else if (iequals(first.substr(0, 3), "ref") && (first.size() == 3 || first[3] == ':')) {
+      refs.emplace_back(b, line);
+    }
+    b = e + 1;
+  }
+  for (const auto& [b, line] : refs) {
+    for (const auto& name : drawn) {
+      for (const auto& f : plan.fields()) {
+        std::string qualified = name + "." + f.name;
+        std::string l = lower(line);
+        std::size_t at = l.find(qualified);
+        if (at == std::string::npos || (at > 0 && is_ident_char(l[at - 1])) ||
+            (at + qualified.size() < l.size() && is_ident_char(l[at + qualified.size()])))
+          continue;
+        out.review(b + at, "schema diagram relates " + qualified + ", a field of " + plan.dataset_label() +
+                               " (" + what(f) + "): update the diagram by hand if " + name +
+                               " is the dataset");
+      }
+    }
+  }
+}
+
 void docs(std::string_view text, const Plan& plan, Sink& out) {
-  if (!plan.mentioned_in(text)) return;
+  if (!plan.mentioned_in(text)) return schema_diagram(text, plan, out);
   const std::string& loc = plan.old_location();
   // A text that already names the new location describes the move itself (an allow-list with both
   // versions, a changelog): its mention of the old location is not one the migration leaves behind.
@@ -59,9 +136,20 @@ void docs(std::string_view text, const Plan& plan, Sink& out) {
     std::size_t e = text.find('\n', b);
     if (e == std::string_view::npos) e = text.size();
     std::string_view line = text.substr(b, e - b);
+    // A dbt doc block's header `{% docs seller_is_exact %}` names the block, which schema.yml
+    // refers to by that name: for a renamed field it is a key that stays, not prose about it. The
+    // block of a dropped or retyped field describes what changed and is reviewed.
+    bool doc_header = false;
+    if (std::size_t d = line.find("{% docs "); d != std::string_view::npos) {
+      std::size_t close = line.find("%}", d);
+      doc_header = close != std::string_view::npos &&
+                   line.substr(0, d).find_first_not_of(" \t") == std::string_view::npos &&
+                   line.substr(close + 2).find_first_not_of(" \t\r") == std::string_view::npos;
+    }
     std::string found;
     for (const auto& f : plan.fields())
-      if (has_word(line, f.name)) found += (found.empty() ? "" : "; ") + what(f);
+      if (has_word(line, f.name) && !(doc_header && !f.rename_to.empty() && !f.retype))
+        found += (found.empty() ? "" : "; ") + what(f);
     bool names_location =
         plan.moves() && !move_described && !loc.empty() && line.find(loc) != std::string_view::npos;
     if (names_location)

@@ -187,6 +187,70 @@ class Parser {
     return n;
   }
 
+  // One flow node starting at i (after spaces) and ending before e; i moves past it. Plain and
+  // quoted scalars, nested `[…]` and `{key: value, …}`; anything else is opaque.
+  Node flow(std::size_t& i, std::size_t e, int depth = 0) const {
+    Node n;
+    n.type = Node::Type::Opaque;
+    while (i < e && s_[i] == ' ') ++i;
+    if (i >= e || depth > 16) return n;
+    char open = s_[i];
+    if (open != '[' && open != '{') {
+      std::size_t j = i;
+      char q = 0;
+      if (s_[j] == '\'' || s_[j] == '"') {
+        q = s_[j];
+        for (++j; j < e && s_[j] != q; ++j) {
+        }
+        if (j >= e) return n;
+        ++j;
+      }
+      while (j < e && s_[j] != ',' && s_[j] != ']' && s_[j] != '}' &&
+             !(open != '[' && s_[j] == ':' && (j + 1 >= e || s_[j + 1] == ' ')))
+        ++j;
+      n.type = Node::Type::Scalar;
+      n.scalar = scalar(i, j);
+      i = j;
+      return n;
+    }
+    char close = open == '[' ? ']' : '}';
+    Node out;
+    out.type = open == '[' ? Node::Type::Seq : Node::Type::Map;
+    ++i;
+    while (true) {
+      while (i < e && s_[i] == ' ') ++i;
+      if (i >= e) return n;
+      if (s_[i] == close) {
+        ++i;
+        return out;
+      }
+      if (open == '[') {
+        Node item = flow(i, e, depth + 1);
+        if (item.type == Node::Type::Opaque) return n;
+        out.seq.push_back(std::move(item));
+      } else {
+        Node key = flow(i, e, depth + 1);
+        if (key.type != Node::Type::Scalar || i >= e || s_[i] != ':') return n;
+        ++i;
+        Node::Entry entry;
+        entry.key = key.scalar;
+        while (i < e && s_[i] == ' ') ++i;
+        if (i < e && (s_[i] == ',' || s_[i] == '}')) {
+          entry.value.type = Node::Type::None;
+        } else {
+          entry.value = flow(i, e, depth + 1);
+          if (entry.value.type == Node::Type::Opaque) return n;
+        }
+        out.map.push_back(std::move(entry));
+      }
+      while (i < e && s_[i] == ' ') ++i;
+      if (i < e && s_[i] == ',')
+        ++i;
+      else if (!(i < e && s_[i] == close))
+        return n;
+    }
+  }
+
   // A value that starts on the current line (consumes it, and a block scalar's lines).
   Node value_inline(std::size_t b, std::size_t e, int indent) {
     Node n;
@@ -209,38 +273,16 @@ class Parser {
       }
       return n;
     }
-    if (c == '[') {
-      std::size_t close = s_.substr(0, e).rfind(']');
-      if (close == std::string_view::npos || close < b) {
-        n.type = Node::Type::Opaque;
-        return n;
-      }
-      n.type = Node::Type::Seq;
-      std::size_t i = b + 1;
-      while (i < close) {
-        std::size_t j = i;
-        char q = 0;
-        while (j < close && (q || s_[j] != ',')) {
-          if (!q && (s_[j] == '\'' || s_[j] == '"'))
-            q = s_[j];
-          else if (q && s_[j] == q)
-            q = 0;
-          if (!q && (s_[j] == '[' || s_[j] == '{')) {
-            n.type = Node::Type::Opaque;
-            n.seq.clear();
-            return n;
-          }
-          ++j;
-        }
-        Node item;
-        item.type = Node::Type::Scalar;
-        item.scalar = scalar(i, j);
-        if (!item.scalar.text.empty()) n.seq.push_back(std::move(item));
-        i = j + 1;
-      }
-      return n;
+    if (c == '[' || c == '{') {
+      // A flow collection on this line (`[a, b]`, `{name: user_id, tests: [not_null]}`); one that
+      // continues on later lines, or that this reader does not understand, is opaque.
+      std::size_t i = b;
+      Node f = flow(i, e);
+      while (i < e && s_[i] == ' ') ++i;
+      if (f.type == Node::Type::Opaque || i != e) f = Node{Node::Type::Opaque, {}, {}, {}};
+      return f;
     }
-    if (c == '{' || c == '&' || c == '*' || c == '!') {
+    if (c == '&' || c == '*' || c == '!') {
       n.type = Node::Type::Opaque;
       return n;
     }

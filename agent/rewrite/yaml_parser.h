@@ -1,5 +1,6 @@
 // A small block-YAML reader that keeps byte offsets (yaml-cpp does not): mappings, sequences
-// (including `- key: v` items), plain/quoted scalars, one-line flow sequences and block scalars.
+// (including `- key: v` items), plain/quoted scalars, one-line flow collections (sequences and
+// maps, nested) and block scalars.
 // Anchors, tags and multi-line flow collections are read as opaque values and never rewritten.
 #pragma once
 

@@ -7,6 +7,7 @@
 #include "controllers/api/placeholders.h"
 #include "controllers/api/validate.h"
 #include "controllers/cutover/step.h"
+#include "controllers/health/workload_check.h"
 
 namespace shepherd::controllers::consumer {
 namespace {
@@ -70,6 +71,14 @@ class Machine {
   const ObjectRead* target() {
     if (o_.target) return &*o_.target;
     d_.requests.push_back(ObserveTarget{cutover::changed_object(*co_)});
+    return nullptr;
+  }
+  // The termination message of a finished Job (its pods', from the cache or, when the cache shows
+  // none, from the API server); nullptr after asking the shell to list its pods (decide again).
+  const std::optional<std::string>* termination_message(const JobObservation& job) {
+    if (job.termination_message) return &job.termination_message;
+    if (auto it = o_.job_pods.find(job.name); it != o_.job_pods.end()) return &it->second;
+    d_.requests.push_back(ObserveJobPods{job.name});
     return nullptr;
   }
   void request_round();
@@ -279,13 +288,15 @@ void Machine::generating() {
     return;
   }
   if (!job->succeeded && !job->failed) return;  // the Job watch brings us back
+  const std::optional<std::string>* output = termination_message(*job);
+  if (output == nullptr) return;
   if (!st().job) st().job = api::JobRef{name, job->start_time, std::nullopt};
   st().job->completedAt = job->completion_time ? job->completion_time : o_.now;
 
   std::optional<api::AgentResult> result;
   std::string parse_error = "the agent container left no termination message";
-  if (job->termination_message) {
-    auto parsed = parse_agent_result(*job->termination_message);
+  if (*output) {
+    auto parsed = parse_agent_result(**output);
     if (parsed.value)
       result = std::move(parsed.value);
     else
@@ -299,8 +310,8 @@ void Machine::generating() {
     if (result) {
       st().result = result;
       if (!result->message.empty()) message += "; agent: " + result->message;
-    } else if (job->termination_message && !job->termination_message->empty()) {
-      message += "; last output: " + excerpt(*job->termination_message);
+    } else if (*output && !(*output)->empty()) {
+      message += "; last output: " + excerpt(**output);
     }
     attempt_failed(message);
     return;
@@ -530,10 +541,12 @@ void Machine::rolling_back() {
       return;
     }
     if (!job->succeeded && !job->failed) return;
+    const std::optional<std::string>* output = termination_message(*job);
+    if (output == nullptr) return;
     std::optional<api::AgentResult> result;
     std::string why = job->failure_reason + (job->failure_message.empty() ? "" : ": " + job->failure_message);
-    if (job->termination_message) {
-      auto parsed = parse_agent_result(*job->termination_message);
+    if (*output) {
+      auto parsed = parse_agent_result(**output);
       if (parsed.value)
         result = parsed.value;
       else if (why.empty())
@@ -593,6 +606,14 @@ std::string cutover_value(const api::ConsumerMigration& cmig) {
                                    {"consumer", cmig.spec.consumer.name},
                                    {"namespace", cmig.metadata.namespace_},
                                    {"dataset", cmig.spec.dataset.name}});
+}
+
+health::CheckResult workload_result(const ObjectRead& workload, const nlohmann::json& pods,
+                                    const std::optional<api::Timestamp>& applied_at) {
+  if (workload.status == ObjectRead::Status::Failed)
+    return health::CheckResult{api::MeasurementOutcome::Inconclusive, "", "TargetNotFound",
+                               "the cut-over target could not be read: " + workload.error};
+  return health::check_workload(live_object(workload), pods, {}, applied_at);
 }
 
 }  // namespace shepherd::controllers::consumer

@@ -20,15 +20,17 @@
 // Contract with the shell:
 //  1. Observe the migration and its Jobs, call decide_consumer. When the decision has `requests`,
 //     it is incomplete (nothing else in it counts): carry out each request — GET the object of an
-//     ObserveTarget into `target`, take a round for MeasureNow into `round` — and decide again
-//     with the same observations plus those. A request is never repeated once its answer is in
-//     `observed`, so this ends after at most one request of each kind.
+//     ObserveTarget into `target`, take a round for MeasureNow into `round`, list the pods of an
+//     ObserveJobPods into `job_pods` — and decide again with the same observations plus those. A
+//     request is never repeated once its answer is in `observed`, so this ends after at most one
+//     round of each kind of request (kConsumerRequestKinds).
 //  2. Write the status first (when status_changed), then carry out `actions` in order. Every action
 //     is idempotent (Job names are deterministic; AlreadyExists is success; a cut-over is a
 //     server-side apply, a removal a JSON patch guarded by the resourceVersion it was planned from),
 //     so a crash between steps is repaired by the next reconcile. Record `events` and `metrics`.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -40,6 +42,7 @@
 #include "controllers/consumer/job.h"
 #include "controllers/cutover/patch.h"
 #include "controllers/health/analysis.h"
+#include "controllers/health/outcome.h"
 #include "controllers/health/placeholders.h"
 
 namespace shepherd::controllers::consumer {
@@ -77,6 +80,9 @@ struct ConsumerObserved {
   std::vector<JobObservation> jobs;    // Jobs owned by this ConsumerMigration
   std::optional<ObjectRead> target;    // answer to ObserveTarget, when requested
   std::optional<MeasuredRound> round;  // answer to MeasureNow, when requested
+  // Answers to ObserveJobPods: Job name -> the termination message its pods, listed from the API
+  // server, carry (nullopt when none has one).
+  std::map<std::string, std::optional<std::string>> job_pods;
   std::string default_agent_image;
   api::Timestamp now{};
 };
@@ -95,7 +101,15 @@ struct MeasureNow {
   std::optional<api::CutoverTarget> workload;
   std::optional<api::Timestamp> applied_at;
 };
-using ConsumerRequest = std::variant<ObserveTarget, MeasureNow>;
+// List the pods of this finished Job from the API server (label job-name=<job>) and put the
+// termination message they carry into observed.job_pods[job]. Asked when the cached pods carry
+// none: the pod cache can lag the Job cache, and "no result" must not be concluded from a lag.
+struct ObserveJobPods {
+  std::string job;
+};
+using ConsumerRequest = std::variant<ObserveTarget, MeasureNow, ObserveJobPods>;
+// How many kinds of request there are: the shell's bound on decide-again rounds.
+inline constexpr int kConsumerRequestKinds = static_cast<int>(std::variant_size_v<ConsumerRequest>);
 
 struct CreateJob {
   nlohmann::json job;  // complete batch/v1 Job
@@ -135,6 +149,12 @@ struct ConsumerDecision {
 };
 
 ConsumerDecision decide_consumer(const ConsumerObserved& observed);
+
+// The workload check of a MeasureNow request, from the GET of its `workload` and the pods listed
+// by health::pod_selector of the object (an empty list when it has no selector): check_workload of
+// the object; Inconclusive TargetNotFound when it does not exist or could not be read (with why).
+health::CheckResult workload_result(const ObjectRead& workload, const nlohmann::json& pods,
+                                    const std::optional<api::Timestamp>& applied_at);
 
 // Delay before attempt `failed_attempt + 1`: 10 s × 2^(failed_attempt - 1), at most 5 minutes.
 api::Duration retry_backoff(std::int64_t failed_attempt);

@@ -66,11 +66,6 @@ Patch configmap_remove_patch(const api::CutoverConfigMap& spec, const std::strin
   return Patch{PatchType::JsonPatch, std::move(ops)};
 }
 
-bool configmap_has_value(const json& live, const api::CutoverConfigMap& spec, const std::string& value) {
-  return live.is_object() && live.contains("data") && live["data"].is_object() &&
-         live["data"].contains(spec.key) && live["data"][spec.key] == value;
-}
-
 std::variant<std::optional<Patch>, CutoverError> plan_configmap_rollback(const json& live,
                                                                          const api::CutoverConfigMap& spec,
                                                                          const api::PreviousValue& previous) {

@@ -27,10 +27,6 @@ Patch configmap_apply_patch(const api::CutoverConfigMap& spec, const std::string
 // is addressed by name, so no index can shift).
 Patch configmap_remove_patch(const api::CutoverConfigMap& spec, const std::string& resource_version);
 
-// Whether data[key] == value.
-bool configmap_has_value(const nlohmann::json& live, const api::CutoverConfigMap& spec,
-                         const std::string& value);
-
 // Rollback, same rules as plan_env_rollback: previous present -> apply it (nullopt when already
 // equal); absent -> JsonPatch remove when the key exists, nullopt when it does not.
 std::variant<std::optional<Patch>, CutoverError> plan_configmap_rollback(const nlohmann::json& live,

@@ -97,28 +97,6 @@ Patch env_remove_patch(const EnvLocation& at, const api::CutoverEnv& env,
   return Patch{PatchType::JsonPatch, std::move(ops)};
 }
 
-Patch release_patch(const api::CutoverTarget& target) {
-  return Patch{PatchType::Apply, apply_skeleton(target)};
-}
-
-bool env_has_value(const json& live, const api::CutoverEnv& env, const std::string& value) {
-  const auto pod_spec = pod_spec_pointer(live.is_object() ? live.value("kind", "") : "");
-  if (!pod_spec) return false;
-  const json::json_pointer containers_ptr(*pod_spec + "/containers");
-  if (!live.contains(containers_ptr) || !live.at(containers_ptr).is_array()) return false;
-  for (const auto& c : live.at(containers_ptr)) {
-    if (!c.is_object() || c.value("name", "") != env.container || !c.contains("env") || !c["env"].is_array())
-      continue;
-    for (const auto& v : c["env"]) {
-      if (v.is_object() && v.value("name", "") == env.name && !v.contains("valueFrom") &&
-          v.contains("value") && v["value"] == value) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
 std::variant<std::optional<Patch>, CutoverError> plan_env_rollback(const json& live,
                                                                    const api::CutoverTarget& target,
                                                                    const api::CutoverEnv& env,

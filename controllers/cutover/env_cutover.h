@@ -57,14 +57,6 @@ std::optional<Patch> env_apply_patch(const api::CutoverTarget& target, const api
 Patch env_remove_patch(const EnvLocation& at, const api::CutoverEnv& env,
                        const std::string& resource_version);
 
-// The apply body listing nothing under spec: sent under shepherd-operator it releases every field the
-// operator owns on the object; fields it alone owned are deleted, co-owned ones stay. Not used for
-// rollback (see plan_env_rollback); useful to hand a field back after a restore.
-Patch release_patch(const api::CutoverTarget& target);
-
-// Whether the live object carries env.name == value (a plain value, not valueFrom) in env.container.
-bool env_has_value(const nlohmann::json& live, const api::CutoverEnv& env, const std::string& value);
-
 // The rollback of an env cut-over, from the recorded previous value and the live object:
 //  - previous present  -> Apply body with the previous value (force; the operator keeps owning the
 //    entry, with the value Git has, so no drift), or nullopt when the live value already equals it;

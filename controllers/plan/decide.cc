@@ -2,6 +2,8 @@
 // composed of the named steps of steps.h.
 #include "controllers/plan/decide.h"
 
+#include <map>
+
 #include "controllers/api/conditions.h"
 #include "controllers/api/names.h"
 #include "controllers/plan/budget.h"
@@ -56,7 +58,41 @@ api::ConsumerMigration make_consumer_migration(const api::MigrationPlan& plan,
   return m;
 }
 
+std::set<std::string> secrets_to_check(const api::MigrationPlanSpec& spec,
+                                       const api::EffectiveSettings& settings) {
+  std::set<std::string> names;
+  if (!spec.agent.gitCredentials.secretName.empty()) names.insert(spec.agent.gitCredentials.secretName);
+  for (const auto& c : settings.consumers)
+    if (c.agent && !c.agent->gitCredentials.secretName.empty())
+      names.insert(c.agent->gitCredentials.secretName);
+  return names;
+}
+
+namespace {
+
+// The cached summaries and a Pending one for each ConsumerMigration created but not cached yet.
+std::vector<ConsumerSummary> with_created(const PlanObserved& o) {
+  std::vector<ConsumerSummary> all = o.consumers;
+  std::map<std::string, std::string> consumer_of;  // ConsumerMigration name -> consumer
+  for (const auto& c : o.plan.spec.consumers)
+    consumer_of[consumer_migration_name(o.plan.metadata.name, c.name)] = c.name;
+  for (const auto& name : o.created_not_cached) {
+    ConsumerSummary s;
+    s.name = name;
+    if (auto it = consumer_of.find(name); it != consumer_of.end()) s.consumer = it->second;
+    s.phase = api::ConsumerPhase::Pending;
+    all.push_back(std::move(s));
+  }
+  return all;
+}
+
+}  // namespace
+
 PlanDecision decide_plan(const PlanObserved& o) {
+  // Copied only in the short window between a create and its watch event.
+  std::vector<ConsumerSummary> with_pending;
+  if (!o.created_not_cached.empty()) with_pending = with_created(o);
+  const std::vector<ConsumerSummary>& consumers = o.created_not_cached.empty() ? o.consumers : with_pending;
   const auto& plan = o.plan;
   const auto& spec = plan.spec;
   PlanDecision d;
@@ -73,20 +109,20 @@ PlanDecision decide_plan(const PlanObserved& o) {
     return d;
   }
 
-  const Roster roster = match_consumers(spec.consumers, o.consumers);
+  const Roster roster = match_consumers(spec.consumers, consumers);
   const WavePlan waves = plan_waves(spec.consumers, spec.rollout.waves);
 
   // 2. Removed consumers.
-  for (auto& del : removals(roster.in_spec, o.consumers)) d.actions.emplace_back(std::move(del));
+  for (auto& del : removals(roster.in_spec, consumers)) d.actions.emplace_back(std::move(del));
 
   // 3. Signals.
-  Signals signals = read_signals(plan.metadata, plan.status.signals, o.consumers);
+  Signals signals = read_signals(plan.metadata, plan.status.signals, consumers);
   for (auto& retry : signals.retries) d.actions.emplace_back(std::move(retry));
   d.events.insert(d.events.end(), signals.events.begin(), signals.events.end());
   d.status.signals = signals.handled;
 
   // 4. Counts and waves.
-  const Tally counts = tally(o.consumers, roster.in_spec);
+  const Tally counts = tally(consumers, roster.in_spec);
   const auto n = static_cast<std::int64_t>(spec.consumers.size());
   const bool tripped = budget_exceeded(spec.rollout.maxFailures, n, counts.failures);
   const std::int64_t budget = failure_budget(spec.rollout.maxFailures, n);
@@ -97,7 +133,7 @@ PlanDecision decide_plan(const PlanObserved& o) {
   if (rolling_back(plan.status.phase, signals.rollback_requested, tripped, spec.rollout.onFailure)) {
     // 5. Rollback is sticky: the plan ends RolledBack.
     if (d.status.signals.rollback.empty()) d.status.signals.rollback = kBudgetRollbackToken;
-    Rollback rollback = roll_back(o.consumers, d.status.signals.rollback, counts.failures, budget);
+    Rollback rollback = roll_back(consumers, d.status.signals.rollback, counts.failures, budget);
     for (auto& a : rollback.actions) d.actions.emplace_back(std::move(a));
     verdict = std::move(rollback.verdict);
   } else {

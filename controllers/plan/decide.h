@@ -38,8 +38,11 @@ namespace shepherd::controllers::plan {
 struct PlanObserved {
   api::MigrationPlan plan;                 // metadata (generation, annotations, uid), spec, status
   api::EffectiveSettings settings;         // api::merge_settings(plan.spec), merged once per spec
-  std::vector<ConsumerSummary> consumers;  // the ConsumerMigrations this plan owns
-  std::set<std::string> secrets_present;   // of the secrets the spec names, those that exist
+  std::vector<ConsumerSummary> consumers;  // the ConsumerMigrations this plan owns, as cached
+  // ConsumerMigrations an earlier reconcile created that the cache has not shown yet: they exist
+  // and count as Pending (runtime::Expectations tells the shell which).
+  std::vector<std::string> created_not_cached;
+  std::set<std::string> secrets_present;  // of secrets_to_check(spec, settings), those that exist
   api::Timestamp now{};
 };
 
@@ -72,6 +75,12 @@ struct PlanDecision {
 
 // The composition of the named steps in steps.h.
 PlanDecision decide_plan(const PlanObserved& observed);
+
+// The git credential secrets the spec names (the plan's, and each consumer's override), whose
+// existence the shell observes into PlanObserved::secrets_present. `settings` is
+// api::merge_settings(spec); an override that does not parse names none (decide_plan reports it).
+std::set<std::string> secrets_to_check(const api::MigrationPlanSpec& spec,
+                                       const api::EffectiveSettings& settings);
 
 // Deterministic ConsumerMigration name: "<plan>-<consumer>", bounded to 253 characters.
 std::string consumer_migration_name(const std::string& plan, const std::string& consumer);

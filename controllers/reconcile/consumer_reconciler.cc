@@ -61,8 +61,8 @@ runtime::MapFn ConsumerReconciler::pod_mapper() const {
   };
 }
 
-runtime::Result<std::vector<consumer::JobObservation>> ConsumerReconciler::observe_jobs(
-    const std::string& key, const api::ConsumerMigration& cmig) {
+std::vector<consumer::JobObservation> ConsumerReconciler::observe_jobs(const std::string& key,
+                                                                       const api::ConsumerMigration& cmig) {
   std::vector<consumer::JobObservation> out;
   std::set<std::string> seen;
   for (const auto& job : jobs_->store().by_index(runtime::kOwnerIndex, cmig.metadata.uid)) {
@@ -70,17 +70,6 @@ runtime::Result<std::vector<consumer::JobObservation>> ConsumerReconciler::obser
     // The newest pod of the Job that terminated carries the agent's result.
     for (const auto& pod : pods_->store().by_index(kJobNameIndex, o.name)) {
       if (auto msg = termination_message(*pod)) o.termination_message = msg;
-    }
-    // The Job informer can be ahead of the pod informer: a finished Job whose pod's termination is
-    // not cached yet would read as "no result". Ask the API server before concluding that.
-    if ((o.succeeded || o.failed) && !o.termination_message) {
-      runtime::ListOptions lo;
-      lo.label_selector = "job-name=" + o.name;
-      auto live = client_->list(runtime::resources::kPods, cmig.metadata.namespace_, lo);
-      if (!live) return live.error();
-      for (const auto& pod : live.value().value("items", json::array())) {
-        if (auto msg = termination_message(pod)) o.termination_message = msg;
-      }
     }
     seen.insert(o.name);
     out.push_back(std::move(o));
@@ -93,6 +82,19 @@ runtime::Result<std::vector<consumer::JobObservation>> ConsumerReconciler::obser
     out.push_back(std::move(o));
   }
   return out;
+}
+
+runtime::Result<std::optional<std::string>> ConsumerReconciler::live_termination_message(
+    const std::string& ns, const std::string& job) {
+  runtime::ListOptions lo;
+  lo.label_selector = "job-name=" + job;
+  auto live = client_->list(runtime::resources::kPods, ns, lo);
+  if (!live) return live.error();
+  std::optional<std::string> message;
+  for (const auto& pod : live.value().value("items", json::array())) {
+    if (auto msg = termination_message(pod)) message = msg;
+  }
+  return message;
 }
 
 consumer::ObjectRead ConsumerReconciler::read_object(const api::CutoverTarget& object) {
@@ -120,22 +122,16 @@ consumer::MeasuredRound ConsumerReconciler::measure(const consumer::MeasureNow& 
   inputs.query_timeout = options_.query_timeout;
   if (request.workload) {
     const consumer::ObjectRead live = read_object(*request.workload);
-    if (live.status == consumer::ObjectRead::Status::Found) {
-      json pods = json::array();
-      const std::string selector = health::pod_selector(live.object);
-      if (!selector.empty()) {
-        runtime::ListOptions lo;
-        lo.label_selector = selector;
-        auto list = client_->list(runtime::resources::kPods, request.workload->namespace_, lo);
-        if (list) pods = list.value().value("items", json::array());
-      }
-      inputs.workload = health::check_workload(live.object, pods, {}, request.applied_at);
-    } else {
-      inputs.workload = health::CheckResult{api::MeasurementOutcome::Inconclusive, "", "TargetNotFound",
-                                            live.status == consumer::ObjectRead::Status::NotFound
-                                                ? "the cut-over target does not exist"
-                                                : live.error};
+    json pods = json::array();
+    const std::string selector =
+        live.status == consumer::ObjectRead::Status::Found ? health::pod_selector(live.object) : "";
+    if (!selector.empty()) {
+      runtime::ListOptions lo;
+      lo.label_selector = selector;
+      auto list = client_->list(runtime::resources::kPods, request.workload->namespace_, lo);
+      if (list) pods = list.value().value("items", json::array());
     }
+    inputs.workload = consumer::workload_result(live, pods, request.applied_at);
   }
   return consumer::MeasuredRound{now, health::measure_round(request.health, inputs, *metrics_source_)};
 }
@@ -180,22 +176,28 @@ ReconcileResult ConsumerReconciler::reconcile(const std::string& key) {
 
   consumer::ConsumerObserved observed;
   observed.cmig = cmig;
-  auto jobs = observe_jobs(key, cmig);
-  if (!jobs) return ReconcileResult::failed("reading the pods of an agent Job: " + jobs.error().message);
-  observed.jobs = std::move(jobs.value());
+  observed.jobs = observe_jobs(key, cmig);
   observed.default_agent_image = options_.agent_image;
   observed.now = now;
 
   // Decide; observe what the decision asks for; decide again with the answers. Each request is
-  // answered once, so two kinds of request end after three decisions; more is a bug in decide.
+  // answered once, so this ends after one round per kind of request; more is a bug in decide.
   consumer::ConsumerDecision decision = consumer::decide_consumer(observed);
   for (int asked = 0; !decision.requests.empty(); ++asked) {
-    if (asked == 2) return ReconcileResult::failed("internal: decide_consumer keeps asking for observations");
+    if (asked == consumer::kConsumerRequestKinds)
+      return ReconcileResult::failed("internal: decide_consumer keeps asking for observations");
     for (const auto& request : decision.requests) {
-      if (const auto* get = std::get_if<consumer::ObserveTarget>(&request))
+      if (const auto* get = std::get_if<consumer::ObserveTarget>(&request)) {
         observed.target = read_object(get->object);
-      else if (const auto* round = std::get_if<consumer::MeasureNow>(&request))
+      } else if (const auto* round = std::get_if<consumer::MeasureNow>(&request)) {
         observed.round = measure(*round, now);
+      } else if (const auto* pods = std::get_if<consumer::ObserveJobPods>(&request)) {
+        auto message = live_termination_message(cmig.metadata.namespace_, pods->job);
+        if (!message)
+          return ReconcileResult::failed("listing the pods of agent Job " + pods->job + ": " +
+                                         message.error().message);
+        observed.job_pods[pods->job] = std::move(message.value());
+      }
     }
     decision = consumer::decide_consumer(observed);
   }

@@ -43,9 +43,14 @@ class ConsumerReconciler {
   runtime::MapFn pod_mapper() const;
 
  private:
-  // The agent Jobs of the migration with their results; an error when a live read failed.
-  runtime::Result<std::vector<consumer::JobObservation>> observe_jobs(const std::string& key,
-                                                                      const api::ConsumerMigration& cmig);
+  // The agent Jobs of the migration with their results, as cached (and those created but not
+  // cached yet, as active).
+  std::vector<consumer::JobObservation> observe_jobs(const std::string& key,
+                                                     const api::ConsumerMigration& cmig);
+  // An ObserveJobPods answer: the termination message of the Job's pods as the API server lists
+  // them (nullopt when none has one).
+  runtime::Result<std::optional<std::string>> live_termination_message(const std::string& ns,
+                                                                       const std::string& job);
   // GET of a cut-over's object, as the decision reads it (found, not found, or why not).
   consumer::ObjectRead read_object(const api::CutoverTarget& object);
   // One round of the checks in `request`, taken at `now`.

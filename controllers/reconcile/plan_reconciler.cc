@@ -1,7 +1,6 @@
 // Implementation of plan_reconciler.h.
 #include "controllers/reconcile/plan_reconciler.h"
 
-#include <map>
 #include <set>
 
 #include "controllers/reconcile/cache_trim.h"
@@ -17,18 +16,6 @@ using nlohmann::json;
 using runtime::ReconcileResult;
 
 constexpr auto kSecretRecheck = std::chrono::seconds(30);
-
-// The secrets the plan's agent settings name, the plan's and each consumer's override.
-std::set<std::string> named_secrets(const api::MigrationPlanSpec& spec,
-                                    const api::EffectiveSettings& settings) {
-  std::set<std::string> names;
-  if (!spec.agent.gitCredentials.secretName.empty()) names.insert(spec.agent.gitCredentials.secretName);
-  // Only overrides can name another secret; one that does not parse is reported by decide_plan.
-  for (const auto& c : settings.consumers)
-    if (c.agent && !c.agent->gitCredentials.secretName.empty())
-      names.insert(c.agent->gitCredentials.secretName);
-  return names;
-}
 
 }  // namespace
 
@@ -96,7 +83,6 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
   }
   // Our last status write is not in the cache yet: its watch event will requeue the plan.
   if (written_.behind(key, *obj)) return ReconcileResult::requeue_after(std::chrono::milliseconds(200));
-  if ((*obj)["metadata"].contains("deletionTimestamp")) return ReconcileResult::done();  // GC does the rest
   auto parsed = api::parse_plan(*obj);
   if (!parsed.value) {
     // The CRD schema makes this unreachable for objects the API server accepted; never crash on it.
@@ -159,21 +145,8 @@ ReconcileResult PlanReconciler::reconcile(const std::string& key) {
     seen.insert(summary->name);
     observed.consumers.push_back(std::move(*summary));
   }
-  // Created by an earlier reconcile but not in the cache yet: they exist, and they are starting.
-  const auto pending = expectations_.pending(key, seen);
-  std::map<std::string, std::string> consumer_of;  // ConsumerMigration name -> consumer, built once
-  if (!pending.empty()) {
-    for (const auto& c : plan.spec.consumers)
-      consumer_of[plan::consumer_migration_name(plan.metadata.name, c.name)] = c.name;
-  }
-  for (const auto& name : pending) {
-    plan::ConsumerSummary s;
-    s.name = name;
-    if (auto it = consumer_of.find(name); it != consumer_of.end()) s.consumer = it->second;
-    s.phase = api::ConsumerPhase::Pending;
-    observed.consumers.push_back(s);
-  }
-  observed.secrets_present = secrets_present(ns, named_secrets(plan.spec, observed.settings));
+  observed.created_not_cached = expectations_.pending(key, seen);
+  observed.secrets_present = secrets_present(ns, plan::secrets_to_check(plan.spec, observed.settings));
 
   plan::PlanDecision decision = plan::decide_plan(observed);
 

@@ -194,22 +194,24 @@ TEST_F(DemoTest, MigratesTheSampleConsumersAndStopsCleanly) {
     EXPECT_TRUE(contains(diff, "listening_v4")) << diff;
   }
 
-  // listening-dbt: the dataset's columns follow the rename and the retype; the CRM's own user_id
-  // column, the longer identifier in the comment and the CRM source stay as they were.
+  // listening-dbt: the dataset's columns follow the rename and the retype where they are read from
+  // it; each model's output keeps its column name (aliased back), so the model's readers stay. The
+  // CRM's own user_id column, the longer identifier in the comment and the CRM source stay too.
   {
     const std::string stg = on_branch("listening-dbt", "models/staging/stg_listening_events.sql");
     EXPECT_TRUE(contains(stg, "{{ source('events', 'listening_v4') }}")) << stg;
-    EXPECT_TRUE(contains(stg, "        account_id,\n")) << stg;
+    EXPECT_TRUE(contains(stg, "        account_id AS user_id,\n")) << stg;
     EXPECT_TRUE(contains(stg, "UNIX_MILLIS(ts) as played_at_ms")) << stg;
     EXPECT_TRUE(contains(stg, "where account_id is not null")) << stg;
     EXPECT_TRUE(contains(stg, "user_id_hash in the marketing export")) << stg;
     EXPECT_FALSE(contains(stg, "listening_v3")) << stg;
     const std::string daily = on_branch("listening-dbt", "models/marts/daily_listens.sql");
-    EXPECT_TRUE(contains(daily, "select e.account_id, e.track_id, UNIX_MILLIS(e.ts) as played_at_ms"))
+    EXPECT_TRUE(
+        contains(daily, "select e.account_id AS user_id, e.track_id, UNIX_MILLIS(e.ts) as played_at_ms"))
         << daily;
     EXPECT_TRUE(contains(daily, "from prod.events.listening_v4 as e")) << daily;
     EXPECT_TRUE(contains(daily, "select u.user_id as crm_user_id, u.country")) << daily;
-    EXPECT_TRUE(contains(daily, "a.crm_user_id = p.account_id")) << daily;
+    EXPECT_TRUE(contains(daily, "a.crm_user_id = p.user_id")) << daily;
     const std::string sources = on_branch("listening-dbt", "models/sources.yml");
     EXPECT_TRUE(contains(sources, "- name: listening_v4")) << sources;
     EXPECT_TRUE(contains(sources, "tables:\n      - name: users")) << sources;

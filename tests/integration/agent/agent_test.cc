@@ -239,13 +239,15 @@ TEST_F(AgentTest, DryRunProducesTheDiffAndPushesNothing) {
   EXPECT_EQ(run.result["commit"], "");
   EXPECT_EQ(run.result["branch"], "");
   EXPECT_GE(run.result["edits"].get<int>(), 4);
-  EXPECT_EQ(run.result["filesChanged"], 2);  // the model and its schema.yml
+  // The model only: its output column keeps its name (aliased back), so schema.yml stays.
+  EXPECT_EQ(run.result["filesChanged"], 1);
   EXPECT_EQ(run.result["verify"]["exitCode"], 0);
   EXPECT_NE(run.result["verify"]["outputTail"].get<std::string>().find("dbt check passed"),
             std::string::npos);
   EXPECT_NE(run.diff.find("+from prod.events.listening_v4"), std::string::npos) << run.diff;
   EXPECT_NE(run.diff.find("-select user_id, date(ts)"), std::string::npos);
-  EXPECT_NE(run.diff.find("+select account_id, date(ts)"), std::string::npos);
+  EXPECT_NE(run.diff.find("+select account_id AS user_id, date(ts)"), std::string::npos) << run.diff;
+  EXPECT_NE(run.diff.find("+where account_id is not null"), std::string::npos) << run.diff;
   EXPECT_EQ(run.diff.find("jobs/daily.py"), std::string::npos) << "path dbt/ only";
   EXPECT_EQ(run.diff.find("target/manifest.json"), std::string::npos)
       << "verify output is never part of the change";
@@ -271,7 +273,8 @@ TEST_F(AgentTest, PushPublishesOnceAndRerunReusesTheCommit) {
             std::string::npos);
   const std::string sql = file_on_branch("shepherd/listening-events-v4", "dbt/models/daily_listens.sql");
   EXPECT_NE(sql.find("from prod.events.listening_v4"), std::string::npos) << sql;
-  EXPECT_EQ(sql.find("user_id"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("select account_id AS user_id,"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("group by account_id, date(ts)"), std::string::npos) << sql;
   EXPECT_EQ(git(remote_, {"ls-tree", "-r", "--name-only", commit, "dbt/target"}), "");
   const std::string after_first = refs(remote_);
 

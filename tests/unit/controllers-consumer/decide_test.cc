@@ -56,6 +56,10 @@ ConsumerObserved observe(const api::ConsumerMigration& m, std::vector<JobObserva
   o.jobs = std::move(jobs);
   o.default_agent_image = "agent:1";
   o.now = now;
+  // As the shell answers ObserveJobPods: a finished Job without a cached message has none on the
+  // API server either (FinishedJobWithoutCachedResultAsksForItsPods tests the request itself).
+  for (const auto& j : o.jobs)
+    if ((j.succeeded || j.failed) && !j.termination_message) o.job_pods[j.name] = std::nullopt;
   return o;
 }
 
@@ -534,6 +538,7 @@ TEST(DecideConsumer, RequestsTable) {
   const auto describe = [](const ConsumerRequest& r) {
     if (const auto* get = std::get_if<ObserveTarget>(&r))
       return "Observe " + get->object.kind + " " + get->object.namespace_ + "/" + get->object.name;
+    if (const auto* pods = std::get_if<ObserveJobPods>(&r)) return "Pods of " + pods->job;
     const auto& m = std::get<MeasureNow>(r);
     return std::string("Measure") + (m.workload ? " workload " + m.workload->name : "");
   };
@@ -827,6 +832,50 @@ TEST(DecideConsumer, AnsweredRequestsAreNotAskedAgain) {
   EXPECT_EQ(d.status.phase, ConsumerPhase::RollingBack);
   ASSERT_EQ(d.actions.size(), 1u);
   EXPECT_EQ(applied_value(std::get<PatchTarget>(d.actions[0])), "v3");
+}
+
+// The pod cache can lag the Job cache: a finished Job whose cached pods carry no message is not
+// concluded "no result" before the API server's pods were asked.
+TEST(DecideConsumer, FinishedJobWithoutCachedResultAsksForItsPods) {
+  for (const bool ok : {true, false}) {
+    SCOPED_TRACE(ok ? "succeeded" : "failed");
+    auto o = observe(generating(), {finished("p-c-1", ok, std::nullopt)});
+    o.job_pods.clear();  // not asked yet
+    auto d = decide_consumer(o);
+    ASSERT_EQ(d.requests.size(), 1u);
+    ASSERT_TRUE(std::holds_alternative<ObserveJobPods>(d.requests[0]));
+    EXPECT_EQ(std::get<ObserveJobPods>(d.requests[0]).job, "p-c-1");
+    EXPECT_TRUE(d.actions.empty());
+    EXPECT_FALSE(d.status_changed);
+
+    o.job_pods["p-c-1"] = ok ? std::optional<std::string>(kOk) : std::optional<std::string>(result("Failed"));
+    d = decide_consumer(o);
+    EXPECT_TRUE(d.requests.empty());
+    ASSERT_TRUE(d.status.result);
+    EXPECT_EQ(d.status.result->outcome, ok ? api::Outcome::Changed : api::Outcome::Failed);
+  }
+  // The API server's pods carry none either: now it is a Job without a result.
+  auto o = observe(generating(), {finished("p-c-1", true, std::nullopt)});
+  o.job_pods.clear();
+  o.job_pods["p-c-1"] = std::nullopt;
+  const auto d = decide_consumer(o);
+  EXPECT_TRUE(d.requests.empty());
+  EXPECT_NE(d.status.message.find("no termination message"), std::string::npos) << d.status.message;
+}
+
+TEST(WorkloadResult, FromTheReadOfTheTarget) {
+  const auto missing =
+      workload_result(ObjectRead{ObjectRead::Status::NotFound, nullptr, ""}, nlohmann::json::array(), T0);
+  EXPECT_EQ(missing.outcome, api::MeasurementOutcome::Inconclusive);
+  EXPECT_EQ(missing.reason, "TargetNotFound");
+  const auto unreadable =
+      workload_result(read_failed("503 ServiceUnavailable: etcd"), nlohmann::json::array(), T0);
+  EXPECT_EQ(unreadable.outcome, api::MeasurementOutcome::Inconclusive);
+  EXPECT_EQ(unreadable.reason, "TargetNotFound");
+  EXPECT_NE(unreadable.message.find("503 ServiceUnavailable: etcd"), std::string::npos) << unreadable.message;
+  // Found: the workload check of the object itself (a Deployment with no status is not available).
+  const auto found_result = workload_result(found(deployment("v4")), nlohmann::json::array(), T0);
+  EXPECT_NE(found_result.reason, "TargetNotFound");
 }
 
 }  // namespace

@@ -76,7 +76,12 @@ bool has_event(const PlanDecision& d, const std::string& reason) {
 
 PlanObserved observe(const api::MigrationPlan& p, std::vector<ConsumerSummary> cs = {},
                      api::Timestamp now = T0) {
-  return PlanObserved{p, api::merge_settings(p.spec), std::move(cs), {}, now};
+  PlanObserved o;
+  o.plan = p;
+  o.settings = api::merge_settings(p.spec);
+  o.consumers = std::move(cs);
+  o.now = now;
+  return o;
 }
 
 TEST(DecidePlan, FirstReconcileStartsUpToMaxParallel) {
@@ -123,6 +128,27 @@ TEST(DecidePlan, FrozenSpecMergesTheConsumerOverrides) {
   EXPECT_EQ(obj.spec.agent.gitCredentials.secretName, "git");
   EXPECT_EQ(obj.spec.health.count, 3);
   EXPECT_FALSE(obj.spec.consumer.agent.has_value());
+}
+
+// A create whose watch event has not come yet is a Pending consumer: it is not created again, and it
+// counts against maxParallel.
+TEST(DecidePlan, CreatedButNotCachedCountsAsPending) {
+  auto p = make_plan(5);
+  p.spec.rollout.maxParallel = 2;
+  auto o = observe(p);
+  o.created_not_cached = {consumer_migration_name("plan", "c0")};
+  const auto d = decide_plan(o);
+  EXPECT_EQ(created(d), (std::vector<std::string>{"c1"}));
+  EXPECT_EQ(d.status.totals.consumers, 5);
+}
+
+TEST(DecidePlan, SecretsToCheckAreThePlansAndTheOverrides) {
+  auto p = make_plan(3);
+  p.spec.agent.gitCredentials.secretName = "git";
+  p.spec.consumers[1].agent = nlohmann::json{{"gitCredentials", {{"secretName", "team-b"}}}};
+  p.spec.consumers[2].agent = nlohmann::json{{"mode", "Push"}};
+  EXPECT_EQ(secrets_to_check(p.spec, api::merge_settings(p.spec)), (std::set<std::string>{"git", "team-b"}));
+  EXPECT_TRUE(secrets_to_check(make_plan(1).spec, api::merge_settings(make_plan(1).spec)).empty());
 }
 
 TEST(DecidePlan, MaxParallelCountsEveryNonTerminalConsumer) {

@@ -65,6 +65,17 @@ const Case kCases[] = {
      "            tests: [not_null]\n          - name: legacy_flag\n      - name: sessions\n        "
      "columns:\n          - name: user_id\n",
      {"documents dropped field legacy_flag"}},
+    // The same written with flow maps on one line: the column entries are read and rewritten alike;
+    // the other table's flow entries stay.
+    {"dbt_sources_flow_maps",
+     "models/sources.yml",
+     "sources:\n  - name: events\n    tables:\n      - name: listening_v3\n        columns:\n"
+     "          - {name: user_id, tests: [not_null, unique]}\n          - {name: 'legacy_flag'}\n"
+     "      - {name: sessions, columns: [{name: user_id}]}\n",
+     "sources:\n  - name: events\n    tables:\n      - name: listening_v4\n        columns:\n"
+     "          - {name: account_id, tests: [not_null, unique]}\n          - {name: 'legacy_flag'}\n"
+     "      - {name: sessions, columns: [{name: user_id}]}\n",
+     {"documents dropped field legacy_flag"}},
     {"dbt_sources_identifier_and_schema_key",
      "models/sources.yml",
      "sources:\n  - name: raw_events\n    schema: events\n    database: \"{{ target.database }}\"\n    "

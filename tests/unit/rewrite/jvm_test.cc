@@ -38,14 +38,16 @@ const Case kCases[] = {
      "?\";\n"
      "String other = \"SELECT user_id FROM prod.users.users\";\n",
      "// reads user_id from listening_v3\n"
-     "String sql = \"SELECT account_id, track_id \" +\n    \"FROM prod.events.listening_v4 WHERE account_id "
+     "String sql = \"SELECT account_id AS user_id, track_id \" +\n    \"FROM prod.events.listening_v4 WHERE "
+     "account_id "
      "= ?\";\n"
      "String other = \"SELECT user_id FROM prod.users.users\";\n",
      {}},
     {"java_text_block",
      "src/Q.java",
      "String q = \"\"\"\n    SELECT user_id, legacy_flag\n    FROM `prod.events.listening_v3`\n    \"\"\";\n",
-     "String q = \"\"\"\n    SELECT account_id, legacy_flag\n    FROM `prod.events.listening_v4`\n    "
+     "String q = \"\"\"\n    SELECT account_id AS user_id, legacy_flag\n    FROM "
+     "`prod.events.listening_v4`\n    "
      "\"\"\";\n",
      {"reads dropped field legacy_flag"}},
     {"java_spark_columns_sole_dataset",
@@ -292,7 +294,7 @@ const Case kCases[] = {
      "src/PlaysWriter.java",
      "String q = \"SELECT user_id FROM prod.events.listening_v3\";\n"
      "new SimpleJdbcInsert(jdbc).withTableName(\"daily_plays\").usingColumns(\"user_id\");\n",
-     "String q = \"SELECT account_id FROM prod.events.listening_v4\";\n"
+     "String q = \"SELECT account_id AS user_id FROM prod.events.listening_v4\";\n"
      "new SimpleJdbcInsert(jdbc).withTableName(\"daily_plays\").usingColumns(\"user_id\");\n",
      {"cannot prove usingColumns(\"user_id\") belongs to prod.events.listening_v3"}},
     // A write is not a read of another table: the columns of the frame read from the dataset are
@@ -353,7 +355,7 @@ const Case kCases[] = {
      "static final String T = \"prod.events.listening_v3\";\n"
      "Dataset<Row> df = spark.read().table(T);\ndf.select(col(\"user_id\"));\n",
      "static final String T = \"prod.events.listening_v4\";\n"
-     "Dataset<Row> df = spark.read().table(T);\ndf.select(col(\"account_id\"));\n",
+     "Dataset<Row> df = spark.read().table(T);\ndf.select(col(\"account_id\").as(\"user_id\"));\n",
      {}},
     {"spark_path_built_at_run_time_in_dataset_file_is_review",
      "src/Job.scala",
@@ -376,6 +378,49 @@ const Case kCases[] = {
      "first;\n}\n",
      {"@Column(name = \"user_id\") in a @MappedSuperclass/@Embeddable maps a column of every entity that "
       "uses it"}},
+    // A Delta table read by its warehouse path under an interpolated root (<root>/<db>.db/<table>):
+    // the val resolves to the dataset, so its columns are the dataset's; the select that leaves
+    // the file keeps its output name with an alias.
+    {"scala_warehouse_path_under_interpolated_root",
+     "src/Silver.scala",
+     "case class Silver(spark: SparkSession, conf: Conf) {\n"
+     "  val inputPath = s\"${conf.root()}/events.db/listening_v3/data\"\n"
+     "  def extract(): DataFrame = spark.readStream.format(\"delta\").load(inputPath)\n"
+     "  def transform(df: DataFrame): DataFrame =\n"
+     "    df.filter(col(\"user_id\").isNotNull && col(\"legacy_flag\") === 1)\n"
+     "      .select(col(\"track_id\"), col(\"user_id\"))\n"
+     "}\n",
+     "case class Silver(spark: SparkSession, conf: Conf) {\n"
+     "  val inputPath = s\"${conf.root()}/events.db/listening_v4/data\"\n"
+     "  def extract(): DataFrame = spark.readStream.format(\"delta\").load(inputPath)\n"
+     "  def transform(df: DataFrame): DataFrame =\n"
+     "    df.filter(col(\"account_id\").isNotNull && col(\"legacy_flag\") === 1)\n"
+     "      .select(col(\"track_id\"), col(\"account_id\").as(\"user_id\"))\n"
+     "}\n",
+     {"reads dropped field legacy_flag"}},
+    // A select item used again by name later in the file is renamed with its later uses, not aliased.
+    {"scala_select_item_used_later_is_renamed",
+     "src/Agg.scala",
+     "val df = spark.table(\"prod.events.listening_v3\")\n"
+     "df.select(col(\"user_id\"), col(\"track_id\")).groupBy(\"user_id\").count()\n",
+     "val df = spark.table(\"prod.events.listening_v4\")\n"
+     "df.select(col(\"account_id\"), col(\"track_id\")).groupBy(\"account_id\").count()\n",
+     {}},
+    // Another database's warehouse path with a table of the same name is provably not the dataset:
+    // its columns are left alone, without review.
+    {"scala_other_warehouse_table_is_not_the_dataset",
+     "src/Gold.scala",
+     "case class Gold(spark: SparkSession, conf: Conf) {\n"
+     "  val inputPath = s\"${conf.root()}/silver.db/listening_v3/data\"\n"
+     "  def extract(): DataFrame = spark.readStream.format(\"delta\").load(inputPath)\n"
+     "  def transform(df: DataFrame): DataFrame = df.select(col(\"user_id\").as(\"UserId\"))\n"
+     "}\n",
+     "case class Gold(spark: SparkSession, conf: Conf) {\n"
+     "  val inputPath = s\"${conf.root()}/silver.db/listening_v3/data\"\n"
+     "  def extract(): DataFrame = spark.readStream.format(\"delta\").load(inputPath)\n"
+     "  def transform(df: DataFrame): DataFrame = df.select(col(\"user_id\").as(\"UserId\"))\n"
+     "}\n",
+     {}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Jvm, JvmTable, ::testing::ValuesIn(kCases),

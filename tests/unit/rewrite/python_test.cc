@@ -253,7 +253,66 @@ const Case kCases[] = {
      "n = plays.apply_mapping([('account_id', 'long', 'user_id', 'long')])\n"
      "a = m.select_fields(['user_id'])\nb = n.toDF().select('user_id')\n",
      {}},
+    // Glue Studio's SQL node: the mapping's keys are temp views of frames, not catalog tables. A
+    // view of the dataset's frame keeps its name (the location moves in from_catalog only); its
+    // columns are the dataset's, and the node's output is read by name downstream, so a renamed
+    // select item is aliased back.
+    {"glue_sql_node_views_are_frames",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v3')\n"
+     "users = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='users')\n"
+     "q = '''\nselect p.user_id, p.ts, u.country\nfrom listening_v3 p join users u on p.user_id = "
+     "u.user_id\n'''\n"
+     "out = sparkSqlQuery(glueContext, query = q, mapping = {'listening_v3': plays, 'users': users}, "
+     "transformation_ctx = 'out')\n"
+     "kept = DropFields.apply(frame=out, paths=['user_id'])\n",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v4')\n"
+     "users = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='users')\n"
+     "q = '''\nselect p.account_id AS user_id, UNIX_MILLIS(p.ts) AS ts, u.country\nfrom listening_v3 p join "
+     "users u "
+     "on p.account_id = u.user_id\n'''\n"
+     "out = sparkSqlQuery(glueContext, query = q, mapping = {'listening_v3': plays, 'users': users}, "
+     "transformation_ctx = 'out')\n"
+     "kept = DropFields.apply(frame=out, paths=['user_id'])\n",
+     {}},
+    // A view of a frame that joins the dataset with another table: an unqualified field may come
+    // from either side, so it goes to review; the view named like another table is not moved.
+    {"glue_sql_node_over_a_join_is_review",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v3')\n"
+     "users = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='users')\n"
+     "both = Join.apply(frame1=plays, frame2=users, keys1=['user_id'], keys2=['id'])\n"
+     "q = \"select * from src where legacy_flag = 1\"\n"
+     "out = sparkSqlQuery(glueContext, query=q, mapping={'src': both}, transformation_ctx='x')\n",
+     "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v4')\n"
+     "users = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='users')\n"
+     "both = Join.apply(frame1=plays, frame2=users, keys1=['account_id'], keys2=['id'])\n"
+     "q = \"select * from src where legacy_flag = 1\"\n"
+     "out = sparkSqlQuery(glueContext, query=q, mapping={'src': both}, transformation_ctx='x')\n",
+     {"cannot tell whether src is prod.events.listening_v3; legacy_flag is dropped"}},
     {"empty", "", "", {}},
+    // A consumer that reads CSV exports of the dataset from object storage: it never names the
+    // dataset, but its reader's columns (usecols, parse_dates), the named aggregations of the frame
+    // the reads are appended to, and its merge keys may be the dataset's: review, not silence.
+    {"pandas_reader_of_exported_csv_is_review",
+     "df = pd.DataFrame()\n"
+     "for obj in objects:\n"
+     "    part = pd.read_csv(io.BytesIO(obj.read()), usecols=[\"id\", \"user_id\"], "
+     "parse_dates=[\"user_id\"])\n"
+     "    df = pd.concat([df, part])\n"
+     "firsts = df.groupby([\"id\"]).agg(first_user=(\"user_id\", \"min\"), n=(\"id\", \"count\"))\n",
+     "df = pd.DataFrame()\n"
+     "for obj in objects:\n"
+     "    part = pd.read_csv(io.BytesIO(obj.read()), usecols=[\"id\", \"user_id\"], "
+     "parse_dates=[\"user_id\"])\n"
+     "    df = pd.concat([df, part])\n"
+     "firsts = df.groupby([\"id\"]).agg(first_user=(\"user_id\", \"min\"), n=(\"id\", \"count\"))\n",
+     {"cannot prove whether user_id is read from", "cannot prove whether user_id is read from"}},
+    // The same named aggregation on a frame read from the dataset is renamed; the output name stays.
+    {"pandas_named_aggregation_of_the_dataset",
+     "df = spark.table(\"prod.events.listening_v3\").toPandas()\n"
+     "firsts = df.groupby([\"track_id\"]).agg(first_user=(\"user_id\", \"min\"))\n",
+     "df = spark.table(\"prod.events.listening_v4\").toPandas()\n"
+     "firsts = df.groupby([\"track_id\"]).agg(first_user=(\"account_id\", \"min\"))\n",
+     {}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Python, PythonTable, ::testing::ValuesIn(kCases),

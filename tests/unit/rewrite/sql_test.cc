@@ -221,21 +221,24 @@ const Case kCases[] = {
      "COPY listening_v3 (user_id, track_id) FROM STDIN;\nCOPY users (user_id) FROM STDIN",
      "COPY listening_v4 (account_id, track_id) FROM STDIN;\nCOPY users (user_id) FROM STDIN",
      {}},
-    {"dbt_config_keys_follow_renamed_outputs",
+    // A dbt model's renamed output is aliased back, so config() keys naming it stay; a dropped
+    // output named there goes to review.
+    {"dbt_config_keys_of_aliased_back_outputs_stay",
      "{{ config(materialized='incremental', unique_key='user_id', cluster_by=['legacy_flag', 'track_id'],\n"
      "   partition_by={'field': 'ts'}) }}\nselect user_id, legacy_flag, track_id, UNIX_MILLIS(ts) AS ts\n"
      "from {{ source('events', 'listening_v3') }}",
-     "{{ config(materialized='incremental', unique_key='account_id', cluster_by=['legacy_flag', "
+     "{{ config(materialized='incremental', unique_key='user_id', cluster_by=['legacy_flag', "
      "'track_id'],\n"
-     "   partition_by={'field': 'ts'}) }}\nselect account_id, legacy_flag, track_id, UNIX_MILLIS(ts) AS ts\n"
+     "   partition_by={'field': 'ts'}) }}\nselect account_id AS user_id, legacy_flag, track_id, "
+     "UNIX_MILLIS(ts) AS ts\n"
      "from {{ source('events', 'listening_v4') }}",
      {"config() names legacy_flag, an output column of this model; legacy_flag is dropped",
       "reads dropped field legacy_flag", "reads retyped field ts"}},
     {"dbt_config_tags_and_other_keys_untouched",
      "{{ config(tags=['user_id'], alias='user_id', unique_key = \"user_id\") }}\n"
      "select user_id from {{ source('events', 'listening_v3') }}",
-     "{{ config(tags=['user_id'], alias='user_id', unique_key = \"account_id\") }}\n"
-     "select account_id from {{ source('events', 'listening_v4') }}",
+     "{{ config(tags=['user_id'], alias='user_id', unique_key = \"user_id\") }}\n"
+     "select account_id AS user_id from {{ source('events', 'listening_v4') }}",
      {}},
     {"dbt_config_key_of_aliased_output_untouched",
      "{{ config(unique_key='user_id') }}\nselect track_id AS user_id from {{ source('events', "
@@ -262,6 +265,16 @@ const Case kCases[] = {
      "CREATE TABLE plays (user_id BIGINT, ts BIGINT,\n  FOREIGN KEY (user_id) REFERENCES listening_v4 "
      "(account_id))",
      {}},
+    // The dataset's own external table names its storage after the table: the moved table's data
+    // location is not in the task, so it goes to review; another table's LOCATION is left alone.
+    {"create_external_table_location_of_the_dataset_is_review",
+     "CREATE EXTERNAL TABLE IF NOT EXISTS `events`.`listening_v3` (\n  `user_id` string\n)\n"
+     "LOCATION 's3://lake/listening_v3/';\n"
+     "CREATE EXTERNAL TABLE plays (user_id string) LOCATION 's3://lake/listening_v3_copy/'",
+     "CREATE EXTERNAL TABLE IF NOT EXISTS `events`.`listening_v4` (\n  `account_id` string\n)\n"
+     "LOCATION 's3://lake/listening_v3/';\n"
+     "CREATE EXTERNAL TABLE plays (user_id string) LOCATION 's3://lake/listening_v3_copy/'",
+     {"LOCATION 's3://lake/listening_v3/' is where prod.events.listening_v3 keeps its data"}},
     {"create_index_on_dataset",
      "CREATE UNIQUE INDEX idx ON listening_v3 USING btree (user_id, lower(track_id));\n"
      "CREATE INDEX other_idx ON users (user_id)",
@@ -282,9 +295,15 @@ const Case kCases[] = {
      "select user_id from {{ my_relation('events', 'listening_v3') }}",
      {"cannot tell whether {{ my_relation('events', 'listening_v3') }} is prod.events.listening_v3",
       "Jinja expression {{ my_relation('events', 'listening_v3') }} names prod.events.listening_v3"}},
+    // A variable set to a source() of the dataset is followed: {{ rel }} is the dataset (and the
+    // model's output keeps its name). Any other statement holding the source() is review.
+    {"jinja_set_source_variable_is_followed",
+     "{%- set rel = source('events', 'listening_v3') -%}\nselect user_id from {{ rel }}",
+     "{%- set rel = source('events', 'listening_v4') -%}\nselect account_id AS user_id from {{ rel }}",
+     {}},
     {"jinja_statement_source_is_review_and_moves",
-     "{% set rel = source('events', 'listening_v3') %}\nselect user_id from {{ rel }}",
-     "{% set rel = source('events', 'listening_v4') %}\nselect user_id from {{ rel }}",
+     "{% set rels = [source('events', 'listening_v3')] %}\nselect user_id from {{ rels[0] }}",
+     "{% set rels = [source('events', 'listening_v4')] %}\nselect user_id from {{ rels[0] }}",
      {"Jinja statement holds a source() of prod.events.listening_v3"}},
     {"string_naming_table_is_review",
      "SELECT column_name FROM information_schema.columns WHERE table_name = 'listening_v3';\n"
@@ -301,8 +320,8 @@ const Case kCases[] = {
      "}}\nselect user_id from {{ source('events', 'listening_v3') }}\n{% if is_incremental() %} where ts > 0 "
      "{% endif %}",
      "{{ config(materialized='table', tags=['user_id']) }}\n-- {{ source('events', 'listening_v3') "
-     "}}\nselect account_id from {{ source('events', 'listening_v4') }}\n{% if is_incremental() %} where ts "
-     "> 0 {% endif %}",
+     "}}\nselect account_id AS user_id from {{ source('events', 'listening_v4') }}\n{% if is_incremental() "
+     "%} where ts > 0 {% endif %}",
      {"reads retyped field ts"}},
     {"dbt_ref_of_unknown_model_untouched",
      "select user_id from {{ ref('stg_users') }}",
@@ -345,13 +364,53 @@ TEST(Sql, EditsCarryLineColumnAndRule) {
   EXPECT_EQ(r.edits[1].rule, "sql.location");
 }
 
+// In a dbt model every block that reads the dataset aliases a renamed column back (a CTE's select
+// list too), so later blocks read the old name; a qualified read aliases back as well, and a
+// plain SQL file without dbt Jinja renames as before.
+TEST(Sql, DbtModelAliasesBackInEveryBlock) {
+  auto r = migrate_file("models/stg.sql",
+                        "with raw_table as (select * from {{ source('events', 'listening_v3') }}),\n"
+                        "t as (select r.user_id, track_id from raw_table r)\n"
+                        "select user_id, track_id from t",
+                        testing::spec_changes());
+  EXPECT_EQ(r.content,
+            "with raw_table as (select * from {{ source('events', 'listening_v4') }}),\n"
+            "t as (select r.account_id AS user_id, track_id from raw_table r)\n"
+            "select user_id, track_id from t");
+  EXPECT_TRUE(r.review.empty()) << testing::review_lines(r);
+  auto plain =
+      migrate_file("q.sql", "with t as (select user_id from prod.events.listening_v3)\nselect user_id from t",
+                   testing::spec_changes());
+  EXPECT_EQ(plain.content,
+            "with t as (select account_id from prod.events.listening_v4)\nselect account_id from t");
+}
+
+// The top `select *` of a model passes a dropped field that a CTE already reviewed by name: one
+// review item, where it is named.
+TEST(Sql, DbtModelDroppedFieldReviewedOnceWhereNamed) {
+  auto r = migrate_file("models/stg.sql",
+                        "with s as (select * from {{ source('events', 'listening_v3') }}),\n"
+                        "t as (select legacy_flag from s)\nselect * from t",
+                        testing::spec_changes());
+  ASSERT_EQ(r.review.size(), 1u) << testing::review_lines(r);
+  EXPECT_EQ(r.review[0].line, 2);
+  EXPECT_EQ(r.review[0].message, "reads dropped field legacy_flag");
+  auto direct = migrate_file("models/stg.sql", "select * from {{ source('events', 'listening_v3') }}",
+                             testing::spec_changes());
+  EXPECT_NE(testing::review_lines(direct).find("SELECT * makes the new relation's columns by name, and "
+                                               "legacy_flag is dropped"),
+            std::string::npos)
+      << testing::review_lines(direct);
+}
+
 TEST(Sql, ModelIndexPropagatesThroughRef) {
   ModelIndex models;
   models.exports["stg_listening"] = {"user_id", "legacy_flag"};
   auto r = migrate_file("models/marts/daily.sql",
                         "select user_id, legacy_flag, track_id from {{ ref('stg_listening') }}\n",
                         testing::spec_changes(), models);
-  EXPECT_EQ(r.content, "select account_id, legacy_flag, track_id from {{ ref('stg_listening') }}\n");
+  EXPECT_EQ(r.content,
+            "select account_id AS user_id, legacy_flag, track_id from {{ ref('stg_listening') }}\n");
   ASSERT_EQ(r.review.size(), 1u);
   EXPECT_EQ(r.review[0].message, "reads dropped field legacy_flag");
 }
@@ -368,8 +427,8 @@ TEST(Sql, SourceDeclaredUnderAnotherNameIsTheDataset) {
                         "select user_id from {{ source('raw_other', 'plays') }}",
                         testing::spec_changes(), models);
   EXPECT_EQ(r.content,
-            "select account_id from {{ source('raw_events', 'plays') }};\n"
-            "select account_id from {{ source('raw_events', 'listening_v4') }};\n"
+            "select account_id AS user_id from {{ source('raw_events', 'plays') }};\n"
+            "select account_id AS user_id from {{ source('raw_events', 'listening_v4') }};\n"
             "select user_id from {{ source('raw_other', 'plays') }}");
   EXPECT_TRUE(r.review.empty()) << testing::review_lines(r);
 }

@@ -33,6 +33,26 @@ TEST_P(TextTable, ReviewsWithoutEditing) {
 }
 
 const Case kCases[] = {
+    // A schema diagram that draws the dataset under a short name: a table defining two changed
+    // fields, and the Ref naming one; a table with one changed field only is another table.
+    {"schema_diagram_table_with_changed_fields",
+     "etc/erd.txt",
+     "Table plays {\n  id int PK\n  user_id int\n  legacy_flag bool\n}\n\nTable users {\n  user_id int\n"
+     "  name varchar\n}\n\nRef: plays.user_id > users.user_id\nRef: users.name > x.y\n",
+     {"schema diagram table plays has column user_id, a field of prod.events.listening_v3 (user_id is "
+      "renamed "
+      "to account_id)",
+      "schema diagram table plays has column legacy_flag",
+      "schema diagram relates plays.user_id, a field of prod.events.listening_v3"}},
+    // A dbt doc block's header is the block's name, referred to as doc('user_id'): not prose. The
+    // text inside the block that names the field is reviewed.
+    {"dbt_doc_block_header_is_a_key",
+     "models/docs/listening_v3.md",
+     "{% docs listening_v3 %}\nPlays.\n{% enddocs %}\n\n{% docs user_id %}\nThe listener; user_id is "
+     "the CRM key.\n{% enddocs %}\n{% docs legacy_flag %}\nOld.\n{% enddocs %}\n",
+     {"documentation of prod.events.listening_v3 may describe what changed (user_id is renamed to "
+      "account_id)",
+      "documentation of prod.events.listening_v3 may describe what changed (legacy_flag is dropped)"}},
     {"markdown_describing_the_dataset",
      "docs/plays.md",
      "# Plays\n\nReads `prod.events.listening_v3`.\n\n| column | meaning |\n|---|---|\n"

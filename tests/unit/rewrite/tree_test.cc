@@ -187,9 +187,8 @@ TEST(Tree, DbtSourcesYmlDeclaresTheDatasetUnderAnotherName) {
       "        identifier: listening_v3\n");
   auto r = migrate_tree(repo, "", testing::spec_changes());
   EXPECT_EQ(get(repo / "models" / "a_staging" / "stg_plays.sql"),
-            "select account_id from {{ source('raw', 'plays') }}\n");
-  EXPECT_EQ(get(repo / "models" / "b_marts" / "daily.sql"),
-            "select account_id from {{ ref('stg_plays') }}\n");
+            "select account_id AS user_id from {{ source('raw', 'plays') }}\n");
+  EXPECT_EQ(get(repo / "models" / "b_marts" / "daily.sql"), "select user_id from {{ ref('stg_plays') }}\n");
   EXPECT_EQ(get(repo / "models" / "z_sources.yml"),
             "sources:\n  - name: raw\n    schema: events\n    tables:\n      - name: plays\n"
             "        identifier: listening_v4\n");
@@ -210,6 +209,45 @@ TEST(Tree, DbtRefOfSeedNamedLikeTheTable) {
             "select account_id as listener from {{ ref('listening_v3') }}\n");
   EXPECT_EQ(get(repo / "models" / "marts" / "listeners.sql"),
             "select listener, user_id from {{ ref('stg_plays') }}\n");
+}
+
+// A staging model reads the dataset through a `select *` CTE and names its columns in a second CTE
+// (the shape of dbt's jaffle_shop and of many staging models). The rename is aliased back where the
+// column is read from the dataset, so the model's output keeps its name and the model downstream,
+// its schema.yml column and tests are left alone. The dropped field is reviewed where it is named
+// and where the downstream model reads it through ref(); the final `select *` adds nothing.
+TEST(Tree, DbtStagingModelAliasesRenamesBackAndLeavesDownstreamAlone) {
+  testing::TempDir tmp;
+  auto repo = tmp.path() / "repo";
+  put(repo / "models" / "staging" / "stg_plays.sql",
+      "with source as (\n    select * from {{ source('events', 'listening_v3') }}\n),\n\n"
+      "renamed as (\n    select\n        user_id,\n        track_id,\n        legacy_flag\n"
+      "    from source\n    where user_id is not null\n)\n\nselect * from renamed\n");
+  put(repo / "models" / "marts" / "per_user.sql",
+      "select user_id, legacy_flag, count(*) as plays\nfrom {{ ref('stg_plays') }}\ngroup by user_id, "
+      "legacy_flag\n");
+  const std::string schema =
+      "version: 2\nmodels:\n  - name: stg_plays\n    columns:\n      - name: user_id\n        tests: "
+      "[not_null]\n  - name: per_user\n    columns:\n      - name: user_id\n";
+  put(repo / "models" / "schema.yml", schema);
+  auto cs = testing::spec_changes();
+  cs.dataset.to.location = cs.dataset.from.location;
+  auto r = migrate_tree(repo, "", cs);
+  EXPECT_EQ(get(repo / "models" / "staging" / "stg_plays.sql"),
+            "with source as (\n    select * from {{ source('events', 'listening_v3') }}\n),\n\n"
+            "renamed as (\n    select\n        account_id AS user_id,\n        track_id,\n        "
+            "legacy_flag\n    from source\n    where account_id is not null\n)\n\nselect * from renamed\n");
+  EXPECT_EQ(get(repo / "models" / "marts" / "per_user.sql"),
+            "select user_id, legacy_flag, count(*) as plays\nfrom {{ ref('stg_plays') }}\ngroup by user_id, "
+            "legacy_flag\n");
+  EXPECT_EQ(get(repo / "models" / "schema.yml"), schema);
+  std::string review;
+  for (const auto& item : r.review)
+    review += item.file + ":" + std::to_string(item.line) + ": " + item.message + "\n";
+  EXPECT_EQ(review,
+            "models/marts/per_user.sql:1: reads dropped field legacy_flag\n"
+            "models/marts/per_user.sql:3: reads dropped field legacy_flag\n"
+            "models/staging/stg_plays.sql:9: reads dropped field legacy_flag\n");
 }
 
 }  // namespace

@@ -220,6 +220,7 @@ class Rewriter {
   // Returns whether the parts name the dataset.
   bool catalog_name(const std::vector<std::size_t>& toks, const std::string& what_, std::size_t at) {
     std::vector<std::string> parts;
+    parts.reserve(toks.size());
     for (auto t : toks) parts.emplace_back(body_of(t));
     if (!plan_.matches_old_suffix(parts)) {
       if (what_ == "@Table") entity_other_ = true;

@@ -259,6 +259,7 @@ class Rewriter {
       if (db) toks.push_back(*db);
       toks.push_back(*table);
       std::vector<std::string> parts;
+      parts.reserve(toks.size());
       for (auto t : toks) parts.emplace_back(body(t));
       Group g;
       if (plan_.matches_old_suffix(parts)) {

@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "apply.h"
+#include "base/fd.h"
 #include "dispatch.h"
 #include "engine.h"
 #include "language.h"
@@ -129,21 +130,7 @@ std::size_t read_fd(int fd, char* buf, std::size_t size) {
   return got;
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
+using base::Fd;
 
 // Reads a candidate if it is text within limits into `buffer`, which is reused from file to file
 // (grown, never shrunk, so it is not cleared for every file), and points `content` at what it

@@ -326,11 +326,39 @@ class Rewriter {
       }
       dynamic_.push_back(i);
     }
-    if (about_)
-      for (auto i : dynamic_)
+    for (auto i : dynamic_) {
+      if (about_)
         out_.review(t_[i].begin, "reads a table or path computed at run time (" + std::string(tx(i)) +
                                      "(…)); cannot prove whether it is " + plan_.dataset_label() +
                                      ": check it and its column uses by hand");
+      else if (spells_dataset_segment(i + 1))
+        out_.review(t_[i].begin, "reads a path built at run time that ends in the dataset's name (" +
+                                     std::string(tx(i)) + "(… + '" + last_segment() + "')); it may be " +
+                                     plan_.dataset_label() + ": check it by hand");
+    }
+  }
+
+  // The last segment of a path location (`tests/data/employees` -> employees); empty otherwise.
+  std::string last_segment() const {
+    if (!plan_.location_is_path()) return {};
+    std::string_view loc = plan_.old_location();
+    while (!loc.empty() && loc.back() == '/') loc.remove_suffix(1);
+    auto slash = loc.rfind('/');
+    return std::string(slash == std::string_view::npos ? loc : loc.substr(slash + 1));
+  }
+
+  // Does a literal among the arguments of the call opened at `open` have the path location's last
+  // segment as a whole segment (`base + 'employees'`, `f"{root}/employees/"`)?
+  bool spells_dataset_segment(std::size_t open) const {
+    std::string seg = last_segment();
+    if (seg.empty()) return false;
+    for (std::size_t j = open + 1; j < close_of(open); ++j) {
+      if (!is_string(j)) continue;
+      std::string_view body = text_.substr(t_[j].body_begin, t_[j].body_end - t_[j].body_begin);
+      for (const auto& part : split(body, '/'))
+        if (iequals(part, seg)) return true;
+    }
+    return false;
   }
 
   // 1: `name` is assigned exactly once in the file, from a lone literal naming the dataset; 0: from

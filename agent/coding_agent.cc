@@ -24,7 +24,7 @@ CodingAgentRound run_coding_agent(const Task& task, const Workspace& ws,
   RunOptions o;
   o.cwd = ws.repo().string();
   o.merge_stderr = true;
-  o.max_output = 64 * 1024;
+  o.max_output = std::size_t{64} * 1024;
   o.timeout = deadline.cap(std::chrono::hours(1));
   o.unset_env = {"SHEPHERD_TASK", "GIT_ASKPASS", "GIT_SSH_COMMAND", "SSH_AUTH_SOCK",
                  "SHEPHERD_GIT_TOKEN_FILE"};

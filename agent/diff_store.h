@@ -15,9 +15,9 @@ namespace shepherd::agent {
 // A ConfigMap holds at most 1 MiB. The review list is stored whole up to kMaxStoredReviewBytes;
 // the diff gets the rest of kMaxStoredBytes, at most kMaxStoredDiffBytes. What is cut is cut at a
 // line boundary and marked (the Job log has both whole).
-inline constexpr std::size_t kMaxStoredBytes = 960 * 1024;
-inline constexpr std::size_t kMaxStoredDiffBytes = 900 * 1024;
-inline constexpr std::size_t kMaxStoredReviewBytes = 480 * 1024;
+inline constexpr std::size_t kMaxStoredBytes = std::size_t{960} * 1024;
+inline constexpr std::size_t kMaxStoredDiffBytes = std::size_t{900} * 1024;
+inline constexpr std::size_t kMaxStoredReviewBytes = std::size_t{480} * 1024;
 
 // The diff as stored: at most `max` bytes plus the marker line.
 std::string stored_diff(const std::string& diff, bool* truncated, std::size_t max = kMaxStoredDiffBytes);

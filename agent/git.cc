@@ -47,12 +47,12 @@ Git::Git(fs::path repo, std::map<std::string, std::string> env, const Log& log, 
     : repo_(std::move(repo)), env_(std::move(env)), log_(log), deadline_(deadline) {}
 
 RunResult Git::run(const std::vector<std::string>& args, const std::string& stdin_data,
-                   std::map<std::string, std::string> extra_env) const {
+                   const std::map<std::string, std::string>& extra_env) const {
   auto argv = git_base_argv(repo_);
   argv.insert(argv.end(), args.begin(), args.end());
   RunOptions o;
   o.env = env_;
-  for (auto& [k, v] : extra_env) o.env[k] = v;
+  for (const auto& [k, v] : extra_env) o.env[k] = v;
   o.unset_env = {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "SHEPHERD_TASK"};
   o.stdin_data = stdin_data;
   o.timeout = deadline_.cap(std::chrono::minutes(30));
@@ -61,8 +61,8 @@ RunResult Git::run(const std::vector<std::string>& args, const std::string& stdi
 }
 
 std::string Git::ok(const std::vector<std::string>& args, const std::string& stdin_data,
-                    std::map<std::string, std::string> extra_env) const {
-  RunResult r = run(args, stdin_data, std::move(extra_env));
+                    const std::map<std::string, std::string>& extra_env) const {
+  RunResult r = run(args, stdin_data, extra_env);
   if (r.exit_code != 0) {
     std::string what = "git " + join(args) + " failed (exit " + std::to_string(r.exit_code) +
                        (r.timed_out ? ", deadline reached" : "") + "): " + trim(r.err);

@@ -31,10 +31,10 @@ class Git {
 
   // Runs `git <args>` in the repository; never throws.
   RunResult run(const std::vector<std::string>& args, const std::string& stdin_data = "",
-                std::map<std::string, std::string> extra_env = {}) const;
+                const std::map<std::string, std::string>& extra_env = {}) const;
   // Like run, but throws GitError naming the command (redacted) when git fails; returns stdout.
   std::string ok(const std::vector<std::string>& args, const std::string& stdin_data = "",
-                 std::map<std::string, std::string> extra_env = {}) const;
+                 const std::map<std::string, std::string>& extra_env = {}) const;
 
   // --- higher-level steps ---
   // git init + fetch --depth 1 of `revision` (branch, tag or commit; falls back to a full fetch

@@ -11,10 +11,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/fd.h"
+
 extern char** environ;
 
 namespace shepherd::agent {
 namespace {
+
+using base::Fd;
 
 std::vector<std::string> child_env(const RunOptions& o) {
   std::map<std::string, std::string> all;
@@ -36,23 +40,6 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
   out.push_back(nullptr);
   return out;
 }
-
-// A file descriptor closed on destruction.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
 
 void append_bounded(std::string& buf, const char* data, std::size_t n, std::size_t max, bool& cut) {
   buf.append(data, n);

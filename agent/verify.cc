@@ -12,7 +12,7 @@ VerifyResult run_verify(const Verify& verify, const std::filesystem::path& cwd,
   RunOptions o;
   o.cwd = cwd.string();
   o.merge_stderr = true;
-  o.max_output = 256 * 1024;
+  o.max_output = std::size_t{256} * 1024;
   o.timeout = deadline.cap(std::chrono::seconds(verify.timeout_seconds));
   // The verification sees no git credentials and no task; HOME is a scratch directory.
   o.unset_env = {"SHEPHERD_TASK", "GIT_ASKPASS", "GIT_SSH_COMMAND", "SHEPHERD_GIT_TOKEN_FILE",

@@ -90,8 +90,8 @@ void Client::wait(Duration d, std::stop_token stop) {
   if (d > Duration::zero()) options_.sleep(d, stop);
 }
 
-Result<json> Client::request(const std::string& verb, const Resource& r, Request req, std::stop_token stop,
-                             ResponseShape shape) {
+Result<json> Client::request(const std::string& verb, const Resource& r, const Request& req,
+                             std::stop_token stop, ResponseShape shape) {
   for (int attempt = 0;; ++attempt) {
     wait(bucket_.reserve(), stop);
     if (stop.stop_requested()) return ApiError::cancelled();

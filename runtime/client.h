@@ -130,8 +130,8 @@ class Client {
                      const std::function<bool(WatchEvent&)>& on_event, std::stop_token stop);
 
   // Any request, with retries, rate limit and metrics (the building block of the calls above).
-  Result<json> request(const std::string& verb, const Resource& r, Request req, std::stop_token stop = {},
-                       ResponseShape shape = ResponseShape::kFull);
+  Result<json> request(const std::string& verb, const Resource& r, const Request& req,
+                       std::stop_token stop = {}, ResponseShape shape = ResponseShape::kFull);
 
  private:
   void wait(Duration d, std::stop_token stop);

@@ -67,8 +67,7 @@ void Controller::enqueue_all(const MapFn& map, const ObjectPtr& obj) {
   report_depth();
 }
 
-void Controller::watches(std::shared_ptr<Informer> other, MapFn map) {
-  informers_.push_back(other);
+void Controller::watches(std::shared_ptr<Informer> other, const MapFn& map) {
   EventHandlers h;
   h.on_add = [this, map](const ObjectPtr& o) { enqueue_all(map, o); };
   h.on_update = [this, map](const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
@@ -78,6 +77,7 @@ void Controller::watches(std::shared_ptr<Informer> other, MapFn map) {
   };
   h.on_delete = [this, map](const ObjectPtr& o) { enqueue_all(map, o); };
   other->add_handlers(std::move(h));
+  informers_.push_back(std::move(other));
 }
 
 void Controller::report_depth() {

@@ -65,7 +65,7 @@ class Controller {
   // Events on `child` enqueue its controlling owner of the primary's kind. Call before start().
   void owns(std::shared_ptr<Informer> child);
   // Events on `other` enqueue whatever `map` returns. Call before start().
-  void watches(std::shared_ptr<Informer> other, MapFn map);
+  void watches(std::shared_ptr<Informer> other, const MapFn& map);
 
   // Starts the workers (informers are started by their owner, usually the Manager).
   void start();

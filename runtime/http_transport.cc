@@ -94,7 +94,7 @@ class HttpTransport : public Transport {
         return r;
       }
       auto buf = resp.body().streambuf();
-      std::vector<uint8_t> chunk(64 * 1024);
+      std::vector<uint8_t> chunk(std::size_t{64} * 1024);
       while (!stop.stop_requested()) {
         // getn(n) waits until n bytes are there; ask for what is buffered (or one byte, which
         // waits for the next piece) so that an event is delivered as soon as it arrives.

@@ -81,7 +81,7 @@ void WrittenVersions::forget(const std::string& key) {
   written_.erase(key);
 }
 
-EventHandlers forget_when_cached(std::shared_ptr<RecentWrites> writes) {
+EventHandlers forget_when_cached(const std::shared_ptr<RecentWrites>& writes) {
   EventHandlers h;
   h.on_add = [writes](const ObjectPtr& o) { writes->observed(object_key(*o), *o); };
   h.on_update = [writes](const ObjectPtr&, const ObjectPtr& o) { writes->observed(object_key(*o), *o); };

@@ -69,7 +69,7 @@ class WrittenVersions {
 };
 
 // Informer handlers that keep `writes` small: observed() on adds and updates, forget() on deletes.
-EventHandlers forget_when_cached(std::shared_ptr<RecentWrites> writes);
+EventHandlers forget_when_cached(const std::shared_ptr<RecentWrites>& writes);
 
 // Names created under an owner key that the cache has not shown yet; entries expire after `ttl`
 // so that a create whose watch event was lost cannot block forever.

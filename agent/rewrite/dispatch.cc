@@ -11,6 +11,7 @@
 #include "plan.h"
 #include "prefilter.h"
 #include "python_rewriter.h"
+#include "shell_rewriter.h"
 #include "sql_rewriter.h"
 #include "text_rewriter.h"
 #include "yaml_rewriter.h"
@@ -89,6 +90,9 @@ bool migrate_content(const std::string& path, std::string_view content, Language
       break;
     case Language::Yaml:
       yaml::rewrite(path, content, plan, models, sink);
+      break;
+    case Language::Shell:
+      shell::rewrite(content, plan, models, sink);
       break;
     case Language::Text:
     case Language::None:

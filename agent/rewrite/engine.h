@@ -94,6 +94,10 @@ struct ModelIndex {
   // Every dbt model of the tree (SQL file stem): a ref() to one of them is that model, never a seed
   // or relation named like the dataset's table.
   std::set<std::string> models;
+  // Columns of the tables that SQL files of the tree create (`CREATE [EXTERNAL] TABLE db.t (…)`),
+  // by the lower-case name as spelled there (`db.t`) and by its last part (`t`); lower-case
+  // column names. A join of the dataset with such a table can then tell which side a column is on.
+  std::map<std::string, std::set<std::string>> table_columns;
 };
 
 struct FileResult {

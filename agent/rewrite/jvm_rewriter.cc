@@ -126,6 +126,7 @@ class Rewriter {
     strings();
     dynamic_reads();
     columns();
+    dropped_attribute_uses();
   }
 
  private:
@@ -219,6 +220,7 @@ class Rewriter {
   // Returns whether the parts name the dataset.
   bool catalog_name(const std::vector<std::size_t>& toks, const std::string& what_, std::size_t at) {
     std::vector<std::string> parts;
+    parts.reserve(toks.size());
     for (auto t : toks) parts.emplace_back(body_of(t));
     if (!plan_.matches_old_suffix(parts)) {
       if (what_ == "@Table") entity_other_ = true;
@@ -591,6 +593,18 @@ class Rewriter {
     out_.review(t_[i].begin, "JPA attribute " + std::string(name) + " of an entity of " +
                                  plan_.dataset_label() + " maps to column " + f->name + " by its name; " +
                                  what(*f) + ": add or adapt @Column by hand");
+    if (f->drop) dropped_attributes_.emplace(i, std::string(name));
+  }
+
+  // Every other use of an entity attribute whose column is dropped (its getter's `return
+  // this.description`, its setter's parameter) goes with the attribute: listed for review.
+  void dropped_attribute_uses() {
+    for (const auto& [decl, name] : dropped_attributes_)
+      for (std::size_t i = 0; i < t_.size(); ++i)
+        if (i != decl && t_[i].kind == Kind::Name && tx(i) == name)
+          out_.review(t_[i].begin, "uses JPA attribute " + name + " of an entity of " +
+                                       plan_.dataset_label() +
+                                       ", whose column is dropped: remove or replace it by hand");
   }
 
   int line_of(std::size_t offset) const {
@@ -604,6 +618,9 @@ class Rewriter {
   // and the class must be regenerated first, so these are listed rather than rewritten.
   void accessor(std::size_t i) {
     std::string_view name = tx(i);
+    // `this.x` in an entity of the dataset is its own attribute, not a generated record's accessor
+    // (implicit_attribute and dropped_attribute_uses decide about it).
+    if (entity_dataset_ && i >= 2 && t_[i - 2].kind == Kind::Name && tx(i - 2) == "this") return;
     for (const auto& f : plan_.fields()) {
       std::string upper = camel(f.name, true);
       bool snake = f.name.find('_') != std::string::npos;  // `ts` alone is too common to flag
@@ -985,11 +1002,12 @@ class Rewriter {
   std::set<std::size_t> names_other_;     // literals that provably name another table (warehouse paths)
   std::vector<std::size_t> dynamic_;      // reads of a table computed at run time (callee token)
   bool jdbc_ = false;                     // the file calls a ResultSet getter with a literal
-  bool insert_dataset_ = false;           // a SimpleJdbcInsert of the file names the dataset
-  bool insert_other_ = false;             // a SimpleJdbcInsert of the file names another table
-  bool rows_read_here_ = false;           // the file calls a ResultSet getter (label or index)
-  bool spark_program_ = false;            // the file works with Spark frames (Dataset, SparkSession, …)
-  std::map<std::size_t, Run> runs_;       // literal runs by first token (only when jdbc_)
+  std::map<std::size_t, std::string> dropped_attributes_;  // declaration token -> attribute name
+  bool insert_dataset_ = false;                            // a SimpleJdbcInsert of the file names the dataset
+  bool insert_other_ = false;        // a SimpleJdbcInsert of the file names another table
+  bool rows_read_here_ = false;      // the file calls a ResultSet getter (label or index)
+  bool spark_program_ = false;       // the file works with Spark frames (Dataset, SparkSession, …)
+  std::map<std::size_t, Run> runs_;  // literal runs by first token (only when jdbc_)
   bool methods_found_ = false;
   std::vector<std::pair<std::size_t, std::size_t>> methods_;
 };

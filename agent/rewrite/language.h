@@ -6,7 +6,7 @@
 
 namespace shepherd::rewrite {
 
-enum class Language { None, Sql, Python, Java, Scala, Json, Yaml, Text };
+enum class Language { None, Sql, Python, Java, Scala, Json, Yaml, Text, Shell };
 
 inline Language language_of(std::string_view path) {
   auto slash = path.find_last_of('/');
@@ -20,9 +20,14 @@ inline Language language_of(std::string_view path) {
   if (ext == "scala" || ext == "sc" || ext == "sbt") return Language::Scala;
   if (ext == "json" || ext == "avsc") return Language::Json;
   if (ext == "yml" || ext == "yaml") return Language::Yaml;
+  if (ext == "sh" || ext == "bash") return Language::Shell;  // SQL in here-documents (shell_rewriter.h)
   // Docs and sample data: reviewed, never edited (text_rewriter.h).
   if (ext == "md" || ext == "markdown" || ext == "rst" || ext == "adoc" || ext == "txt" || ext == "csv" ||
       ext == "tsv")
+    return Language::Text;
+  // Views and request plans: reviewed for dropped fields (text_rewriter.h).
+  if (ext == "html" || ext == "htm" || ext == "jsp" || ext == "ftl" || ext == "mustache" || ext == "hbs" ||
+      ext == "jmx")
     return Language::Text;
   return Language::None;
 }

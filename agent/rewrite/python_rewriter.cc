@@ -97,6 +97,8 @@ struct Cls {
   K k = K::Unknown;
   bool all = false;              // every dataset field (a direct table read)
   std::set<std::string> fields;  // otherwise, the fields a query passed through
+  // Other: the table's columns (lower case) when a CREATE TABLE in the tree lists them.
+  std::optional<std::set<std::string>> columns;
   bool has(const std::string& f) const { return k == K::Dataset && (all || fields.count(f)); }
   void merge(const Cls& o) {
     if (o.k == K::Unknown) return;
@@ -257,6 +259,7 @@ class Rewriter {
       if (db) toks.push_back(*db);
       toks.push_back(*table);
       std::vector<std::string> parts;
+      parts.reserve(toks.size());
       for (auto t : toks) parts.emplace_back(body(t));
       Group g;
       if (plan_.matches_old_suffix(parts)) {
@@ -273,6 +276,10 @@ class Rewriter {
         }
       } else if (!write) {
         g.cls.k = Cls::K::Other;
+        std::string key;
+        for (const auto& p : parts) key += (key.empty() ? "" : ".") + lower(p);
+        if (auto it = models_.table_columns.find(key); it != models_.table_columns.end())
+          g.cls.columns = it->second;
         reads_other_ = true;
       }
       groups_.push_back(g);
@@ -319,11 +326,39 @@ class Rewriter {
       }
       dynamic_.push_back(i);
     }
-    if (about_)
-      for (auto i : dynamic_)
+    for (auto i : dynamic_) {
+      if (about_)
         out_.review(t_[i].begin, "reads a table or path computed at run time (" + std::string(tx(i)) +
                                      "(…)); cannot prove whether it is " + plan_.dataset_label() +
                                      ": check it and its column uses by hand");
+      else if (spells_dataset_segment(i + 1))
+        out_.review(t_[i].begin, "reads a path built at run time that ends in the dataset's name (" +
+                                     std::string(tx(i)) + "(… + '" + last_segment() + "')); it may be " +
+                                     plan_.dataset_label() + ": check it by hand");
+    }
+  }
+
+  // The last segment of a path location (`tests/data/employees` -> employees); empty otherwise.
+  std::string last_segment() const {
+    if (!plan_.location_is_path()) return {};
+    std::string_view loc = plan_.old_location();
+    while (!loc.empty() && loc.back() == '/') loc.remove_suffix(1);
+    auto slash = loc.rfind('/');
+    return std::string(slash == std::string_view::npos ? loc : loc.substr(slash + 1));
+  }
+
+  // Does a literal among the arguments of the call opened at `open` have the path location's last
+  // segment as a whole segment (`base + 'employees'`, `f"{root}/employees/"`)?
+  bool spells_dataset_segment(std::size_t open) const {
+    std::string seg = last_segment();
+    if (seg.empty()) return false;
+    for (std::size_t j = open + 1; j < close_of(open); ++j) {
+      if (!is_string(j)) continue;
+      std::string_view body = text_.substr(t_[j].body_begin, t_[j].body_end - t_[j].body_begin);
+      for (const auto& part : split(body, '/'))
+        if (iequals(part, seg)) return true;
+    }
+    return false;
   }
 
   // 1: `name` is assigned exactly once in the file, from a lone literal naming the dataset; 0: from
@@ -448,7 +483,7 @@ class Rewriter {
           g.cls.k = Cls::K::Dataset;
           g.cls.fields = r.sql.exports;
         }
-        if (r.sql.reads_other) g.cls.merge(Cls{Cls::K::Other, false, {}});
+        if (r.sql.reads_other) g.cls.merge(Cls{Cls::K::Other, false, {}, {}});
         if (r.sql.mentions_dataset || r.sql.reads_dataset) about_ = true;
       } else if (r.names_location) {
         g.cls.k = Cls::K::Dataset;
@@ -498,17 +533,16 @@ class Rewriter {
       // An empty `pd.DataFrame()` has no columns of its own: it only collects what is appended.
       if (is_name(j) && is_op(j + 1, '(') && !is_op(j + 2, ')') &&
           in(tx(j), {"createDataFrame", "DataFrame", "from_records"}))
-        c.merge(Cls{Cls::K::Other, false, {}});
+        c.merge(Cls{Cls::K::Other, false, {}, {}});
       // A frame made by a Glue mapping has the mapping's output names, which keep the old names
       // (the source side is what is renamed): its columns are not rewritten.
       if (is_name(j) &&
           ((tx(j) == "apply_mapping" && is_op(j + 1, '(')) || (tx(j) == "ApplyMapping" && is_op(j + 1, '.'))))
-        return Cls{Cls::K::Other, false, {}};
+        return Cls{Cls::K::Other, false, {}, {}};
       // Glue Join.apply(frame1=a, frame2=b): the joined frame has the columns of both.
       if (is_name(j) && tx(j) == "Join" && is_op(j + 1, '.') && is_name(j + 2) && tx(j + 2) == "apply" &&
           is_op(j + 3, '(')) {
-        c.merge(frame_kwarg(j + 3, "frame1"));
-        c.merge(frame_kwarg(j + 3, "frame2"));
+        c.merge(joined(frame_kwarg(j + 3, "frame1"), frame_kwarg(j + 3, "frame2")));
       }
       if (is_name(j) && tx(j) == "join" && is_op(j + 1, '(') && is_name(j + 2)) {
         auto it = frames_.find(std::string(tx(j + 2)));
@@ -674,9 +708,31 @@ class Rewriter {
     // a.join(b, "k") / a.merge(b, on=["k"]): the key names a column of both frames.
     if ((name == "join" || name == "merge") && is_name(o + 1)) {
       auto it = frames_.find(std::string(tx(o + 1)));
-      c.merge(it == frames_.end() ? Cls{Cls::K::Other, false, {}} : it->second);
+      c.merge(it == frames_.end() ? Cls{Cls::K::Other, false, {}, {}} : it->second);
     }
     decide(f, t_[i].body_begin, t_[i].body_end, c, false, is_name(root) ? tx(root) : std::string_view{});
+  }
+
+  // The frame of a join. The dataset joined with a table whose columns the tree's DDL lists: a
+  // changed field that table does not have can only be the dataset's; one it has too is ambiguous.
+  Cls joined(const Cls& a, const Cls& b) const {
+    const Cls* d = a.k == Cls::K::Dataset ? &a : b.k == Cls::K::Dataset ? &b : nullptr;
+    const Cls* o = d == &a ? &b : &a;
+    if (d && o->k == Cls::K::Other && o->columns) {
+      Cls c{Cls::K::Dataset, false, {}, std::nullopt};
+      bool ambiguous = false;
+      for (const auto& f : plan_.fields()) {
+        if (!d->all && !d->fields.count(f.name)) continue;
+        if (o->columns->count(lower(f.name)))
+          ambiguous = true;
+        else
+          c.fields.insert(f.name);
+      }
+      if (!ambiguous) return c;
+    }
+    Cls c = a;
+    c.merge(b);
+    return c;
   }
 
   // The class of the frame passed as `frame=` to the call opened at `open`.

@@ -61,10 +61,8 @@ std::vector<Token> lex(std::string_view text, const LexOptions& options) {
   while (i < text.size()) {
     char c = text[i];
     char n = i + 1 < text.size() ? text[i + 1] : '\0';
-    if (is_space(c)) {
-      ++i;
-    } else if (options.margin_pipes && c == '|' && at_line_start(text, i)) {
-      ++i;
+    if (is_space(c) || (options.margin_pipes && c == '|' && at_line_start(text, i))) {
+      ++i;  // layout: white space, or the margin pipe of a Scala stripMargin string
     } else if (options.backslash_escapes && c == '\\') {
       i += 2;  // \n, \t, \" ... inside a host-language string: layout, not SQL
     } else if (c == '-' && n == '-') {

@@ -1641,6 +1641,66 @@ Result rewrite(std::string_view text, std::vector<Token> tokens, const Plan& pla
   return a.run();
 }
 
+std::map<std::string, std::set<std::string>> created_tables(std::string_view text) {
+  std::map<std::string, std::set<std::string>> out;
+  auto t = lex(text);
+  auto tx = [&](std::size_t i) { return text.substr(t[i].begin, t[i].end - t[i].begin); };
+  auto kw = [&](std::size_t i, std::string_view w) {
+    return i < t.size() && t[i].kind == Kind::Ident && iequals(tx(i), w);
+  };
+  auto name = [&](std::size_t i) {
+    if (i >= t.size()) return std::string();
+    std::string_view v = tx(i);
+    if (t[i].kind == Kind::Quoted && v.size() >= 2 && v[0] != '\'') return lower(v.substr(1, v.size() - 2));
+    return t[i].kind == Kind::Ident ? lower(v) : std::string();
+  };
+  auto punct = [&](std::size_t i, char c) {
+    return i < t.size() && t[i].kind == Kind::Punct && t[i].end == t[i].begin + 1 && text[t[i].begin] == c;
+  };
+  static const std::set<std::string> kConstraint{"constraint", "primary", "foreign", "unique", "check",
+                                                 "key",        "index",   "exclude", "like"};
+  for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+    if (!kw(i, "create")) continue;
+    std::size_t j = i + 1;
+    while (kw(j, "or") || kw(j, "replace") || kw(j, "external") || kw(j, "temporary") || kw(j, "temp") ||
+           kw(j, "transient"))
+      ++j;
+    if (!kw(j, "table")) continue;
+    ++j;
+    if (kw(j, "if") && kw(j + 1, "not") && kw(j + 2, "exists")) j += 3;
+    std::string table = name(j);
+    if (table.empty()) continue;
+    while (punct(j + 1, '.') && !name(j + 2).empty()) {
+      table += "." + name(j + 2);
+      j += 2;
+    }
+    ++j;
+    if (!punct(j, '(') || t[j].match < 0) continue;
+    std::size_t close = static_cast<std::size_t>(t[j].match);
+    std::set<std::string> cols;
+    bool item_start = true;
+    for (std::size_t k = j + 1; k < close; ++k) {
+      if (punct(k, '(') && t[k].match >= 0) {
+        k = static_cast<std::size_t>(t[k].match);
+        continue;
+      }
+      if (punct(k, ',')) {
+        item_start = true;
+        continue;
+      }
+      if (item_start) {
+        std::string col = name(k);
+        if (!col.empty() && !kConstraint.count(col)) cols.insert(col);
+        item_start = false;
+      }
+    }
+    if (cols.empty()) continue;
+    out[table] = cols;
+    i = close;
+  }
+  return out;
+}
+
 bool looks_like_sql(std::string_view text, const LexOptions& options) {
   return looks_like_sql(text, lex(text, options));
 }

@@ -43,6 +43,10 @@ struct Context {
 Result rewrite(std::string_view text, const Plan& plan, const ModelIndex& models, Sink& out,
                const LexOptions& options = {});
 
+// The tables this SQL text creates with a column list: lower-case dotted name as spelled (quotes
+// removed) -> lower-case column names. Constraints are not columns.
+std::map<std::string, std::set<std::string>> created_tables(std::string_view text);
+
 // Is this text (e.g. a string literal's body) a SQL statement rather than prose or a name?
 bool looks_like_sql(std::string_view text, const LexOptions& options = {});
 

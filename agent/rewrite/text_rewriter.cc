@@ -161,6 +161,27 @@ void docs(std::string_view text, const Plan& plan, Sink& out) {
   }
 }
 
+// Views and request plans (HTML/JSP/FreeMarker/Mustache templates, JMeter plans) of an app that
+// names the dataset: a dropped field shown in a view or posted by a form must go with it. Only
+// dropped fields: a renamed column is usually still the same attribute in the view (an ORM maps
+// it), and a view's other mentions of the table's name are headings, properties and routes.
+void views(std::string_view text, const Plan& plan, Sink& out) {
+  if (!plan.mentioned_in(text)) return;
+  std::size_t b = 0;
+  while (b < text.size()) {
+    std::size_t e = text.find('\n', b);
+    if (e == std::string_view::npos) e = text.size();
+    std::string_view line = text.substr(b, e - b);
+    for (const auto& f : plan.fields()) {
+      if (!f.drop || !has_word(line, f.name)) continue;
+      out.review(b, "view or request plan names " + f.name + ", which " + plan.dataset_label() +
+                        " drops: remove it from the page or request by hand");
+      break;
+    }
+    b = e + 1;
+  }
+}
+
 void sample_data(const std::string& path, std::string_view text, const Plan& plan, Sink& out, char sep) {
   std::size_t e = text.find('\n');
   std::string_view header = text.substr(0, e == std::string_view::npos ? text.size() : e);
@@ -203,6 +224,8 @@ void sample_data(const std::string& path, std::string_view text, const Plan& pla
 void review(const std::string& path, std::string_view text, const Plan& plan, Sink& out) {
   if (ends_with(path, ".csv")) return sample_data(path, text, plan, out, ',');
   if (ends_with(path, ".tsv")) return sample_data(path, text, plan, out, '\t');
+  for (std::string_view ext : {".html", ".htm", ".jsp", ".ftl", ".mustache", ".hbs", ".jmx"})
+    if (ends_with(path, ext)) return views(text, plan, out);
   docs(text, plan, out);
 }
 

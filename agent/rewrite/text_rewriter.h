@@ -17,6 +17,8 @@ namespace shepherd::rewrite::text {
 // Sample data (.csv .tsv): when the header row has a column named like a changed field and either
 // the path or the content names the dataset, or the header has two or more changed fields, each
 // such column goes to review.
+// Views and request plans (.html .htm .jsp .ftl .mustache .hbs .jmx): when the file names the
+// dataset, each line naming a dropped field goes to review once.
 void review(const std::string& path, std::string_view text, const Plan& plan, Sink& out);
 
 }  // namespace shepherd::rewrite::text

@@ -9,9 +9,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <set>
 #include <system_error>
 
 #include "apply.h"
+#include "base/fd.h"
 #include "dispatch.h"
 #include "engine.h"
 #include "language.h"
@@ -128,21 +130,7 @@ std::size_t read_fd(int fd, char* buf, std::size_t size) {
   return got;
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
+using base::Fd;
 
 // Reads a candidate if it is text within limits into `buffer`, which is reused from file to file
 // (grown, never shrunk, so it is not cleared for every file), and points `content` at what it
@@ -300,6 +288,7 @@ ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, c
                         std::vector<Prepared>& prepared) {
   ModelIndex index;
   std::vector<std::pair<std::string, Prepared*>> models;  // name, file
+  std::set<std::string> ambiguous;                        // last parts of two different tables
   prepared.resize(files.size());
   std::size_t total = 0;
   std::string buffer;
@@ -323,6 +312,17 @@ ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, c
       continue;
     }
     index.models.insert(c.path.stem().string());
+    if (contains_ignoring_case(content, "create"))
+      for (auto& [table, columns] : sql::created_tables(content)) {
+        std::size_t dot = table.rfind('.');
+        if (dot != std::string::npos) {
+          // Also by the last part, unless two tables of that name disagree.
+          std::string last = table.substr(dot + 1);
+          auto [it, fresh] = index.table_columns.emplace(last, columns);
+          if (!fresh && it->second != columns) ambiguous.insert(last);
+        }
+        index.table_columns[table] = std::move(columns);
+      }
     // source() may name the dataset through a sources.yml not read yet: keep those files too.
     if (!could_change(Language::Sql, content, plan, index) && !mentions_ref(content) &&
         content.find("source(") == std::string_view::npos)
@@ -331,6 +331,7 @@ ModelIndex index_models(const std::vector<Candidate>& files, const Plan& plan, c
     p.content = content;
     models.emplace_back(c.path.stem().string(), &p);
   }
+  for (const auto& name : ambiguous) index.table_columns.erase(name);
   for (int round = 0; round < 4; ++round) {
     bool changed = false;
     for (const auto& [name, p] : models) {

@@ -273,6 +273,18 @@ const Case kCases[] = {
      "  private long trackId;\n  Long userId() { Long userId = 1L; return userId; }\n}\n",
      {"JPA attribute userId of an entity of prod.events.listening_v3 maps to column user_id",
       "JPA attribute ts of an entity"}},
+    // A dropped column's implicit attribute: the declaration and every use of it in the entity
+    // (one item per line).
+    {"jpa_dropped_attribute_and_its_uses_are_review",
+     "src/Listen.java",
+     "@Entity\n@Table(name = \"listening_v3\")\nclass Listen {\n  private Boolean legacyFlag;\n"
+     "  Boolean getLegacyFlag() { return this.legacyFlag; }\n"
+     "  void setLegacyFlag(Boolean legacyFlag) {\n    this.legacyFlag = legacyFlag;\n  }\n}\n",
+     "@Entity\n@Table(name = \"listening_v4\")\nclass Listen {\n  private Boolean legacyFlag;\n"
+     "  Boolean getLegacyFlag() { return this.legacyFlag; }\n"
+     "  void setLegacyFlag(Boolean legacyFlag) {\n    this.legacyFlag = legacyFlag;\n  }\n}\n",
+     {"JPA attribute legacyFlag of an entity of prod.events.listening_v3 maps to column legacy_flag",
+      "uses JPA attribute legacyFlag", "uses JPA attribute legacyFlag", "uses JPA attribute legacyFlag"}},
     // Spring Data JDBC: @Table("name") and @Column("name") as the annotation's value.
     {"spring_data_jdbc_value_annotations",
      "src/Listen.java",

@@ -318,5 +318,21 @@ const Case kCases[] = {
 INSTANTIATE_TEST_SUITE_P(Python, PythonTable, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
 
+// A test that reads committed sample data of a path dataset through a path built at run time
+// (`base + 'plays'`): it may be the dataset even though the file never spells its location.
+TEST(Python, RunTimePathEndingInTheDatasetIsReview) {
+  ChangeSet cs = spec_changes();
+  cs.dataset.from.location = "tests/test_data/plays";
+  cs.dataset.to.location = "tests/test_data/plays";
+  auto r = migrate_file("tests/test_job.py",
+                        "df = self.spark.read.parquet(self.data_path + 'plays')\n"
+                        "other = self.spark.read.parquet(self.data_path + 'plays_report')\n",
+                        cs);
+  ASSERT_EQ(r.review.size(), 1u) << testing::review_lines(r);
+  EXPECT_EQ(r.review[0].line, 1);
+  EXPECT_NE(r.review[0].message.find("ends in the dataset's name"), std::string::npos);
+  EXPECT_TRUE(r.edits.empty());
+}
+
 }  // namespace
 }  // namespace shepherd::rewrite

@@ -62,6 +62,19 @@ const Case kCases[] = {
       "documentation of prod.events.listening_v3 may describe what changed (user_id is renamed to "
       "account_id)"}},
     {"markdown_not_about_the_dataset", "README.md", "The users table has user_id and ts.\n", {}},
+    // A view of an app that names the dataset: the dropped field shown or posted goes to review;
+    // headings and routes naming the table, and renamed fields (still the same view attribute), do not.
+    {"view_showing_a_dropped_field",
+     "src/main/resources/templates/plays.html",
+     "<h2>Recent listening_v3 plays</h2>\n<td th:text=\"${play.legacy_flag}\"></td>\n"
+     "<td th:text=\"${play.user_id}\"></td>\n<a href=\"/listening_v3/new\">add</a>\n",
+     {"view or request plan names legacy_flag, which prod.events.listening_v3 drops"}},
+    {"request_plan_posting_a_dropped_field",
+     "src/test/jmeter/plan.jmx",
+     "<stringProp name=\"HTTPSampler.path\">/listening_v3/new</stringProp>\n"
+     "<stringProp name=\"Argument.name\">legacy_flag</stringProp>\n",
+     {"view or request plan names legacy_flag"}},
+    {"view_not_about_the_dataset", "web/index.html", "<meta name=\"legacy_flag\">\n", {}},
     // An allow-list that already lists the new location: the move is prepared, nothing to review.
     {"list_already_naming_the_new_location",
      "tools/allowed_tables.txt",

@@ -250,5 +250,53 @@ TEST(Tree, DbtStagingModelAliasesRenamesBackAndLeavesDownstreamAlone) {
             "models/staging/stg_plays.sql:9: reads dropped field legacy_flag\n");
 }
 
+// A Glue job joins the dataset with a table whose CREATE TABLE is in the tree: a changed field that
+// table does not have can only be the dataset's, so the SQL node over the joined frame and the
+// DropFields after it are rewritten; a field both tables have (user_id, with users' DDL) stays in
+// review.
+TEST(Tree, GlueJoinWithATableOfKnownColumns) {
+  testing::TempDir tmp;
+  auto repo = tmp.path() / "repo";
+  put(repo / "ddl" / "users.sql",
+      "CREATE EXTERNAL TABLE IF NOT EXISTS `crm`.`users` (\n  `id` bigint,\n  `country` string\n)\nLOCATION "
+      "'s3://crm/users/';\n");
+  put(repo / "ddl" / "accounts.sql", "CREATE TABLE crm.accounts (user_id bigint, PRIMARY KEY (user_id));\n");
+  const std::string head =
+      "plays = glueContext.create_dynamic_frame.from_catalog(database='events', table_name='listening_v3')\n";
+  put(repo / "jobs" / "known.py",
+      head +
+          "users = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='users')\n"
+          "j = Join.apply(frame1=plays, frame2=users, keys1=['user_id'], keys2=['id'])\n"
+          "q = 'select * from src where legacy_flag = 0 and user_id > 0'\n"
+          "f = sparkSqlQuery(glueContext, query=q, mapping={'src': j}, transformation_ctx='f')\n"
+          "d = DropFields.apply(frame=f, paths=['user_id', 'country'])\n");
+  put(repo / "jobs" / "shared.py",
+      head +
+          "acc = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='accounts')\n"
+          "j = Join.apply(frame1=plays, frame2=acc, keys1=['track_id'], keys2=['id'])\n"
+          "d = DropFields.apply(frame=j, paths=['user_id'])\n");
+  auto cs = testing::spec_changes();
+  cs.dataset.to.location = cs.dataset.from.location;
+  auto r = migrate_tree(repo, "", cs);
+  EXPECT_EQ(get(repo / "jobs" / "known.py"),
+            head +
+                "users = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='users')\n"
+                "j = Join.apply(frame1=plays, frame2=users, keys1=['account_id'], keys2=['id'])\n"
+                "q = 'select * from src where legacy_flag = 0 and account_id > 0'\n"
+                "f = sparkSqlQuery(glueContext, query=q, mapping={'src': j}, transformation_ctx='f')\n"
+                "d = DropFields.apply(frame=f, paths=['account_id', 'country'])\n");
+  EXPECT_EQ(get(repo / "jobs" / "shared.py"),
+            head +
+                "acc = glueContext.create_dynamic_frame.from_catalog(database='crm', table_name='accounts')\n"
+                "j = Join.apply(frame1=plays, frame2=acc, keys1=['track_id'], keys2=['id'])\n"
+                "d = DropFields.apply(frame=j, paths=['user_id'])\n");
+  std::string review;
+  for (const auto& item : r.review)
+    review += item.file + ":" + std::to_string(item.line) + ": " + item.message + "\n";
+  EXPECT_NE(review.find("jobs/known.py:4: reads dropped field legacy_flag"), std::string::npos) << review;
+  EXPECT_NE(review.find("jobs/shared.py:4: cannot tell whether user_id is read from"), std::string::npos)
+      << review;
+}
+
 }  // namespace
 }  // namespace shepherd::rewrite

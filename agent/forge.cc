@@ -1,7 +1,9 @@
 // Implementation of forge.h for GitHub, GitLab and Gitea.
 #include "agent/forge.h"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "agent/http.h"
 
@@ -166,17 +168,24 @@ class Gitea final : public RestForge {
 
   PullRequest create(const std::string& branch, const std::string& base, const std::string& title,
                      const std::string& body) override {
-    try {
-      json pr = call("POST", "/repos/" + repo_ + "/pulls",
-                     {{"title", title}, {"head", branch}, {"base", base}, {"body", body}},
-                     "opening the pull request");
-      return PullRequest{id_string(pr.at("number")), pr.value("html_url", "")};
-    } catch (const ForgeError&) {
-      // 409: "pull request already exists for these targets" (a race with another attempt): adopt it.
-      if (last_status_ == 409 || last_status_ == 422) {
-        if (auto existing = find_open(branch)) return *existing;
+    // Gitea takes a push in through a queue: right after the agent's push the new branch can be
+    // unknown to it for a moment (404 or 422). Asked again with backoff, 7.5 s at most.
+    std::chrono::milliseconds wait{500};
+    for (int attempt = 1;; ++attempt) {
+      try {
+        json pr = call("POST", "/repos/" + repo_ + "/pulls",
+                       {{"title", title}, {"head", branch}, {"base", base}, {"body", body}},
+                       "opening the pull request");
+        return PullRequest{id_string(pr.at("number")), pr.value("html_url", "")};
+      } catch (const ForgeError&) {
+        // 409: "pull request already exists for these targets" (a race with another attempt): adopt it.
+        if (last_status_ == 409 || last_status_ == 422) {
+          if (auto existing = find_open(branch)) return *existing;
+        }
+        if ((last_status_ != 404 && last_status_ != 422) || attempt == kCreateAttempts) throw;
       }
-      throw;
+      std::this_thread::sleep_for(wait);
+      wait *= 2;
     }
   }
 
@@ -186,7 +195,8 @@ class Gitea final : public RestForge {
   }
 
  private:
-  static constexpr int kMaxPages = 40;  // 2,000 open pull requests
+  static constexpr int kMaxPages = 40;       // 2,000 open pull requests
+  static constexpr int kCreateAttempts = 5;  // waits 0.5 + 1 + 2 + 4 s
   std::string auth_scheme() const override { return "token"; }
   std::string repo_;
 };

@@ -616,6 +616,18 @@ TEST_F(AgentTest, PullRequestOnGiteaOpensFindsAndCloses) {
   const std::string auth_url = "http://" + owner + ":" + forge.at("SHEPHERD_FORGE_PASSWORD") + "@" +
                                http_url.substr(std::string("http://").size());
   git(remote_, {"push", "-q", auth_url, "main"});
+  // Gitea takes a push in through a queue: until it has, the repository reads as empty and its pull
+  // request routes answer 404. A consumer's repository is never new, so wait for that first.
+  const std::string main_sha = git(remote_, {"rev-parse", "main"});
+  bool ready = false;
+  for (int i = 0; i < 300 && !ready; ++i) {
+    const json r = forge_api(forge, "GET", "/repos/" + owner + "/" + repo);
+    const json b = forge_api(forge, "GET", "/repos/" + owner + "/" + repo + "/branches/main");
+    ready =
+        r.value("empty", true) == false && b.contains("commit") && b["commit"].value("id", "") == main_sha;
+    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(ready) << "Gitea did not take in the seed push within 30 s";
 
   spit(creds_ / "token", forge.at("SHEPHERD_FORGE_TOKEN") + "\n");
   json t = task("PullRequest");

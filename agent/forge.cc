@@ -2,6 +2,7 @@
 #include "agent/forge.h"
 
 #include <chrono>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -46,6 +47,14 @@ class RestForge : public Forge {
   virtual std::string accept() const { return "application/json"; }
   virtual std::string auth_scheme() const { return "Bearer"; }
 
+  // After a create failed: the open request of `branch` when the answer's status is one of
+  // `exists` (one is already open for it: a race with another attempt), else nullopt.
+  std::optional<PullRequest> adopt_existing(std::initializer_list<int> exists, const std::string& branch) {
+    for (int status : exists)
+      if (last_status_ == status) return find_open(branch);
+    return std::nullopt;
+  }
+
   static std::string id_string(const json& v) {
     if (v.is_number_integer()) return std::to_string(v.get<long long>());
     if (v.is_string()) return v.get<std::string>();
@@ -84,10 +93,7 @@ class GitHub final : public RestForge {
                      "opening the pull request");
       return PullRequest{id_string(pr.at("number")), pr.value("html_url", "")};
     } catch (const ForgeError&) {
-      // 422: one already exists for this head (a race with another attempt): adopt it.
-      if (last_status_ == 422) {
-        if (auto existing = find_open(branch)) return *existing;
-      }
+      if (auto existing = adopt_existing({422}, branch)) return *existing;  // GitHub: 422 when one exists
       throw;
     }
   }
@@ -128,9 +134,8 @@ class GitLab final : public RestForge {
                "opening the merge request");
       return PullRequest{id_string(mr.at("iid")), mr.value("web_url", "")};
     } catch (const ForgeError&) {
-      if (last_status_ == 409) {  // "Another open merge request already exists for this source branch"
-        if (auto existing = find_open(branch)) return *existing;
-      }
+      // 409: "Another open merge request already exists for this source branch".
+      if (auto existing = adopt_existing({409}, branch)) return *existing;
       throw;
     }
   }
@@ -178,10 +183,8 @@ class Gitea final : public RestForge {
                        "opening the pull request");
         return PullRequest{id_string(pr.at("number")), pr.value("html_url", "")};
       } catch (const ForgeError&) {
-        // 409: "pull request already exists for these targets" (a race with another attempt): adopt it.
-        if (last_status_ == 409 || last_status_ == 422) {
-          if (auto existing = find_open(branch)) return *existing;
-        }
+        // 409: "pull request already exists for these targets".
+        if (auto existing = adopt_existing({409, 422}, branch)) return *existing;
         if ((last_status_ != 404 && last_status_ != 422) || attempt == kCreateAttempts) throw;
       }
       std::this_thread::sleep_for(wait);

@@ -487,21 +487,8 @@ class Rewriter {
           decide(*f, t.body_begin, t.body_end, "$\"" + f->name + "\"");
           continue;
         }
-        // Find the call this literal is an argument of: walk back over sibling arguments.
-        std::size_t j = i;
-        int depth = 0;
-        while (j > 0) {
-          --j;
-          if (is_op(j, ')')) ++depth;
-          if (is_op(j, '(')) {
-            if (depth == 0) break;
-            --depth;
-          }
-          if (is_op(j, ';') || is_op(j, '{') || is_op(j, '}')) {
-            j = 0;
-            break;
-          }
-        }
+        // The call this literal is an argument of.
+        const std::size_t j = argument_open(i);
         if (j == 0 || !is_op(j, '(') || t_[j - 1].kind != Kind::Name) continue;
         std::string_view callee = tx(j - 1);
         if (callee == "addValue" && j + 1 == i && j >= 2 && is_op(j - 2, '.')) {
